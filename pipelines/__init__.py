@@ -1,0 +1,1 @@
+"""Ingestion, warehouse, metric layer and exports for the contact-centre dashboard."""
