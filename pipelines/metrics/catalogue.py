@@ -1,0 +1,175 @@
+"""The metric catalogue: every metric of METRICS.md, in display order.
+
+Order matters: satisfaction first, then quality, then operations. The dashboard uses
+it for labels and tooltips, the exports for column order and the "definitions" sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Unit = Literal["pct", "score", "seconds", "count", "nps"]
+Direction = Literal["higher", "lower"]
+Family = Literal["customer", "quality", "operations"]
+# How a metric's uncertainty and significance are computed (see stats.py).
+Kind = Literal["proportion", "mean", "nps", "count", "adjusted_proportion"]
+
+QA_SECTIONS: tuple[str, ...] = ("accuracy", "empathy", "brand", "compliance", "process")
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    id: str
+    name: str
+    definition: str
+    unit: Unit
+    direction: Direction | None
+    population: str
+    family: Family
+    kind: Kind = "proportion"
+
+
+def _section(section: str) -> MetricDef:
+    return MetricDef(
+        f"qa_section_{section}",
+        f"QA {section} section",
+        f"mean score_pct (0-100) of the '{section}' section, where the source scores it",
+        "score",
+        "higher",
+        f"QA evaluations with a '{section}' section score",
+        "quality",
+        "mean",
+    )
+
+
+_DEFINITIONS: tuple[MetricDef, ...] = (
+    MetricDef(
+        "csat_pct",
+        "CSAT %",
+        "share of responses that are satisfied: csat_raw >= lo + 0.75 * (hi - lo) "
+        "(4-5 of 5; 8-10 of 1-10 or 0-10; 6-7 of 1-7)",
+        "pct", "higher", "surveys with a CSAT answer", "customer", "proportion",
+    ),
+    MetricDef(
+        "csat_mean",
+        "CSAT mean (1-5)",
+        "mean of normalised csat = 1 + 4 * (csat_raw - lo) / (hi - lo)",
+        "score", "higher", "surveys with a CSAT answer", "customer", "mean",
+    ),
+    MetricDef(
+        "delight_pct",
+        "Delight %",
+        "share of responses at the top of the scale: csat_raw = hi",
+        "pct", "higher", "surveys with a CSAT answer", "customer", "proportion",
+    ),
+    MetricDef(
+        "nps",
+        "NPS",
+        "100 * (promoters - detractors) / responses; promoter 9-10, detractor 0-6",
+        "nps", "higher", "surveys with an NPS answer (0-10)", "customer", "nps",
+    ),
+    MetricDef(
+        "fcr_survey_pct",
+        "FCR % (survey)",
+        "share of answers saying the issue was resolved",
+        "pct", "higher", "surveys with a resolved answer", "customer", "proportion",
+    ),
+    MetricDef(
+        "fcr_repeat_pct",
+        "FCR % (no repeat)",
+        "share of answered contacts with no other contact (any centre, any channel, "
+        "answered or not) from the same customer_key starting in "
+        "(started_at, started_at + repeat_window_days]",
+        "pct", "higher", "answered contacts with a customer_key", "customer", "proportion",
+    ),
+    MetricDef(
+        "complaint_pct",
+        "Complaint %",
+        "share of answered contacts flagged as a complaint",
+        "pct", "lower", "answered contacts", "customer", "proportion",
+    ),
+    MetricDef(
+        "response_rate_pct",
+        "Survey response rate %",
+        "surveys / answered contacts, same centre and period",
+        "pct", "higher", "answered contacts", "customer", "proportion",
+    ),
+    MetricDef(
+        "csat_pct_adjusted",
+        "CSAT % (mix-adjusted)",
+        "csat_pct standardised to the contact-reason mix of all CSAT responses in the "
+        "selection: sum_r w_r * csat_pct(r) / sum of w_r over reasons seen at the centre; "
+        "coverage = that sum of w_r",
+        "pct", "higher", "surveys with a CSAT answer", "customer", "adjusted_proportion",
+    ),
+    MetricDef(
+        "qa_score",
+        "QA score",
+        "mean score_pct (0-100)",
+        "score", "higher", "QA evaluations", "quality", "mean",
+    ),
+    MetricDef(
+        "qa_pass_pct",
+        "QA pass %",
+        "share with score_pct >= qa_pass_mark and no critical fail",
+        "pct", "higher", "QA evaluations", "quality", "proportion",
+    ),
+    MetricDef(
+        "qa_critical_fail_pct",
+        "QA critical fail %",
+        "share with a critical (compliance) fail",
+        "pct", "lower", "QA evaluations", "quality", "proportion",
+    ),
+    *(_section(section) for section in QA_SECTIONS),
+    MetricDef(
+        "contacts",
+        "Contacts",
+        "count of contacts",
+        "count", None, "all contacts", "operations", "count",
+    ),
+    MetricDef(
+        "aht_s",
+        "AHT (s)",
+        "mean of talk_s + hold_s + wrap_s",
+        "seconds", "lower", "answered contacts", "operations", "mean",
+    ),
+    MetricDef(
+        "asa_s",
+        "ASA (s)",
+        "mean wait_s",
+        "seconds", "lower", "answered real-time (voice, chat) contacts", "operations", "mean",
+    ),
+    MetricDef(
+        "service_level_pct",
+        "Service level %",
+        "answered with wait_s <= service_level_threshold_s / offered",
+        "pct", "higher", "offered real-time contacts", "operations", "proportion",
+    ),
+    MetricDef(
+        "abandon_pct",
+        "Abandon %",
+        "abandoned (wait_s >= short_abandon_s) / offered",
+        "pct", "lower", "offered real-time contacts", "operations", "proportion",
+    ),
+    MetricDef(
+        "transfer_pct",
+        "Transfer %",
+        "transferred / answered",
+        "pct", "lower", "answered contacts", "operations", "proportion",
+    ),
+)
+
+CATALOGUE: dict[str, MetricDef] = {metric.id: metric for metric in _DEFINITIONS}
+METRIC_IDS: tuple[str, ...] = tuple(CATALOGUE)
+
+
+def validate_metric_ids(metric_ids: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The requested ids in catalogue order; all of them when none are requested."""
+    unknown = sorted(set(metric_ids) - set(CATALOGUE))
+    if unknown:
+        raise ValueError(
+            f"Unknown metric id(s): {', '.join(unknown)}. Known: {', '.join(METRIC_IDS)}"
+        )
+    wanted = set(metric_ids) or set(METRIC_IDS)
+    return tuple(metric_id for metric_id in METRIC_IDS if metric_id in wanted)

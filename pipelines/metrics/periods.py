@@ -1,0 +1,121 @@
+"""Reporting periods: the data's date range, the period spine, provisional periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from pipelines.settings import MetricSettings
+
+# First and last local date with any record (contact, survey or QA evaluation).
+DATA_RANGE_SQL = """
+WITH instants AS (
+    SELECT MIN(started_at) AS first_at, MAX(started_at) AS last_at FROM contacts
+    UNION ALL
+    SELECT MIN(responded_at), MAX(responded_at) FROM surveys
+    UNION ALL
+    SELECT MIN(evaluated_at), MAX(evaluated_at) FROM qa_evaluations
+)
+SELECT
+    CAST(timezone($tz, timezone('UTC', MIN(first_at))) AS DATE) AS first_date,
+    CAST(timezone($tz, timezone('UTC', MAX(last_at))) AS DATE) AS last_date
+FROM instants
+"""
+
+LATEST_CONTACT_SQL = "SELECT MAX(started_at) FROM contacts"
+
+# UTC instant of local midnight at the start of each given date (the end of the
+# period before it): the exclusive end of a period, for the provisional flag.
+LOCAL_MIDNIGHTS_UTC_SQL = """
+SELECT
+    day,
+    timezone('UTC', timezone($tz, CAST(day AS TIMESTAMP))) AS midnight_utc
+FROM (SELECT UNNEST(CAST($days AS DATE[])) AS day) AS days
+"""
+
+
+@dataclass(frozen=True)
+class DataRange:
+    """First and last local date with data; ``week_starts``/``month_starts`` for pickers."""
+
+    first_date: dt.date
+    last_date: dt.date
+
+    @property
+    def first_week_start(self) -> dt.date:
+        return week_start(self.first_date)
+
+    @property
+    def last_week_start(self) -> dt.date:
+        return week_start(self.last_date)
+
+    @property
+    def first_month_start(self) -> dt.date:
+        return self.first_date.replace(day=1)
+
+    @property
+    def last_month_start(self) -> dt.date:
+        return self.last_date.replace(day=1)
+
+
+def data_range(con: duckdb.DuckDBPyConnection,
+               settings: MetricSettings | None = None) -> DataRange | None:
+    """The first and last date with data in the reporting time zone; None when empty."""
+    settings = settings or MetricSettings()
+    first_date, last_date = con.execute(
+        DATA_RANGE_SQL, {"tz": settings.reporting_timezone}
+    ).fetchone()
+    if first_date is None:
+        return None
+    return DataRange(first_date, last_date)
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def period_spine(grain: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Every period touching [start, end]: period_start, period_end (inclusive) and
+    next_start (the first day after it). A "range" is one period, start..end."""
+    rows = []
+    if grain == "range":
+        rows.append((start, end, end + dt.timedelta(days=1)))
+    elif grain == "week":
+        current = week_start(start)
+        while current <= end:
+            rows.append((current, current + dt.timedelta(days=6),
+                         current + dt.timedelta(days=7)))
+            current += dt.timedelta(days=7)
+    elif grain == "month":
+        current = start.replace(day=1)
+        while current <= end:
+            following = _next_month(current)
+            rows.append((current, following - dt.timedelta(days=1), following))
+            current = following
+    else:
+        raise ValueError(f"Unknown grain {grain!r}")
+    return pd.DataFrame(rows, columns=["period_start", "period_end", "next_start"])
+
+
+def provisional_periods(con: duckdb.DuckDBPyConnection, spine: pd.DataFrame,
+                        settings: MetricSettings) -> pd.Series:
+    """True for periods whose last instant + repeat window reaches past the latest
+    loaded contact: a repeat in that window may not be loaded yet."""
+    latest = con.execute(LATEST_CONTACT_SQL).fetchone()[0]
+    if latest is None or spine.empty:
+        return pd.Series(True, index=spine.index, dtype=bool)
+    ends = con.execute(
+        LOCAL_MIDNIGHTS_UTC_SQL,
+        {"tz": settings.reporting_timezone, "days": list(spine["next_start"])},
+    ).df()
+    end_utc = dict(zip(pd.to_datetime(ends["day"]).dt.date, ends["midnight_utc"], strict=True))
+    window = pd.Timedelta(days=settings.repeat_window_days)
+    latest = pd.Timestamp(latest)
+    return spine["next_start"].map(lambda day: end_utc[day] + window > latest).astype(bool)

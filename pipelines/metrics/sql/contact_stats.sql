@@ -1,0 +1,98 @@
+-- Contact-based sufficient statistics per period, centre and breakdown value.
+--
+-- Columns are named <metric>__n (population), <metric>__x (successes, or sum of values)
+-- and <metric>__xx (sum of squared values, for means); the Python side pools them
+-- into groups and the baseline, so every interval and test starts from the same sums.
+--
+-- Parameters: $tz, $grain, $range_start, $start, $end, $channels, $queues, $reasons,
+-- $breakdown, $repeat_window_days, $short_abandon_s, $service_level_threshold_s.
+WITH contact_instants AS (
+    -- one row per customer and start instant: ties (two contacts in the same instant)
+    -- must not count as each other's "next" contact, the window is open on the left
+    SELECT DISTINCT customer_key, started_at
+    FROM contacts
+    WHERE customer_key IS NOT NULL
+),
+next_contact AS (
+    -- the next strictly later contact of the same customer, across all centres and
+    -- channels, answered or not: filters restrict the population, never the repeats
+    SELECT
+        customer_key,
+        started_at,
+        LEAD(started_at) OVER (PARTITION BY customer_key ORDER BY started_at)
+            AS next_started_at
+    FROM contact_instants
+),
+localised AS (
+    SELECT
+        c.*,
+        timezone($tz, timezone('UTC', c.started_at)) AS local_started_at,
+        n.next_started_at
+    FROM contacts AS c
+    LEFT JOIN next_contact AS n
+        ON n.customer_key = c.customer_key AND n.started_at = c.started_at
+),
+selected AS (
+    SELECT
+        CASE $grain
+            WHEN 'week' THEN CAST(date_trunc('week', local_started_at) AS DATE)
+            WHEN 'month' THEN CAST(date_trunc('month', local_started_at) AS DATE)
+            ELSE CAST($range_start AS DATE)
+        END AS period_start,
+        centre_id,
+        CASE $breakdown
+            WHEN 'contact_reason' THEN contact_reason
+            WHEN 'channel' THEN channel
+        END AS breakdown_value,
+        answered,
+        channel IN ('voice', 'chat') AS real_time,
+        -- offered = answered + abandoned with wait_s >= short_abandon_s; an abandon
+        -- with no recorded wait cannot be shown to be short, so it stays offered
+        answered
+            OR (abandoned AND NOT coalesce(wait_s < $short_abandon_s, FALSE)) AS offered,
+        abandoned AND NOT answered
+            AND NOT coalesce(wait_s < $short_abandon_s, FALSE) AS counted_abandon,
+        wait_s,
+        CASE
+            WHEN answered AND talk_s IS NOT NULL
+                THEN talk_s + coalesce(hold_s, 0) + coalesce(wrap_s, 0)
+        END AS handle_s,
+        transferred,
+        complaint,
+        customer_key IS NOT NULL AS has_customer_key,
+        next_started_at IS NOT NULL
+            AND next_started_at <= started_at + $repeat_window_days * INTERVAL 1 DAY
+            AS repeated
+    FROM localised
+    WHERE CAST(local_started_at AS DATE) BETWEEN $start AND $end
+        AND (len($channels) = 0 OR coalesce(list_contains($channels, channel), FALSE))
+        AND (len($queues) = 0 OR coalesce(list_contains($queues, queue), FALSE))
+        AND (len($reasons) = 0 OR coalesce(list_contains($reasons, contact_reason), FALSE))
+)
+SELECT
+    period_start,
+    centre_id,
+    breakdown_value,
+    COUNT(*) AS contacts__n,
+    COUNT(*) FILTER (WHERE answered AND has_customer_key) AS fcr_repeat_pct__n,
+    COUNT(*) FILTER (WHERE answered AND has_customer_key AND NOT repeated)
+        AS fcr_repeat_pct__x,
+    COUNT(*) FILTER (WHERE answered) AS complaint_pct__n,
+    COUNT(*) FILTER (WHERE answered AND complaint) AS complaint_pct__x,
+    COUNT(*) FILTER (WHERE answered) AS response_rate_pct__n,
+    COUNT(handle_s) AS aht_s__n,
+    SUM(handle_s) AS aht_s__x,
+    SUM(handle_s * handle_s) AS aht_s__xx,
+    COUNT(wait_s) FILTER (WHERE answered AND real_time) AS asa_s__n,
+    SUM(wait_s) FILTER (WHERE answered AND real_time) AS asa_s__x,
+    SUM(wait_s * wait_s) FILTER (WHERE answered AND real_time) AS asa_s__xx,
+    COUNT(*) FILTER (WHERE real_time AND offered) AS service_level_pct__n,
+    COUNT(*) FILTER (
+        WHERE real_time AND answered AND wait_s <= $service_level_threshold_s
+    ) AS service_level_pct__x,
+    COUNT(*) FILTER (WHERE real_time AND offered) AS abandon_pct__n,
+    COUNT(*) FILTER (WHERE real_time AND counted_abandon) AS abandon_pct__x,
+    COUNT(*) FILTER (WHERE answered) AS transfer_pct__n,
+    COUNT(*) FILTER (WHERE answered AND transferred) AS transfer_pct__x
+FROM selected
+GROUP BY period_start, centre_id, breakdown_value

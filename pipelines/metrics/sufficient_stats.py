@@ -1,0 +1,120 @@
+"""Run the metric SQL and return sufficient statistics per period, centre and metric.
+
+The SQL files (``sql/*.sql``) do all the row-level work inside DuckDB and return one
+row per period, centre and breakdown value with ``<metric>__n``/``__x``/``__xx``/``__y``
+columns; this module reshapes those few rows into a long frame the table can pool.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.metrics.catalogue import CATALOGUE
+from pipelines.metrics.query import MetricQuery
+from pipelines.settings import MetricSettings
+
+SQL_DIR = Path(__file__).with_name("sql")
+KEYS = ["period_start", "centre_id", "breakdown_value"]
+STAT_COLUMNS = ["n", "x", "xx", "y"]  # population, successes/sum, sum of squares, detractors
+NO_BREAKDOWN = ""  # the breakdown value of every row when the query has no breakdown
+
+
+@cache
+def read_sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def check_timezone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
+    known = con.execute(
+        "SELECT COUNT(*) FROM pg_timezone_names() WHERE name = $tz", {"tz": tz}
+    ).fetchone()[0]
+    if not known:
+        raise ValueError(
+            f"reporting_timezone {tz!r} is not a known IANA time zone "
+            "(settings.yaml, section metrics); use e.g. Europe/London"
+        )
+
+
+def sql_parameters(query: MetricQuery, settings: MetricSettings,
+                   start: dt.date, end: dt.date) -> dict[str, object]:
+    """Every parameter the metric SQL files use (DuckDB ignores none: pass only used)."""
+    return {
+        "tz": settings.reporting_timezone,
+        "grain": query.grain,
+        "range_start": start,
+        "start": start,
+        "end": end,
+        "channels": list(query.channels),
+        "queues": list(query.queues),
+        "reasons": list(query.contact_reasons),
+        "breakdown": query.breakdown,
+        "qa_org": query.qa_evaluator_org,
+        "repeat_window_days": int(settings.repeat_window_days),
+        "short_abandon_s": float(settings.short_abandon_s),
+        "service_level_threshold_s": float(settings.service_level_threshold_s),
+        "qa_pass_mark": float(settings.qa_pass_mark),
+    }
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str,
+            parameters: dict[str, object]) -> pd.DataFrame:
+    sql = read_sql(name)
+    used = {key: value for key, value in parameters.items() if f"${key}" in sql}
+    frame = con.execute(sql, used).df()
+    frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
+    # a plain string key (never NULL) keeps pandas merges and groupbys exact
+    frame["breakdown_value"] = frame["breakdown_value"].astype(object).fillna(NO_BREAKDOWN)
+    return frame
+
+
+def to_long(wide: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``<metric>__<stat>`` columns -> one row per key and metric with n, x, xx, y."""
+    parts = []
+    metric_ids = [metric for metric in CATALOGUE if f"{metric}__n" in wide.columns
+                  or f"{metric}__x" in wide.columns]
+    for metric in metric_ids:
+        part = wide[keys].copy()
+        part["metric"] = metric
+        for stat in STAT_COLUMNS:
+            column = f"{metric}__{stat}"
+            part[stat] = (pd.to_numeric(wide[column], errors="coerce").astype(float)
+                          if column in wide.columns else 0.0)
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=[*keys, "metric", *STAT_COLUMNS])
+    long = pd.concat(parts, ignore_index=True)
+    long[STAT_COLUMNS] = long[STAT_COLUMNS].fillna(0.0)
+    return long
+
+
+def centre_statistics(con: duckdb.DuckDBPyConnection, query: MetricQuery,
+                      settings: MetricSettings, start: dt.date,
+                      end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(stats, csat_by_reason): long sufficient statistics per period, centre,
+    breakdown value and metric; and CSAT counts per reason for the mix adjustment."""
+    parameters = sql_parameters(query, settings, start, end)
+    contact_wide = run_sql(con, "contact_stats", parameters)
+    survey_wide = run_sql(con, "survey_stats", parameters)
+    qa_wide = run_sql(con, "qa_stats", parameters)
+
+    survey_keys = [*KEYS, "contact_reason"]
+    csat_by_reason = survey_wide[[*survey_keys, "csat_pct__n", "csat_pct__x"]].rename(
+        columns={"csat_pct__n": "n", "csat_pct__x": "x"}
+    )
+    csat_by_reason = csat_by_reason.astype({"n": float, "x": float})
+    survey_long = to_long(survey_wide, survey_keys)
+    survey_long = (
+        survey_long.groupby([*KEYS, "metric"], dropna=False, as_index=False)[STAT_COLUMNS]
+        .sum()
+    )
+    stats = pd.concat(
+        [to_long(contact_wide, KEYS), survey_long, to_long(qa_wide, KEYS)], ignore_index=True
+    )
+    # response_rate_pct: n from contacts, x from surveys; pool the two halves
+    stats = stats.groupby([*KEYS, "metric"], dropna=False, as_index=False)[STAT_COLUMNS].sum()
+    return stats, csat_by_reason
