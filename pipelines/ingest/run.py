@@ -1,0 +1,147 @@
+"""One ingest run: find the files, load each into a building copy, publish it."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+import duckdb
+from tqdm import tqdm
+
+from pipelines import settings
+from pipelines.warehouse import create_schema
+from pipelines.warehouse.building import BuildingCopy, write_lock
+
+from .config import ExportSpec, SourceConfig, load_source_configs
+from .load import KIND_ORDER, KindResult, file_sha256, load_file, record_failure
+
+DEFAULT_EXPORTS_DIR = settings.REPO_ROOT / "sample_data" / "exports"
+
+
+def exports_dir() -> Path:
+    """Where export patterns are resolved: CC_EXPORTS_DIR, else sample_data/exports."""
+    return Path(os.environ.get("CC_EXPORTS_DIR", DEFAULT_EXPORTS_DIR))
+
+
+@dataclass
+class RunReport:
+    results: list[KindResult] = field(default_factory=list)
+    warehouse: Path | None = None
+    published: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status == "failed" for r in self.results)
+
+
+@dataclass(frozen=True)
+class FileJob:
+    path: Path
+    config: SourceConfig | None
+    spec: ExportSpec | None
+    problem: str | None = None
+
+
+def _pattern_matches(path: Path, root: Path, pattern: str) -> bool:
+    try:
+        relative = path.resolve().relative_to(root.resolve())
+        return PurePath(relative).match(pattern)
+    except ValueError:
+        return PurePath(path).match(pattern)  # outside the root: match the path's tail
+
+
+def match_file(path: Path, configs: list[SourceConfig], root: Path) -> FileJob:
+    """The config and export spec whose pattern matches the file (exactly one)."""
+    matches = [(config, spec) for config in configs for spec in config.exports
+               if _pattern_matches(path, root, spec.pattern)]
+    if len(matches) == 1:
+        return FileJob(path, *matches[0])
+    if not matches:
+        return FileJob(path, None, None,
+                       f"{path}: no source config matches this file (unknown centre); add a "
+                       f"source config with a matching pattern under sources/")
+    where = ", ".join(s.where for _, s in matches)
+    return FileJob(path, None, None, f"{path}: several source configs match ({where}); "
+                                     "make their patterns distinct")
+
+
+def discover_files(configs: list[SourceConfig], root: Path) -> list[FileJob]:
+    jobs = {}
+    for config in configs:
+        for spec in config.exports:
+            for path in sorted(root.glob(spec.pattern)):
+                if path.is_file():
+                    jobs.setdefault(path, FileJob(path, config, spec))
+    return list(jobs.values())
+
+
+def _job_order(job: FileJob) -> tuple:
+    first_kind = min((KIND_ORDER.index(k) for k in job.spec.kinds), default=0) \
+        if job.spec else 0
+    return (first_kind, str(job.path))  # contacts before surveys: unknown-contact counts
+
+
+def refresh_centres(con: duckdb.DuckDBPyConnection, configs: list[SourceConfig]) -> None:
+    con.execute("DELETE FROM centres")
+    for config in configs:
+        c = config.centre
+        con.execute("INSERT INTO centres VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    [c.id, c.name, c.sourcing, c.vendor, c.shore, c.country, c.timezone])
+
+
+def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = None,
+                 warehouse: Path | None = None, exports_root: Path | None = None,
+                 progress: bool = False) -> RunReport:
+    """Load the given files (default: every file the configs' patterns match).
+
+    Raises ConfigError for an invalid source config and WarehouseBusy when another run
+    is writing; file problems are reported per file in the returned RunReport.
+    """
+    config_dir = Path(config_dir or settings.config_dir())
+    warehouse = Path(warehouse or settings.warehouse_path())
+    root = Path(exports_root or exports_dir())
+    configs = load_source_configs(config_dir)
+    salt = settings.customer_salt(config_dir)
+    if files is None:
+        jobs = discover_files(configs, root)
+    else:
+        jobs = [match_file(Path(f), configs, root) for f in files]
+    jobs.sort(key=_job_order)
+
+    report = RunReport(warehouse=warehouse)
+    with write_lock(warehouse):
+        building = BuildingCopy(warehouse)
+        con = duckdb.connect(str(building.prepare()))
+        try:
+            create_schema(con)
+            before = con.execute("SELECT list(c ORDER BY centre_id) FROM centres AS c"
+                                 ).fetchone()[0]
+            refresh_centres(con, configs)
+            after = con.execute("SELECT list(c ORDER BY centre_id) FROM centres AS c"
+                                ).fetchone()[0]
+            for job in tqdm(jobs, desc="ingest", unit="file", disable=not progress):
+                report.results += _run_job(con, job, salt)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        changed = before != after or any(r.status != "skipped" for r in report.results)
+        if changed or not warehouse.exists():
+            building.publish()
+            report.published = True
+        else:
+            building.discard()
+    return report
+
+
+def _run_job(con: duckdb.DuckDBPyConnection, job: FileJob, salt: str) -> list[KindResult]:
+    started = time.time()
+    if job.problem or not job.path.is_file():
+        message = job.problem or f"{job.path}: no such file"
+        sha = file_sha256(job.path) if job.path.is_file() else ""
+        con.execute("BEGIN TRANSACTION")
+        results = record_failure(con, job.path, sha, None, ["unknown"], message, started)
+        con.execute("COMMIT")
+        return results
+    return load_file(con, job.path, job.config, job.spec, salt)

@@ -1,0 +1,29 @@
+"""Building parameterised SQL: quoted identifiers and named parameters.
+
+Source column names come from config files and export headers, so they are always
+quoted with ``quote_ident``; every value (formats, words, salt, time zone) travels as a
+named parameter collected in ``SqlParams``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def quote_ident(name: str) -> str:
+    """A SQL identifier for any column name, however odd its characters."""
+    if "\x00" in name:
+        raise ValueError(f"column name {name!r} contains a NUL character")
+    return '"' + name.replace('"', '""') + '"'
+
+
+class SqlParams:
+    """Named parameters ($p0, $p1, ...) collected while an SQL text is assembled."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def add(self, value: Any) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"${name}"

@@ -1,0 +1,274 @@
+"""Set-based conversion and validation of one export kind, in a single DuckDB query.
+
+From the staged text rows (``staged``: ``_cc_row`` plus every source column as VARCHAR)
+it builds the temp table ``checked_<kind>``: per row the converted canonical values
+(``v_<column>``) and ``errors``, a list of {column, reason}; an empty list means the row
+loads. Layers: convert -> per-value checks -> duplicates (exact rows, then keys) ->
+legs (a contact whose leg was rejected is rejected whole).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import (
+    CANONICAL_COLUMNS,
+    CODE,
+    CODE_VALUES,
+    CSAT,
+    DURATION,
+    FLAG,
+    INTEGER,
+    KEY_COLUMN,
+    NPS,
+    PERCENT,
+    TEXT,
+    TIMESTAMP_COLUMN,
+    ExportSpec,
+    KindMapping,
+)
+from .identifiers import customer_key_sql
+from .sql_text import SqlParams, quote_ident
+
+ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class CheckedColumn:
+    """One canonical value: its source (for reject messages) and SQL expressions."""
+
+    name: str
+    source: str | None         # source column(s) named in rejects
+    text_sql: str | None       # trimmed source text, NULL when empty
+    value_sql: str             # converted value, NULL when unparseable or empty
+    errors: list[tuple[str, str]]  # (condition on t_/v_ columns, reason SQL)
+
+
+def _trimmed(column: str) -> str:
+    return f"NULLIF(trim({quote_ident(column)}), '')"
+
+
+def _number_sql(text: str, decimal_separator: str) -> str:
+    if decimal_separator == ",":
+        text = f"replace({text}, ',', '.')"
+    return f"try_cast({text} AS DOUBLE)"
+
+
+def _duration_sql(text: str, spec: ExportSpec) -> str:
+    if spec.duration_format == "seconds":
+        return _number_sql(text, spec.decimal_separator)
+    parts = f"string_split(ltrim({text}, '-'), ':')"
+    return (
+        f"CASE WHEN regexp_full_match({text}, '-?\\d+:[0-5]\\d:[0-5]\\d') THEN "
+        f"(CASE WHEN starts_with({text}, '-') THEN -1 ELSE 1 END) * "
+        f"(CAST({parts}[1] AS DOUBLE) * 3600 + CAST({parts}[2] AS DOUBLE) * 60 "
+        f"+ CAST({parts}[3] AS DOUBLE)) END"
+    )
+
+
+def _quote_sql_text(reason: str) -> str:
+    return "'" + reason.replace("'", "''") + "'"
+
+
+def _raw_in_reason(prefix: str, t: str, suffix: str) -> str:
+    """Reason text quoting the offending value: prefix 'value' suffix."""
+    return f"{_quote_sql_text(prefix)} || '''' || {t} || '''' || {_quote_sql_text(suffix)}"
+
+
+class KindValidator:
+    """Writes the SQL that converts and checks one kind of record from the staged rows."""
+
+    def __init__(self, spec: ExportSpec, mapping: KindMapping, timezone: str,
+                 salt: str, params: SqlParams, staged_columns: list[str]):
+        self.spec, self.mapping, self.params = spec, mapping, params
+        self.timezone, self.salt = timezone, salt
+        self.staged_columns = staged_columns
+
+    # --- per-column conversions ----------------------------------------------------
+
+    def _timestamp(self, name: str) -> CheckedColumn:
+        ts = self.mapping.timestamp
+        if ts.column:
+            text = _trimmed(ts.column)
+            source = ts.column
+        else:
+            parts = [_trimmed(ts.date)] + ([_trimmed(ts.time)] if ts.time else [])
+            text = f"NULLIF(concat_ws(' ', {', '.join(parts)}), '')"
+            source = ts.date + (f"+{ts.time}" if ts.time else "")
+        formats = list(self.mapping.timestamp_formats)
+        if self.spec.format in ("xlsx", "parquet"):
+            formats += [f for f in ISO_FORMATS if f not in formats]  # typed cells as ISO
+        local = f"try_strptime(t_{name}, {self.params.add(formats)})"
+        value = f"timezone('UTC', timezone({self.params.add(self.timezone)}, {local}))"
+        shown = " or ".join(self.mapping.timestamp_formats)
+        return CheckedColumn(name, source, text, value, [
+            (f"t_{name} IS NOT NULL AND v_{name} IS NULL",
+             _raw_in_reason("bad date/time ", f"t_{name}",
+                            f": expected format {shown} (timestamp_format)")),
+        ])
+
+    def _column(self, name: str, conversion: str) -> CheckedColumn:
+        mapping, spec, params = self.mapping, self.spec, self.params
+        if name in mapping.constants:
+            return CheckedColumn(name, None, None, params.add(mapping.constants[name]), [])
+        if name not in mapping.columns:
+            return CheckedColumn(name, None, None, "NULL", [])
+        source = mapping.columns[name]
+        text = _trimmed(source)
+        t, v = f"t_{name}", f"v_{name}"
+        errors: list[tuple[str, str]] = []
+        if conversion == TEXT:
+            value = t
+        elif conversion == CODE:
+            words = mapping.value_maps.get(name, {})
+            codes = list(CODE_VALUES[name])
+            mapped = (f"MAP({params.add(list(words))}::VARCHAR[], "
+                      f"{params.add(list(words.values()))}::VARCHAR[])[lower({t})]"
+                      if words else "NULL")
+            value = (f"coalesce({mapped}, CASE WHEN list_contains({params.add(codes)}, "
+                     f"lower({t})) THEN lower({t}) END)")
+            if name == "contact_reason":
+                value = f"CASE WHEN {t} IS NULL THEN 'unknown' ELSE {value} END"
+            known = ", ".join(sorted(words) or codes)
+            errors.append((f"{t} IS NOT NULL AND {v} IS NULL",
+                           _raw_in_reason(f"unknown {name} ", t,
+                                          f" (value_maps.{name} knows: {known})")))
+        elif conversion == FLAG:
+            trues = params.add([w.lower() for w in spec.true_words])
+            falses = params.add([w.lower() for w in spec.false_words])
+            value = (f"CASE WHEN list_contains({trues}, lower({t})) THEN true "
+                     f"WHEN list_contains({falses}, lower({t})) THEN false END")
+            words = f"true_words {list(spec.true_words)}, false_words {list(spec.false_words)}"
+            errors.append((f"{t} IS NOT NULL AND {v} IS NULL",
+                           _raw_in_reason("", t, f" is not a true/false word ({words})")))
+        elif conversion == DURATION:
+            value = _duration_sql(t, spec)
+            unit = "H:MM:SS" if spec.duration_format == "hms" else "seconds"
+            errors += [
+                (f"{t} IS NOT NULL AND {v} IS NULL",
+                 _raw_in_reason("bad duration ", t, f": expected {unit} (duration_format)")),
+                (f"{v} < 0", _raw_in_reason("negative duration ", t, "")),
+            ]
+        else:  # numbers: CSAT, NPS, percent, integer
+            value = _number_sql(t, spec.decimal_separator)
+            errors.append((f"{t} IS NOT NULL AND {v} IS NULL",
+                           _raw_in_reason("", t, " is not a number")))
+            if conversion == CSAT:
+                lo, hi = mapping.csat_scale or (0.0, 0.0)
+                errors.append((f"{v} NOT BETWEEN {params.add(lo)} AND {params.add(hi)}",
+                               _raw_in_reason("CSAT ", t,
+                                              f" outside the scale {lo:g}-{hi:g} (csat_scale)")))
+            elif conversion == NPS:
+                errors.append((f"{v} NOT BETWEEN 0 AND 10 OR {v} <> floor({v})",
+                               _raw_in_reason("NPS ", t, " is not a whole number 0-10")))
+            elif conversion == PERCENT:
+                errors.append((f"{v} NOT BETWEEN 0 AND 100",
+                               _raw_in_reason("score ", t, " outside 0-100")))
+            elif conversion == INTEGER:
+                errors.append((f"{v} <> floor({v})",
+                               _raw_in_reason("", t, " is not a whole number")))
+        return CheckedColumn(name, source, text, value, errors)
+
+    def columns(self) -> list[CheckedColumn]:
+        checked = []
+        for name, canonical in CANONICAL_COLUMNS[self.mapping.kind].items():
+            if name == TIMESTAMP_COLUMN[self.mapping.kind]:
+                column = self._timestamp(name)
+            else:
+                column = self._column(name, canonical.conversion)
+            if canonical.required and column.text_sql is not None:
+                column.errors.insert(0, (f"t_{name} IS NULL",
+                                         _quote_sql_text("missing required value")))
+            checked.append(column)
+        for section, source in self.mapping.sections.items():
+            checked.append(self._section(section, source))
+        if self.mapping.legs:
+            checked.append(self._leg())
+        return checked
+
+    def _section(self, section: str, source: str) -> CheckedColumn:
+        name = f"section_{section}"
+        t, v = f"t_{name}", f"v_{name}"
+        return CheckedColumn(name, source, _trimmed(source),
+                             _number_sql(t, self.spec.decimal_separator), [
+            (f"{t} IS NOT NULL AND {v} IS NULL", _raw_in_reason("", t, " is not a number")),
+            (f"{v} NOT BETWEEN 0 AND 100", _raw_in_reason("section score ", t,
+                                                          " outside 0-100")),
+        ])
+
+    def _leg(self) -> CheckedColumn:
+        column = self.mapping.legs.leg_column
+        t, v = "t_leg", "v_leg"
+        return CheckedColumn("leg", column, _trimmed(column), f"try_cast({t} AS INTEGER)", [
+            (f"{t} IS NULL", _quote_sql_text("missing leg number")),
+            (f"{t} IS NOT NULL AND {v} IS NULL",
+             _raw_in_reason("leg ", t, " is not a whole number")),
+        ])
+
+    # --- the query ------------------------------------------------------------------
+
+    def create_checked_sql(self) -> str:
+        kind = self.mapping.kind
+        columns = self.columns()
+        salt = self.params.add(self.salt)
+        texts = [f"{c.text_sql} AS t_{c.name}" for c in columns if c.text_sql]
+        all_source = ", ".join(quote_ident(c) for c in self.staged_columns)
+        customer_key = customer_key_sql(self.spec.identifiers, self.params, salt,
+                                        self.spec.default_country_code)
+        present = (f"WHERE {_trimmed(self.mapping.present_if)} IS NOT NULL"
+                   if self.mapping.present_if else "")
+        values = [f"{c.value_sql} AS v_{c.name}" for c in columns]
+        checks = []
+        for c in columns:
+            for condition, reason in c.errors:
+                checks.append(f"CASE WHEN {condition} THEN {{'column': "
+                              f"{self.params.add(c.source)}, 'reason': {reason}}} END")
+        error_list = (f"list_filter([{', '.join(checks)}], lambda e: e IS NOT NULL)" if checks
+                      else "[]")
+        key = f"v_{KEY_COLUMN[kind]}"
+        key_parts = [key] + (["v_leg"] if self.mapping.legs else [])
+        key_shown = " || '/' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in key_parts)
+        duplicate_row = ("'exact duplicate of row ' || first_row")
+        duplicate_key = (f"'duplicate key ' || {key_shown} || ' (first seen at row ' || "
+                         f"first_valid_row || '); the first row was kept'")
+        null_error = "CAST(NULL AS STRUCT(\"column\" VARCHAR, reason VARCHAR))"
+        sql = f"""
+CREATE OR REPLACE TEMP TABLE checked_{kind} AS
+WITH texts AS (
+    SELECT _cc_row, {', '.join(texts + [f'{customer_key} AS v_customer_key'])},
+           min(_cc_row) OVER (PARTITION BY {all_source}) AS first_row
+    FROM staged {present}
+), converted AS (
+    SELECT *, {', '.join(values)} FROM texts
+), value_checked AS (
+    SELECT *, {error_list} AS value_errors FROM converted
+), keyed AS (
+    SELECT *,
+        min(_cc_row) FILTER (WHERE first_row = _cc_row AND len(value_errors) = 0)
+            OVER (PARTITION BY {', '.join(key_parts)}) AS first_valid_row
+    FROM value_checked
+)
+SELECT * EXCLUDE (value_errors),
+    CASE WHEN first_row < _cc_row
+             THEN [{{'column': NULL, 'reason': {duplicate_row}}}]
+         WHEN len(value_errors) > 0 THEN value_errors
+         WHEN first_valid_row < _cc_row
+             THEN [{{'column': {self.params.add(self.mapping.columns.get(KEY_COLUMN[kind]))},
+                     'reason': {duplicate_key}}}]
+         ELSE list_filter([{null_error}], lambda e: e IS NOT NULL) END AS errors
+FROM keyed
+"""
+        return sql
+
+    def reject_whole_contacts_sql(self) -> str | None:
+        """With legs: a contact with a rejected leg is rejected whole (partial sums lie)."""
+        if not self.mapping.legs:
+            return None
+        return """
+UPDATE checked_contacts AS c SET errors = [{'column': NULL, 'reason':
+    'another leg of contact ' || c.v_contact_id || ' was rejected (row ' || bad.row || ')'}]
+FROM (SELECT v_contact_id, min(_cc_row) AS row FROM checked_contacts
+      WHERE len(errors) > 0 AND first_row = _cc_row AND v_contact_id IS NOT NULL
+      GROUP BY v_contact_id) AS bad
+WHERE c.v_contact_id = bad.v_contact_id AND len(c.errors) = 0
+"""
