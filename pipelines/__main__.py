@@ -11,6 +11,7 @@ import importlib
 import sys
 
 COMMAND_MODULES = [
+    "pipelines.ingest.cli",
     "pipelines.export.cli",
 ]
 
