@@ -19,7 +19,7 @@ import duckdb
 from .config import ExportSpec, SourceConfig
 from .identifiers import hashed_sql
 from .readers import FileProblem, StagedFile, stage_file
-from .sql_text import SqlParams, quote_ident
+from .sql_text import SqlParams, execute, quote_ident
 from .validate import KindValidator
 
 KIND_ORDER = ("contacts", "surveys", "qa")
@@ -169,20 +169,20 @@ def _load_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: Sou
     params = SqlParams()
     validator = KindValidator(spec, spec.kinds[kind], config.centre.timezone, salt, params,
                               staged.columns)
-    con.execute(validator.create_checked_sql(), params.values)
+    execute(con, validator.create_checked_sql(), params.values)
     if whole_contacts := validator.reject_whole_contacts_sql():
         con.execute(whole_contacts)
     load_id = next_load_id(con)
     statements = _insert_records_sql(kind, validator, params)
     values = {**params.values, "centre": config.centre.id, "load_id": load_id}
     for statement in statements:
-        con.execute(statement, {k: v for k, v in values.items() if f"${k}" in statement})
+        execute(con, statement, values)
 
     reject_params = SqlParams()
     salt_param = reject_params.add(salt)
     raw_row = _raw_row_sql(spec, staged, reject_params, salt_param)
-    con.execute(
-        f"""INSERT INTO rejects
+    execute(
+        con, f"""INSERT INTO rejects
         SELECT $load_id, c._cc_row, c.e."column", c.e.reason, {raw_row}
         FROM (SELECT _cc_row, unnest(errors) AS e FROM checked_{kind}
               WHERE len(errors) > 0) AS c JOIN staged AS s USING (_cc_row)""",
@@ -191,8 +191,8 @@ def _load_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: Sou
     if take_malformed and staged.malformed_rows:
         malformed_params = SqlParams()
         salt_param = malformed_params.add(salt)
-        con.execute(
-            f"INSERT INTO rejects SELECT $load_id, _cc_row, column_name, reason, "
+        execute(
+            con, f"INSERT INTO rejects SELECT $load_id, _cc_row, column_name, reason, "
             f"{_malformed_row_sql(spec, staged, malformed_params, salt_param)} FROM malformed",
             {**malformed_params.values, "load_id": load_id})
         malformed = staged.malformed_rows

@@ -7,7 +7,10 @@ named parameter collected in ``SqlParams``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+import duckdb
 
 
 def quote_ident(name: str) -> str:
@@ -27,3 +30,9 @@ class SqlParams:
         name = f"p{len(self.values)}"
         self.values[name] = value
         return f"${name}"
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql: str, values: dict[str, Any]) -> None:
+    """Run ``sql`` with the named parameters it references (DuckDB rejects extra ones)."""
+    used = set(re.findall(r"\$(\w+)", sql))
+    con.execute(sql, {name: value for name, value in values.items() if name in used})
