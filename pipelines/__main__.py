@@ -11,6 +11,7 @@ import importlib
 import sys
 
 COMMAND_MODULES = [
+    "pipelines.samplegen.cli",
     "pipelines.ingest.cli",
     "pipelines.export.cli",
 ]
