@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 import duckdb
+import pandas as pd
 import pytest
 
 from pipelines.settings import MetricSettings
@@ -97,3 +98,20 @@ def wh(con: duckdb.DuckDBPyConnection) -> Warehouse:
 def settings() -> MetricSettings:
     """UTC reporting, min_sample 2 so small hand-made samples can be significant."""
     return MetricSettings(min_sample=2)
+
+
+def pick_row(table: pd.DataFrame, metric: str, centre_id: str,
+             period_start: str | None = None, breakdown_value: str | None = None) -> pd.Series:
+    """The one long-table row for a metric and group (and period / breakdown value)."""
+    rows = table[(table["metric"] == metric) & (table["centre_id"] == centre_id)]
+    if period_start is not None:
+        rows = rows[rows["period_start"] == dt.date.fromisoformat(period_start)]
+    if breakdown_value is not None:
+        rows = rows[rows["breakdown_value"] == breakdown_value]
+    assert len(rows) == 1, f"expected one row for {metric}/{centre_id}, got {len(rows)}"
+    return rows.iloc[0]
+
+
+@pytest.fixture
+def pick():
+    return pick_row
