@@ -1,0 +1,89 @@
+"""Source config validation: clear messages naming the YAML file and key."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from pipelines.ingest import ConfigError, load_source_configs
+from pipelines.settings import DEFAULT_CONFIG_DIR
+
+from .conftest import CENTRE, CONTACTS_EXPORT, SURVEYS_EXPORT
+
+
+def test_sample_configs_are_valid():
+    configs = {c.centre.id: c for c in load_source_configs(DEFAULT_CONFIG_DIR)}
+    assert sorted(configs) == ["glasgow", "leeds", "lisbon", "manila"]
+    manila_calls = configs["manila"].exports[0]
+    assert sorted(manila_calls.kinds) == ["contacts", "surveys"]   # one file, two kinds
+    assert configs["glasgow"].exports[0].skip_rows == 2
+    assert configs["lisbon"].centre.name == "Atlântico Lisbon"
+
+
+def _error(workspace, export=None, centre=None) -> str:
+    workspace.source(export or CONTACTS_EXPORT, centre=centre)
+    with pytest.raises(ConfigError) as caught:
+        load_source_configs(workspace.config_dir)
+    message = str(caught.value)
+    assert "testco.yaml" in message
+    return message
+
+
+def test_unknown_key_with_suggestion(workspace):
+    export = copy.deepcopy(CONTACTS_EXPORT)
+    export["delimeter"] = ";"
+    message = _error(workspace, export)
+    assert "unknown key(s) 'delimeter' (did you mean 'delimiter'?) in exports[0]" in message
+
+
+def test_unknown_canonical_column(workspace):
+    export = copy.deepcopy(CONTACTS_EXPORT)
+    export["contacts"]["columns"]["handle_time"] = "aht"
+    assert "'handle_time'" in _error(workspace, export)
+    assert "exports[0].contacts.columns" in _error(workspace, export)
+
+
+def test_missing_required_mapping(workspace):
+    export = copy.deepcopy(CONTACTS_EXPORT)
+    del export["contacts"]["columns"]["answered"]
+    message = _error(workspace, export)
+    assert "exports[0].contacts.columns.answered: is required for contacts" in message
+
+
+def test_bad_format_name(workspace):
+    export = copy.deepcopy(CONTACTS_EXPORT)
+    export["format"] = "xls"
+    message = _error(workspace, export)
+    assert "exports[0].format: 'xls' is not one of csv, csv.gz, xlsx, parquet" in message
+
+
+def test_bad_timezone_and_value_map_target(workspace):
+    assert "centre.timezone: 'Europe/Londres'" in _error(
+        workspace, centre={**CENTRE, "timezone": "Europe/Londres"})
+    export = copy.deepcopy(CONTACTS_EXPORT)
+    export["contacts"]["value_maps"] = {"channel": {"Phone": "telephone"}}
+    assert "value_maps.channel.Phone: 'telephone' is not one of voice" in _error(
+        workspace, export)
+
+
+def test_csat_scale_required_and_ordered(workspace):
+    export = copy.deepcopy(SURVEYS_EXPORT)
+    export["surveys"]["csat_scale"] = [5, 1]
+    assert "exports[0].surveys.csat_scale: is required with csat" in _error(workspace, export)
+
+
+def test_phone_needs_country_code(workspace):
+    export = copy.deepcopy(CONTACTS_EXPORT)
+    del export["default_country_code"]
+    assert "default_country_code: is required with phone identifiers" in _error(
+        workspace, export)
+
+
+def test_invalid_config_stops_the_run_before_any_write(workspace):
+    export = copy.deepcopy(CONTACTS_EXPORT)
+    export["format"] = "xls"
+    workspace.source(export)
+    with pytest.raises(ConfigError):
+        workspace.ingest()
+    assert not workspace.warehouse.exists()
