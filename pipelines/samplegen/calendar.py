@@ -64,7 +64,7 @@ def hour_grid() -> HourGrid:
     return HourGrid(
         start=start,
         local_hour=local.hour.to_numpy(),
-        weekday=local.dayofweek.to_numpy(),
+        weekday=local.day_of_week.to_numpy(),
         local_day=local_day,
         peak=(start >= PEAK_START) & (start < PEAK_END),
     )

@@ -121,15 +121,15 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
     csat = csat_table(data)
     new_survey = dirt.fresh_id("Survey Ref", lambda n: fmt.zero_padded(n + 1, 6, "SR"))
     csat, csat_dirt = dirt.inject(csat, [
-        dirt.Dirt(dirt.DUPLICATE, 2),
+        dirt.Dirt(dirt.DUPLICATE, 1),
         dirt.Dirt(dirt.TOO_FEW_FIELDS, 1, new_survey, keep_fields=4),
         dirt.Dirt(dirt.BAD_DATE, 1, dirt.then(new_survey, dirt.set_column(
             "Completed", "32/07/2026 14:05"))),
-        dirt.Dirt(dirt.CSAT_OUT_OF_RANGE, 2, dirt.then(new_survey, dirt.set_column(
+        dirt.Dirt(dirt.CSAT_OUT_OF_RANGE, 1, dirt.then(new_survey, dirt.set_column(
             "Satisfaction", "11"))),
-        dirt.Dirt(dirt.NPS_OUT_OF_RANGE, 2, dirt.then(new_survey, dirt.set_column(
+        dirt.Dirt(dirt.NPS_OUT_OF_RANGE, 1, dirt.then(new_survey, dirt.set_column(
             "Likelihood to recommend", "11"))),
-        dirt.Dirt(dirt.UNKNOWN_CONTACT, 3, dirt.then(
+        dirt.Dirt(dirt.UNKNOWN_CONTACT, 2, dirt.then(
             new_survey, dirt.unknown_contact("Interaction ID", interaction_ids))),
     ], rng, fresh_start=len(data.surveys))
     csat_path = export_path(data.profile, f"Claremont_CSAT_{PERIOD}.csv")
@@ -141,10 +141,10 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
                 "own": int((data.qa["org"] != CLIENT).sum()),
                 "client": int((data.qa["org"] == CLIENT).sum())}
     qa, qa_dirt = dirt.inject(qa, [
-        dirt.Dirt(dirt.DUPLICATE, 2),
+        dirt.Dirt(dirt.DUPLICATE, 1),
         dirt.Dirt(dirt.TOO_FEW_FIELDS, 1, new_eval, keep_fields=7),
         dirt.Dirt(dirt.BAD_DATE, 1, dirt.then(new_eval, dirt.set_column("Date", "2026-08-14"))),
-        dirt.Dirt(dirt.QA_OUT_OF_RANGE, 2, dirt.then(new_eval, dirt.set_column(
+        dirt.Dirt(dirt.QA_OUT_OF_RANGE, 1, dirt.then(new_eval, dirt.set_column(
             "Total %", "105.0"))),
         dirt.Dirt(dirt.UNKNOWN_CONTACT, 1, dirt.then(
             new_eval, dirt.unknown_contact("Interaction ID", interaction_ids))),

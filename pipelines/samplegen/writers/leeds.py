@@ -151,15 +151,15 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
     surveys = surveys_table(data)
     new_survey = dirt.fresh_id("survey_id", lambda n: fmt.zero_padded(n + 1, 7, "SV"))
     surveys, survey_dirt = dirt.inject(surveys, [
-        dirt.Dirt(dirt.DUPLICATE, 2),
+        dirt.Dirt(dirt.DUPLICATE, 1),
         dirt.Dirt(dirt.TOO_FEW_FIELDS, 1, new_survey, keep_fields=4),
         dirt.Dirt(dirt.BAD_DATE, 1, dirt.then(new_survey, dirt.set_column(
             "response_time", "2026-13-02 09:14:00"))),
-        dirt.Dirt(dirt.CSAT_OUT_OF_RANGE, 2, dirt.then(new_survey, dirt.set_column(
+        dirt.Dirt(dirt.CSAT_OUT_OF_RANGE, 1, dirt.then(new_survey, dirt.set_column(
             "csat_1_5", "6"))),
-        dirt.Dirt(dirt.NPS_OUT_OF_RANGE, 2, dirt.then(new_survey, dirt.set_column(
+        dirt.Dirt(dirt.NPS_OUT_OF_RANGE, 1, dirt.then(new_survey, dirt.set_column(
             "nps_0_10", "11"))),
-        dirt.Dirt(dirt.UNKNOWN_CONTACT, 3, dirt.then(
+        dirt.Dirt(dirt.UNKNOWN_CONTACT, 2, dirt.then(
             new_survey, dirt.unknown_contact("contact_id", contact_ids))),
     ], rng, fresh_start=len(data.surveys))
     surveys_path = export_path(data.profile, f"leeds_csat_{period}.csv")
@@ -169,11 +169,11 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
     own_count = len(qa)
     new_eval = dirt.fresh_id("eval_id", lambda n: fmt.zero_padded(n + 1, 6, "QA-"))
     qa, qa_dirt = dirt.inject(qa, [
-        dirt.Dirt(dirt.DUPLICATE, 2),
+        dirt.Dirt(dirt.DUPLICATE, 1),
         dirt.Dirt(dirt.TOO_FEW_FIELDS, 1, new_eval, keep_fields=6),
         dirt.Dirt(dirt.BAD_DATE, 1, dirt.then(new_eval, dirt.set_column(
             "eval_date", "2026-09-31"))),
-        dirt.Dirt(dirt.QA_OUT_OF_RANGE, 2, dirt.then(new_eval, dirt.set_column(
+        dirt.Dirt(dirt.QA_OUT_OF_RANGE, 1, dirt.then(new_eval, dirt.set_column(
             "overall_score", "105.0"))),
         dirt.Dirt(dirt.UNKNOWN_CONTACT, 1, dirt.then(
             new_eval, dirt.unknown_contact("contact_id", contact_ids))),

@@ -118,15 +118,15 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
     surveys = surveys_table(data)
     new_survey = dirt.fresh_id("ID_Inquerito", lambda n: fmt.zero_padded(n + 1, 6, "INQ-"))
     surveys, survey_dirt = dirt.inject(surveys, [
-        dirt.Dirt(dirt.DUPLICATE, 2),
+        dirt.Dirt(dirt.DUPLICATE, 1),
         dirt.Dirt(dirt.TOO_FEW_FIELDS, 1, new_survey, keep_fields=4),
         dirt.Dirt(dirt.BAD_DATE, 1, dirt.then(new_survey, dirt.set_column(
             "Data_Resposta", "2026/07/14 10:20"))),
-        dirt.Dirt(dirt.CSAT_OUT_OF_RANGE, 2, dirt.then(new_survey, dirt.set_column(
+        dirt.Dirt(dirt.CSAT_OUT_OF_RANGE, 1, dirt.then(new_survey, dirt.set_column(
             "Satisfacao_0_10", "12"))),
-        dirt.Dirt(dirt.NPS_OUT_OF_RANGE, 2, dirt.then(new_survey, dirt.set_column(
+        dirt.Dirt(dirt.NPS_OUT_OF_RANGE, 1, dirt.then(new_survey, dirt.set_column(
             "Recomendacao_0_10", "11"))),
-        dirt.Dirt(dirt.UNKNOWN_CONTACT, 3, dirt.then(
+        dirt.Dirt(dirt.UNKNOWN_CONTACT, 2, dirt.then(
             new_survey, dirt.unknown_contact("ID_Contacto", contact_ids))),
     ], rng, fresh_start=len(data.surveys))
     surveys_path = export_path(data.profile, f"atlantico_inqueritos_{PERIOD}.csv")
@@ -138,10 +138,10 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
                 "own": int((data.qa["org"] != CLIENT).sum()),
                 "client": int((data.qa["org"] == CLIENT).sum())}
     qa, qa_dirt = dirt.inject(qa, [
-        dirt.Dirt(dirt.DUPLICATE, 2),
+        dirt.Dirt(dirt.DUPLICATE, 1),
         dirt.Dirt(dirt.TOO_FEW_FIELDS, 1, new_eval, keep_fields=7),
         dirt.Dirt(dirt.BAD_DATE, 1, dirt.then(new_eval, dirt.set_column("Data", "00-10-2026"))),
-        dirt.Dirt(dirt.QA_OUT_OF_RANGE, 2, dirt.then(new_eval, dirt.set_column(
+        dirt.Dirt(dirt.QA_OUT_OF_RANGE, 1, dirt.then(new_eval, dirt.set_column(
             "Pontuacao", "105,0"))),
         dirt.Dirt(dirt.UNKNOWN_CONTACT, 1, dirt.then(
             new_eval, dirt.unknown_contact("ID_Contacto", contact_ids))),

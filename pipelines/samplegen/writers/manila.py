@@ -123,9 +123,9 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
             "Talk Time", "0:O5:12")), unsurveyed),
         dirt.Dirt(dirt.NEGATIVE_DURATION, 2, dirt.then(new_call, dirt.set_column(
             "ACW", "-0:00:35")), unsurveyed),
-        dirt.Dirt(dirt.CSAT_OUT_OF_RANGE, 2, dirt.then(new_call_and_survey, dirt.set_column(
+        dirt.Dirt(dirt.CSAT_OUT_OF_RANGE, 1, dirt.then(new_call_and_survey, dirt.set_column(
             "CSAT", "6")), surveyed),
-        dirt.Dirt(dirt.NPS_OUT_OF_RANGE, 2, dirt.then(new_call_and_survey, dirt.set_column(
+        dirt.Dirt(dirt.NPS_OUT_OF_RANGE, 1, dirt.then(new_call_and_survey, dirt.set_column(
             "NPS", "11")), surveyed),
     ], rng, fresh_start=len(data.contacts))
     calls_path = export_path(data.profile, f"PR_NorthwindEnergy_calls_{PERIOD}.csv")
