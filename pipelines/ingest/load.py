@@ -163,15 +163,47 @@ def _insert_records_sql(kind: str, validator: KindValidator, params: SqlParams) 
     return statements
 
 
-def _load_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: SourceConfig,
-               spec: ExportSpec, kind: str, staged: StagedFile, salt: str,
-               take_malformed: bool, started: float) -> KindResult:
+def _check_kind(con: duckdb.DuckDBPyConnection, config: SourceConfig, spec: ExportSpec,
+                kind: str, staged: StagedFile, salt: str) -> tuple[KindValidator, SqlParams]:
+    """Create ``checked_<kind>``: converted values and errors per row."""
     params = SqlParams()
     validator = KindValidator(spec, spec.kinds[kind], config.centre.timezone, salt, params,
                               staged.columns)
     execute(con, validator.create_checked_sql(), params.values)
     if whole_contacts := validator.reject_whole_contacts_sql():
         con.execute(whole_contacts)
+    return validator, params
+
+
+def _reject_across_kinds(con: duckdb.DuckDBPyConnection, kinds: list[str]) -> None:
+    """A row of a file feeding several kinds is one record of the export: when its part
+    for one kind is rejected, its other parts are rejected too (a call row whose survey
+    answer is corrupt is not trusted for the call either)."""
+    failing = " UNION ALL ".join(
+        f"SELECT _cc_row, {_sql_literal(kind)} AS kind, errors[1].reason AS reason "
+        f"FROM checked_{kind} WHERE len(errors) > 0" for kind in kinds)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE failing_rows AS "
+                f"SELECT _cc_row, arg_min(kind, kind) AS kind, arg_min(reason, kind) AS reason "
+                f"FROM ({failing}) GROUP BY _cc_row")
+    for kind in kinds:
+        con.execute(
+            f"UPDATE checked_{kind} AS c SET errors = [{{'column': NULL, 'reason': "
+            f"'rejected with the row''s ' || f.kind || ' part: ' || f.reason}}] "
+            f"FROM failing_rows AS f WHERE c._cc_row = f._cc_row AND len(c.errors) = 0")
+    con.execute("DROP TABLE failing_rows")
+
+
+def _sql_literal(word: str) -> str:
+    if not word.isidentifier():
+        raise ValueError(f"not a plain word: {word!r}")
+    return f"'{word}'"
+
+
+def _store_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: SourceConfig,
+                spec: ExportSpec, kind: str, staged: StagedFile, salt: str,
+                validator: KindValidator, params: SqlParams, take_malformed: bool,
+                started: float) -> KindResult:
+    """Replace the kind's rows by key, insert its rejects and its loads row."""
     load_id = next_load_id(con)
     statements = _insert_records_sql(kind, validator, params)
     values = {**params.values, "centre": config.centre.id, "load_id": load_id}
@@ -256,9 +288,12 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, config: SourceConfig,
         # file order from 0 (inside one they are transaction-local).
         staged = stage_file(con, path, spec)
         con.execute("BEGIN TRANSACTION")
+        checked = {kind: _check_kind(con, config, spec, kind, staged, salt) for kind in kinds}
+        if len(kinds) > 1:
+            _reject_across_kinds(con, kinds)
         results = [
-            _load_kind(con, path, sha, config, spec, kind, staged, salt,
-                       take_malformed=(position == 0), started=started)
+            _store_kind(con, path, sha, config, spec, kind, staged, salt, *checked[kind],
+                        take_malformed=(position == 0), started=started)
             for position, kind in enumerate(kinds)
         ]
         con.execute("COMMIT")

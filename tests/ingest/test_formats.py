@@ -169,11 +169,16 @@ def test_combined_calls_and_csat_file(workspace, load_one):
             contacts_row("C3") + ",S3,2026-06-01 10:40,9"]
     report = load_one(export, "testco/contacts_1.csv", "\n".join(rows) + "\n")
     by_kind = {r.kind: (r.rows_read, r.rows_loaded, r.rows_rejected) for r in report.results}
-    # 3 calls; 2 rows carry a survey, one with CSAT 9 on a 1-5 scale is rejected.
-    assert by_kind == {"contacts": (3, 3, 0), "surveys": (2, 1, 1)}
+    # 3 calls; 2 rows carry a survey, one with CSAT 9 on a 1-5 scale: that row is one
+    # record of the export, so its call is rejected with it.
+    assert by_kind == {"contacts": (3, 2, 1), "surveys": (2, 1, 1)}
     assert workspace.query("SELECT survey_id, contact_id, responded_at, csat FROM surveys") \
         == [("S1", "C1", UTC(2026, 6, 1, 9, 30), 5.0)]
-    assert workspace.query("SELECT count(*) FROM contacts") == [(3,)]
+    assert workspace.query("SELECT contact_id FROM contacts ORDER BY 1") == [("C1",), ("C2",)]
+    assert workspace.rejects() == [
+        (3, None, "rejected with the row's surveys part: CSAT '9' outside the scale 1-5 "
+                  "(csat_scale)"),
+        (3, "csat", "CSAT '9' outside the scale 1-5 (csat_scale)")]
 
 
 def test_xlsx_with_title_rows_and_typed_cells(workspace):
