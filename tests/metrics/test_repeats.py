@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from pipelines.metrics import MetricQuery, metric_table, repeat_flows
@@ -87,3 +89,11 @@ def test_repeat_flows_shares_within_a_group(wh, con, settings):
     flows = repeat_flows(con, MetricQuery(centres=("leeds",)), settings)
     assert flows[["next_centre_id", "count"]].values.tolist() == [["leeds", 2], ["glasgow", 1]]
     assert flows["share_pct"].tolist() == pytest.approx([200 / 3, 100 / 3])
+
+
+def test_a_repeat_after_the_query_end_still_counts(repeats, con, settings, pick):
+    query = MetricQuery(metrics=("fcr_repeat_pct",), grain="range", start=dt.date(2026, 6, 1),
+                        end=dt.date(2026, 6, 1), centres=("leeds",))
+    leeds = pick(metric_table(con, query, settings), "fcr_repeat_pct", "leeds")
+    # only K1's 06-01 contact is in range; its repeat (06-08 at manila) is outside the range
+    assert (leeds["n"], leeds["value"]) == (1, 0.0)

@@ -6,31 +6,29 @@
 --
 -- Parameters: $tz, $grain, $range_start, $start, $end, $channels, $queues, $reasons,
 -- $breakdown, $repeat_window_days, $short_abandon_s, $service_level_threshold_s.
-WITH contact_instants AS (
-    -- one row per customer and start instant: ties (two contacts in the same instant)
-    -- must not count as each other's "next" contact, the window is open on the left
-    SELECT DISTINCT customer_key, started_at
-    FROM contacts
-    WHERE customer_key IS NOT NULL
-),
-next_contact AS (
-    -- the next strictly later contact of the same customer, across all centres and
-    -- channels, answered or not: filters restrict the population, never the repeats
-    SELECT
-        customer_key,
-        started_at,
-        LEAD(started_at) OVER (PARTITION BY customer_key ORDER BY started_at)
-            AS next_started_at
-    FROM contact_instants
-),
-localised AS (
+WITH windowed AS (
     SELECT
         c.*,
-        timezone($tz, timezone('UTC', c.started_at)) AS local_started_at,
-        n.next_started_at
+        -- the next strictly later contact of the same customer, across all centres
+        -- and channels, answered or not: filters restrict the population, never the
+        -- repeats. RANGE ... 1 MICROSECOND FOLLOWING skips contacts in the same
+        -- instant (the window (started_at, started_at + days] is open on the left).
+        CASE WHEN c.customer_key IS NOT NULL THEN
+            MIN(c.started_at) OVER (
+                PARTITION BY c.customer_key
+                ORDER BY c.started_at
+                RANGE BETWEEN INTERVAL 1 MICROSECOND FOLLOWING AND UNBOUNDED FOLLOWING
+            )
+        END AS next_started_at
     FROM contacts AS c
-    LEFT JOIN next_contact AS n
-        ON n.customer_key = c.customer_key AND n.started_at = c.started_at
+    -- only contacts that can be selected or be a selected contact's next one: local
+    -- dates are within 2 days of UTC ones, so this superset loses no repeat
+    WHERE c.started_at >= CAST($start AS TIMESTAMP) - INTERVAL 2 DAY
+        AND c.started_at < CAST($end AS TIMESTAMP) + ($repeat_window_days + 3) * INTERVAL 1 DAY
+),
+localised AS (
+    SELECT *, timezone($tz, timezone('UTC', started_at)) AS local_started_at
+    FROM windowed
 ),
 selected AS (
     SELECT

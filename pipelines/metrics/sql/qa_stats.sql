@@ -48,6 +48,9 @@ selected AS (
         LEFT JOIN section_scores AS s
             ON s.centre_id = q.centre_id AND s.evaluation_id = q.evaluation_id
         WHERE ($qa_org IS NULL OR q.evaluator_org = $qa_org)
+            -- cheap UTC pre-filter; the exact local-date test is below
+            AND q.evaluated_at >= CAST($start AS TIMESTAMP) - INTERVAL 2 DAY
+            AND q.evaluated_at < CAST($end AS TIMESTAMP) + INTERVAL 3 DAY
             AND (len($channels) = 0 OR coalesce(list_contains($channels, c.channel), FALSE))
             AND (len($queues) = 0 OR coalesce(list_contains($queues, c.queue), FALSE))
             AND (len($reasons) = 0

@@ -5,30 +5,29 @@
 -- when several start in the same instant the smallest centre_id, contact_id is taken.
 --
 -- Parameters: $tz, $start, $end, $channels, $queues, $reasons, $repeat_window_days.
-WITH contact_instants AS (
-    SELECT DISTINCT customer_key, started_at
-    FROM contacts
-    WHERE customer_key IS NOT NULL
-),
-next_contact AS (
+WITH windowed AS (
     SELECT
-        customer_key,
-        started_at,
-        LEAD(started_at) OVER (PARTITION BY customer_key ORDER BY started_at)
-            AS next_started_at
-    FROM contact_instants
+        c.*,
+        -- next strictly later contact of the same customer (see contact_stats.sql)
+        MIN(c.started_at) OVER (
+            PARTITION BY c.customer_key
+            ORDER BY c.started_at
+            RANGE BETWEEN INTERVAL 1 MICROSECOND FOLLOWING AND UNBOUNDED FOLLOWING
+        ) AS next_started_at
+    FROM contacts AS c
+    WHERE c.customer_key IS NOT NULL
+        AND c.started_at >= CAST($start AS TIMESTAMP) - INTERVAL 2 DAY
+        AND c.started_at < CAST($end AS TIMESTAMP) + ($repeat_window_days + 3) * INTERVAL 1 DAY
 ),
 repeated AS (
-    SELECT c.centre_id, c.contact_id, c.customer_key, n.next_started_at
-    FROM contacts AS c
-    JOIN next_contact AS n
-        ON n.customer_key = c.customer_key AND n.started_at = c.started_at
-    WHERE c.answered
-        AND n.next_started_at <= c.started_at + $repeat_window_days * INTERVAL 1 DAY
-        AND CAST(timezone($tz, timezone('UTC', c.started_at)) AS DATE) BETWEEN $start AND $end
-        AND (len($channels) = 0 OR coalesce(list_contains($channels, c.channel), FALSE))
-        AND (len($queues) = 0 OR coalesce(list_contains($queues, c.queue), FALSE))
-        AND (len($reasons) = 0 OR coalesce(list_contains($reasons, c.contact_reason), FALSE))
+    SELECT centre_id, contact_id, customer_key, next_started_at
+    FROM windowed
+    WHERE answered
+        AND next_started_at <= started_at + $repeat_window_days * INTERVAL 1 DAY
+        AND CAST(timezone($tz, timezone('UTC', started_at)) AS DATE) BETWEEN $start AND $end
+        AND (len($channels) = 0 OR coalesce(list_contains($channels, channel), FALSE))
+        AND (len($queues) = 0 OR coalesce(list_contains($queues, queue), FALSE))
+        AND (len($reasons) = 0 OR coalesce(list_contains($reasons, contact_reason), FALSE))
 ),
 next_centre AS (
     SELECT

@@ -24,6 +24,9 @@ WITH linked AS (
     FROM surveys AS s
     LEFT JOIN contacts AS c
         ON c.centre_id = s.centre_id AND c.contact_id = s.contact_id
+    -- cheap UTC pre-filter (prunes row groups); the exact local-date test follows
+    WHERE s.responded_at >= CAST($start AS TIMESTAMP) - INTERVAL 2 DAY
+        AND s.responded_at < CAST($end AS TIMESTAMP) + INTERVAL 3 DAY
 ),
 selected AS (
     SELECT
