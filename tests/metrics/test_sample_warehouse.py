@@ -1,0 +1,82 @@
+"""Integration: the metric layer over the ingested sample exports (docs/SAMPLE_DATA.md).
+
+Checks totals against the warehouse and the story the sample data is built to tell,
+not exact numbers (the generator may be re-tuned).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.__main__ import main
+from pipelines.metrics import (
+    MetricQuery,
+    gap_contributions,
+    load_targets,
+    metric_table,
+    repeat_flows,
+)
+from pipelines.settings import DEFAULT_CONFIG_DIR, load_metric_settings
+from pipelines.warehouse import connect_read_only
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sample") / "warehouse.duckdb"
+    assert main(["ingest", "--warehouse", str(path)]) == 0
+    con = connect_read_only(path)
+    con.execute("SET enable_progress_bar = false")
+    yield con, load_metric_settings(DEFAULT_CONFIG_DIR)
+    con.close()
+
+
+def _by_centre(table, metric):
+    rows = table[table["metric"] == metric]
+    return dict(zip(rows["centre_id"], rows["value"], strict=True))
+
+
+def test_weekly_totals_match_the_warehouse(sample):
+    con, settings = sample
+    weekly = metric_table(con, MetricQuery(metrics=("contacts", "csat_pct", "qa_score")),
+                          settings, load_targets(DEFAULT_CONFIG_DIR))
+    assert len(set(weekly["period_start"])) == 26  # Mon 2026-05-25 .. Sun 2026-11-22
+    totals = weekly.groupby("metric")["n"].sum()
+    assert totals["contacts"] == con.execute("SELECT COUNT(*) FROM contacts").fetchone()[0]
+    assert totals["csat_pct"] == con.execute(
+        "SELECT COUNT(*) FROM surveys WHERE csat_raw IS NOT NULL").fetchone()[0]
+    assert totals["qa_score"] == con.execute("SELECT COUNT(*) FROM qa_evaluations").fetchone()[0]
+
+
+def test_the_sample_story(sample):
+    con, settings = sample
+    whole = metric_table(con, MetricQuery(grain="range"), settings)
+    csat = _by_centre(whole, "csat_pct")
+    adjusted = _by_centre(whole, "csat_pct_adjusted")
+    aht = _by_centre(whole, "aht_s")
+    repeat_free = _by_centre(whole, "fcr_repeat_pct")
+    # Manila: fastest, and worst for customers
+    assert min(aht, key=aht.get) == "manila"
+    assert min(csat, key=csat.get) == "manila"
+    assert min(repeat_free, key=repeat_free.get) == "manila"
+    # raw CSAT ranks Lisbon above Glasgow; the mix adjustment reverses it
+    assert csat["lisbon"] > csat["glasgow"]
+    assert adjusted["glasgow"] > adjusted["lisbon"]
+    manila = whole[(whole["centre_id"] == "manila") & (whole["metric"] == "csat_pct")].iloc[0]
+    assert manila["significant"] and manila["gap"] < 0
+
+    # Pacific Reach's own QA is more generous than the client's
+    own = _by_centre(metric_table(con, MetricQuery(grain="range", qa_evaluator_org="own",
+                                                   metrics=("qa_score",)), settings),
+                     "qa_score")
+    client = _by_centre(metric_table(con, MetricQuery(grain="range", qa_evaluator_org="client",
+                                                      metrics=("qa_score",)), settings),
+                        "qa_score")
+    assert own["manila"] > client["manila"]
+
+    # some of Manila's customers call Leeds back
+    flows = repeat_flows(con, MetricQuery(centres=("manila",)), settings)
+    assert "leeds" in set(flows["next_centre_id"])
+
+    gaps = gap_contributions(con, MetricQuery(), settings, "glasgow")
+    assert gaps.reasons["contribution"].sum() + gaps.csat_mix_term == pytest.approx(
+        gaps.csat_gap)
