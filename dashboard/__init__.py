@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: thin pages over the metric layer in ``pipelines.metrics``."""

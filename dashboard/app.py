@@ -1,0 +1,65 @@
+"""Entry point: ``streamlit run dashboard/app.py``.
+
+Draws what every page shares (navigation, the empty states, the sidebar filters) and
+runs the selected page.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# `streamlit run dashboard/app.py` puts dashboard/ on the path, not the repository.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dashboard import context  # noqa: E402
+from dashboard.connection import current_warehouse  # noqa: E402
+from dashboard.filters import sidebar_filters  # noqa: E402
+from dashboard.lookups import dimensions  # noqa: E402
+from pipelines.settings import load_metric_settings, warehouse_path  # noqa: E402
+
+PAGES_DIR = Path(__file__).parent / "screens"
+
+st.set_page_config(page_title="Contact-centre performance", page_icon=":material/support_agent:",
+                   layout="wide")
+
+pages = {
+    "Performance": [
+        st.Page(PAGES_DIR / "overview.py", title="Weekly overview",
+                icon=":material/dashboard:", default=True),
+        st.Page(PAGES_DIR / "compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page(PAGES_DIR / "partner_review.py", title="Partner review",
+                icon=":material/handshake:"),
+    ],
+    "Analysts": [st.Page(PAGES_DIR / "data.py", title="Data", icon=":material/database:")],
+}
+selected = st.navigation(pages)
+
+warehouse = current_warehouse()
+if warehouse is None:
+    st.title("Contact-centre performance")
+    st.info(
+        f"No warehouse yet at `{warehouse_path()}`.\n\n"
+        "Load the centres' exports first, then reload this page:\n\n"
+        "```bash\npython -m pipelines ingest          # everything the source configs point at\n"
+        "make demo                             # or: the sample exports, then this app\n```"
+    )
+    st.stop()
+
+settings = load_metric_settings()
+dims = dimensions(warehouse, settings.reporting_timezone)
+if dims.first_day is None:
+    st.title("Contact-centre performance")
+    st.info(
+        "The warehouse holds no contacts yet. Load a contacts export with "
+        "`python -m pipelines ingest`; the **Data** page shows what was loaded or rejected."
+    )
+    if selected.title != "Data":
+        st.stop()
+
+uses_filters = selected.title != "Data" and dims.first_day is not None
+filters = sidebar_filters(dims) if uses_filters else None
+context.publish(context.PageContext(warehouse, settings, dims, filters))
+selected.run()

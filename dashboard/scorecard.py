@@ -1,0 +1,146 @@
+"""The side-by-side scorecard: one column per centre, one row per metric.
+
+Each cell shows the value, its sample size, the change on the previous week, the gap
+to the baseline (marked when significant), and the target status. Significance is
+shown by a symbol and a tint, never by colour alone.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from dashboard.formatting import format_gap, format_value
+
+FAMILY_TITLES = {"customer": "Customer", "quality": "Quality", "operations": "Operations"}
+STATUS_MARKS = {
+    "met": ("✔", "target met"),
+    "near": ("≈", "near target"),
+    "missed": ("✖", "target missed"),
+    "no data": ("–", "no data"),
+}
+
+STYLE = """
+<style>
+table.scorecard {border-collapse: collapse; width: 100%; font-size: 0.9rem;}
+table.scorecard th, table.scorecard td {border-bottom: 1px solid #e3e3e3;
+  padding: 4px 8px; text-align: right; vertical-align: top;}
+table.scorecard th:first-child, table.scorecard td:first-child {text-align: left;}
+table.scorecard tr.family td {background: #f4f4f4; font-weight: 600; text-align: left;}
+table.scorecard th.in_house {border-top: 4px solid #0072B2;}
+table.scorecard th.vendor {border-top: 4px solid #E69F00;}
+table.scorecard .value {font-size: 1.05rem; font-weight: 600;}
+table.scorecard .meta {color: #666; font-size: 0.75rem;}
+table.scorecard td.worse {background: #fbe3d6;}
+table.scorecard td.better {background: #dcecf7;}
+table.scorecard td.small .value {color: #999;}
+table.scorecard .gap.worse {color: #A3470B; font-weight: 600;}
+table.scorecard .gap.better {color: #005A8C; font-weight: 600;}
+</style>
+"""
+
+
+def is_worse(gap: float, direction: str | None) -> bool:
+    return (direction == "higher" and gap < 0) or (direction == "lower" and gap > 0)
+
+
+def judged_gaps(rows: pd.DataFrame, directions: dict[str, str | None]) -> pd.Series:
+    """'worse' / 'better' / '' per row: significant gaps only, by the metric's direction."""
+
+    def judge(row: pd.Series) -> str:
+        if not bool(row.significant) or pd.isna(row.gap) or directions.get(row.metric) is None:
+            return ""
+        return "worse" if is_worse(row.gap, directions[row.metric]) else "better"
+
+    return rows.apply(judge, axis=1) if len(rows) else pd.Series(dtype=str)
+
+
+def _cell(row: pd.Series, previous_value: float | None, unit: str, judgement: str) -> str:
+    classes = [judgement] if judgement else []
+    if bool(row.insufficient_sample):
+        classes.append("small")
+    value = format_value(row.value, unit)
+    meta = [f"n={int(row.n):,}" if pd.notna(row.n) else "n=0"]
+    if bool(row.insufficient_sample) and row.n:
+        meta.append("⚠ small sample")
+    if previous_value is not None and pd.notna(previous_value) and pd.notna(row.value):
+        meta.append(f"{format_gap(row.value - previous_value, unit)} wk")
+    if bool(row.provisional):
+        meta.append("provisional")
+    gap = ""
+    if pd.notna(row.gap) and row.gap == 0 and pd.isna(row.p_value):
+        gap = '<div class="gap">= baseline</div>'
+    elif pd.notna(row.gap):
+        arrow = {"worse": "▼ ", "better": "▲ "}.get(judgement, "")
+        gap = (
+            f'<div class="gap {judgement}">{arrow}{escape(format_gap(row.gap, unit))}'
+            f"{' sig.' if judgement else ''}</div>"
+        )
+    status = ""
+    if isinstance(row.status, str) and row.status in STATUS_MARKS and pd.notna(row.target):
+        mark, words = STATUS_MARKS[row.status]
+        status = f' · <span title="{words}: target {escape(format_value(row.target, unit))}">'
+        status += f"{mark} {words.split()[-1] if row.status != 'near' else 'near'}</span>"
+    tooltip = ""
+    if pd.notna(row.ci_low):
+        tooltip = (
+            f' title="{escape(format_value(row.ci_low, unit))} to '
+            f'{escape(format_value(row.ci_high, unit))} ({escape(str(row.n))} in sample)'
+            + (f", p={row.p_value:.3f}" if pd.notna(row.p_value) else "")
+            + '"'
+        )
+    return (
+        f'<td class="{" ".join(classes)}"{tooltip}><div class="value">{escape(value)}</div>'
+        f'{gap}<div class="meta">{" · ".join(escape(m) for m in meta)}{status}</div></td>'
+    )
+
+
+def scorecard_html(
+    week_rows: pd.DataFrame,
+    previous_rows: pd.DataFrame,
+    groups: list[tuple[str, str, str]],
+    catalogue: dict,
+) -> str:
+    """HTML table for one period. ``groups`` is [(centre_id, label, sourcing)] in order."""
+    directions = {metric_id: d.direction for metric_id, d in catalogue.items()}
+    rows = week_rows.assign(judgement=judged_gaps(week_rows, directions))
+    by_cell = {(r.metric, r.centre_id): r for r in rows.itertuples(index=False)}
+    previous = {
+        (r.metric, r.centre_id): r.value for r in previous_rows.itertuples(index=False)
+    }
+    header = "".join(
+        f'<th class="{escape(sourcing)}">{escape(label)}<div class="meta">'
+        f'{"in-house" if sourcing == "in_house" else escape(sourcing)}</div></th>'
+        for _, label, sourcing in groups
+    )
+    body: list[str] = []
+    family = None
+    for metric_id, definition in catalogue.items():
+        if not any((metric_id, g[0]) in by_cell for g in groups):
+            continue
+        if definition.family != family:
+            family = definition.family
+            body.append(
+                f'<tr class="family"><td colspan="{len(groups) + 1}">'
+                f"{FAMILY_TITLES.get(family, family)}</td></tr>"
+            )
+        cells = []
+        for centre_id, _, _ in groups:
+            row = by_cell.get((metric_id, centre_id))
+            if row is None:
+                cells.append("<td>–</td>")
+                continue
+            series = pd.Series(row._asdict())
+            cells.append(
+                _cell(series, previous.get((metric_id, centre_id)), definition.unit,
+                      row.judgement)
+            )
+        body.append(
+            f'<tr><td title="{escape(definition.definition)}">{escape(definition.name)}</td>'
+            f"{''.join(cells)}</tr>"
+        )
+    return (
+        f'{STYLE}<table class="scorecard"><thead><tr><th>Metric</th>{header}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )

@@ -1,0 +1,66 @@
+"""Data: what is loaded, how fresh it is, what was rejected and why, what metrics mean."""
+
+import streamlit as st
+
+from dashboard import context
+from dashboard.connection import cursor
+from dashboard.lookups import loads_ledger
+from pipelines.export.tables import frame_csv_bytes
+from pipelines.export.workbook import definitions_frame
+from pipelines.ingest.reports import load_status, rejected_rows
+
+ctx = context.current()
+
+st.title("Data")
+st.caption(f"Warehouse `{ctx.warehouse.path}` (read-only). All times are UTC.")
+
+st.header("Freshness")
+freshness = load_status(cursor(ctx.warehouse)).df()
+st.dataframe(
+    freshness, hide_index=True, width="stretch",
+    column_config={
+        "latest_load_at": st.column_config.DatetimeColumn("Loaded at", format="D MMM YYYY, HH:mm"),
+        "latest_record_at": st.column_config.DatetimeColumn("Latest record",
+                                                            format="D MMM YYYY, HH:mm"),
+    },
+)
+missing = freshness[freshness["record_rows"] == 0]
+for record in missing.itertuples():
+    st.warning(f"No {record.kind} loaded for centre {record.centre_id}.")
+
+st.header("Loads")
+ledger = loads_ledger(ctx.warehouse)
+failed = ledger[ledger["status"] == "failed"]
+if not failed.empty:
+    st.error(f"{len(failed)} load(s) failed; the warehouse was left unchanged by each. "
+             "See the message column.")
+st.dataframe(ledger, hide_index=True, width="stretch")
+
+st.header("Rejected rows")
+st.caption("Rows kept aside at ingestion, with the column at fault and the reason. "
+           "Customer identifiers in the raw rows are already hashed.")
+rejects = rejected_rows(cursor(ctx.warehouse)).df()
+left, middle, right = st.columns(3)
+centres = left.multiselect("Centre", sorted(rejects["centre_id"].dropna().unique()),
+                           key="rejects_centre", placeholder="All centres")
+kinds = middle.multiselect("Kind", sorted(rejects["kind"].unique()), key="rejects_kind",
+                           placeholder="All kinds")
+search = right.text_input("Reason contains", key="rejects_reason")
+shown = rejects
+if centres:
+    shown = shown[shown["centre_id"].isin(centres)]
+if kinds:
+    shown = shown[shown["kind"].isin(kinds)]
+if search:
+    shown = shown[shown["reason"].str.contains(search, case=False, regex=False)]
+shown = shown.assign(file_name=shown["file_name"].str.extract(r"([^/\\]+)$", expand=False))
+st.write(f"{len(shown):,} of {len(rejects):,} rejected rows")
+if rejects.empty:
+    st.success("No rejected rows: every row of every loaded file passed validation.")
+st.dataframe(shown, hide_index=True, width="stretch")
+st.download_button("Download these rejected rows (CSV)", data=frame_csv_bytes(shown),
+                   file_name="rejected_rows.csv", mime="text/csv")
+
+st.header("Metric definitions")
+st.caption("The metric contract every number on these pages follows.")
+st.dataframe(definitions_frame(), hide_index=True, width="stretch")

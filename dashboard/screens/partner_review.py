@@ -1,0 +1,179 @@
+"""Partner review: one vendor over a period, ready to take into the review meeting."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import context
+from dashboard.charts import contribution_bars, shares_bar, trend_small_multiples
+from dashboard.filters import IN_HOUSE_BASELINE, reason_label
+from dashboard.formatting import centre_colours, format_gap, format_value
+from dashboard.queries import comments, contributions, flows, long_table
+from dashboard.review_pack import PackSection, ReviewPack
+from dashboard.view import baseline_label
+from pipelines.metrics import CATALOGUE
+
+TREND_METRICS = ["csat_pct", "nps", "fcr_repeat_pct", "complaint_pct", "qa_score", "aht_s"]
+STATUS_ICONS = {"met": "✔ met", "near": "≈ near", "missed": "✖ missed", "no data": "– no data"}
+
+REASON_COLUMNS = {"contact_reason": "Reason", "group_csat_pct": "CSAT %", "group_n": "n",
+                  "baseline_csat_pct": "Baseline CSAT %", "baseline_n": "Baseline n",
+                  "group_share_pct": "Share %", "baseline_share_pct": "Baseline share %",
+                  "contribution": "Contribution (pts)"}
+SECTION_COLUMNS = {"section": "Section", "group_mean": "Score", "group_n": "n",
+                   "baseline_mean": "Baseline score", "baseline_n": "Baseline n",
+                   "gap": "Gap (points)"}
+
+
+def one_decimal(columns) -> dict:
+    return {c: st.column_config.NumberColumn(format="%.1f") for c in columns
+            if c not in ("n", "Baseline n", "Reason", "Section")}
+
+
+ctx = context.current()
+filters = ctx.filters
+
+st.title("Partner review")
+vendors = sorted({c.vendor for c in ctx.dims.centres if c.sourcing == "vendor" and c.vendor})
+if not vendors:
+    st.info("No vendor centres are loaded yet. Add a vendor's source config and load its "
+            "exports (see docs/SOURCE_CONFIG.md).")
+    st.stop()
+linked = st.query_params.get("vendor")
+vendor = st.selectbox("Vendor", vendors, key="review_vendor",
+                      index=vendors.index(linked) if linked in vendors else 0)
+st.query_params["vendor"] = vendor
+
+# Vendors are compared as groups; a centre chosen as baseline stands for its own group.
+baseline_centre = next((c for c in ctx.dims.centres if c.centre_id == filters.baseline), None)
+baseline = (IN_HOUSE_BASELINE if baseline_centre is None or baseline_centre.sourcing == "in_house"
+            else baseline_centre.vendor)
+baseline_name = (baseline_label(IN_HOUSE_BASELINE, ctx.dims) if baseline == IN_HOUSE_BASELINE
+                 else baseline)
+period_text = f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y} ({filters.span_weeks} weeks)"
+st.caption(f"{period_text} · compared with {baseline_name} · change the period in the sidebar")
+
+query = filters.query(grain="range", group_by="vendor", centres=(), baseline=baseline)
+period_table = long_table(ctx.warehouse, query, ctx.settings)
+vendor_rows = period_table[period_table["centre_id"] == vendor]
+if not (vendor_rows["n"].fillna(0) > 0).any():
+    st.info(f"No data for {vendor} in this period and these filters.")
+    st.stop()
+
+colours = centre_colours([("In-house", "in_house"), (vendor, "vendor")])
+pack_sections: list[PackSection] = []
+
+st.header("Scorecard against targets")
+scorecard = pd.DataFrame({
+    "Metric": vendor_rows["metric"].map(lambda m: CATALOGUE[m].name),
+    "Value": [format_value(v, CATALOGUE[m].unit) for v, m in
+              zip(vendor_rows["value"], vendor_rows["metric"], strict=True)],
+    "Target": [format_value(t, CATALOGUE[m].unit) if pd.notna(t) else "" for t, m in
+               zip(vendor_rows["target"], vendor_rows["metric"], strict=True)],
+    "Status": vendor_rows["status"].map(STATUS_ICONS).fillna(""),
+    f"Gap to {baseline_name}": [format_gap(g, CATALOGUE[m].unit) for g, m in
+                               zip(vendor_rows["gap"], vendor_rows["metric"], strict=True)],
+    "Significant": vendor_rows["significant"].map({True: "yes", False: ""}),
+    "n": vendor_rows["n"],
+})
+with_targets = scorecard[scorecard["Target"] != ""]
+st.subheader("Targets")
+st.dataframe(with_targets, hide_index=True, width="stretch")
+met = (vendor_rows["status"] == "met").sum()
+st.caption(f"{met} of {len(with_targets)} targets met over the period "
+           "(targets from targets.yaml; ≈ near is within the metric's tolerance).")
+with st.expander("All metrics, with and without targets"):
+    st.dataframe(scorecard, hide_index=True, width="stretch")
+pack_sections.append(PackSection("Scorecard against targets", period_text,
+                                 tables=[("Targets", with_targets), ("All metrics", scorecard)]))
+
+st.header("Trends")
+weekly = long_table(ctx.warehouse, filters.query(group_by="vendor", centres=(),
+                                                 baseline=baseline,
+                                                 metrics=tuple(TREND_METRICS)), ctx.settings)
+weekly = weekly[weekly["centre_id"].isin([vendor, IN_HOUSE_BASELINE])]
+trend_chart = trend_small_multiples(weekly, colours)
+st.altair_chart(trend_chart, width="content")
+pack_sections.append(PackSection("Trends", "Weekly values with confidence bands.",
+                                 charts=[trend_chart]))
+
+st.header("What explains the gap")
+explained = contributions(ctx.warehouse, query, ctx.settings, vendor)
+left, right = st.columns(2)
+reasons = explained.reasons.assign(contact_reason=lambda f: f["contact_reason"].map(reason_label))
+with left:
+    st.subheader("Contact reasons behind the CSAT gap")
+    st.caption(
+        f"CSAT gap {format_gap(explained.csat_gap, 'pct')}: within-reason performance "
+        f"(bars) plus {format_gap(explained.csat_mix_term, 'pct')} from a different "
+        "reason mix. Largest contributions first."
+    )
+    reason_chart = contribution_bars(reasons, "contact_reason", "contribution",
+                                     "Contribution to the CSAT gap (pts)")
+    st.altair_chart(reason_chart, width="content")
+    st.dataframe(reasons.rename(columns=REASON_COLUMNS), hide_index=True,
+                 column_config=one_decimal(REASON_COLUMNS.values()))
+sections = explained.sections
+with right:
+    st.subheader("QA sections behind the QA gap")
+    st.caption(f"QA score gap {format_gap(explained.qa_gap, 'score')}; "
+               "each bar is the section's gap to the baseline.")
+    section_chart = contribution_bars(sections, "section", "gap", "Section gap (points)")
+    st.altair_chart(section_chart, width="content")
+    st.dataframe(sections.rename(columns=SECTION_COLUMNS), hide_index=True,
+                 column_config=one_decimal(SECTION_COLUMNS.values()))
+pack_sections.append(PackSection(
+    "What explains the gap",
+    f"CSAT gap {format_gap(explained.csat_gap, 'pct')} (mix term "
+    f"{format_gap(explained.csat_mix_term, 'pct')}); QA gap "
+    f"{format_gap(explained.qa_gap, 'score')}.",
+    tables=[("Contact reasons", reasons.rename(columns=REASON_COLUMNS)),
+            ("QA sections", sections.rename(columns=SECTION_COLUMNS))],
+    charts=[reason_chart, section_chart],
+))
+
+st.header("What customers said")
+comment_columns = {"responded_date": "Date", "centre_name": "Centre",
+                   "csat_on_scale": "CSAT", "contact_reason": "Reason", "comment": "Comment"}
+happy, unhappy = st.columns(2)
+said = {}
+for column, satisfied, title in [(happy, True, "Satisfied"), (unhappy, False, "Dissatisfied")]:
+    sample = comments(ctx.warehouse, query, ctx.settings, vendor, satisfied)
+    said[title] = sample[list(comment_columns)].rename(columns=comment_columns)
+    with column:
+        st.subheader(title)
+        if sample.empty:
+            st.caption("No comments in this period.")
+        for record in sample.itertuples():
+            st.markdown(f"> {record.comment}")
+            st.caption(f"{record.responded_date:%d %b %Y} · {record.centre_name} · CSAT "
+                       f"{record.csat_on_scale} · {reason_label(record.contact_reason)}")
+pack_sections.append(PackSection("What customers said", tables=list(said.items())))
+
+st.header("Where its customers called next")
+vendor_flows = flows(ctx.warehouse, query, ctx.settings)
+vendor_flows = vendor_flows[vendor_flows["group_key"] == vendor]
+if vendor_flows.empty:
+    st.caption("No repeat contacts in this period.")
+else:
+    st.caption("Answered contacts followed by another contact from the same customer within "
+               f"{ctx.settings.repeat_window_days} days: the centre of that next contact.")
+    flow_colours = centre_colours([(c.name, c.sourcing) for c in ctx.dims.centres])
+    flow_chart = shares_bar(vendor_flows, flow_colours, "next_centre_name", "share_pct",
+                            "Share of repeat contacts (%)")
+    st.altair_chart(flow_chart, width="content")
+    pack_sections.append(PackSection(
+        "Where its customers called next",
+        tables=[("Repeat flows", vendor_flows[["next_centre_name", "count", "share_pct"]])],
+        charts=[flow_chart]))
+
+st.header("Take it to the meeting")
+pack = ReviewPack(f"Partner review: {vendor}",
+                  f"{period_text} · compared with {baseline_name}", pack_sections)
+stem = f"review_{vendor.replace(' ', '_')}_{filters.start}_{filters.end}"
+left, right = st.columns(2)
+left.download_button("Review pack (HTML, opens offline)", data=pack.to_html,
+                     file_name=f"{stem}.html", mime="text/html", on_click="ignore")
+right.download_button(
+    "Tables (Excel)", data=pack.to_xlsx, file_name=f"{stem}.xlsx", on_click="ignore",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
