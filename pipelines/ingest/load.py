@@ -168,7 +168,7 @@ def _check_kind(con: duckdb.DuckDBPyConnection, config: SourceConfig, spec: Expo
     """Create ``checked_<kind>``: converted values and errors per row."""
     params = SqlParams()
     validator = KindValidator(spec, spec.kinds[kind], config.centre.timezone, salt, params,
-                              staged.columns)
+                              staged)
     execute(con, validator.create_checked_sql(), params.values)
     if whole_contacts := validator.reject_whole_contacts_sql():
         con.execute(whole_contacts)
@@ -180,16 +180,16 @@ def _reject_across_kinds(con: duckdb.DuckDBPyConnection, kinds: list[str]) -> No
     for one kind is rejected, its other parts are rejected too (a call row whose survey
     answer is corrupt is not trusted for the call either)."""
     failing = " UNION ALL ".join(
-        f"SELECT _cc_row, {_sql_literal(kind)} AS kind, errors[1].reason AS reason "
+        f"SELECT _ord, {_sql_literal(kind)} AS kind, errors[1].reason AS reason "
         f"FROM checked_{kind} WHERE len(errors) > 0" for kind in kinds)
     con.execute(f"CREATE OR REPLACE TEMP TABLE failing_rows AS "
-                f"SELECT _cc_row, arg_min(kind, kind) AS kind, arg_min(reason, kind) AS reason "
-                f"FROM ({failing}) GROUP BY _cc_row")
+                f"SELECT _ord, arg_min(kind, kind) AS kind, arg_min(reason, kind) AS reason "
+                f"FROM ({failing}) GROUP BY _ord")
     for kind in kinds:
         con.execute(
             f"UPDATE checked_{kind} AS c SET errors = [{{'column': NULL, 'reason': "
             f"'rejected with the row''s ' || f.kind || ' part: ' || f.reason}}] "
-            f"FROM failing_rows AS f WHERE c._cc_row = f._cc_row AND len(c.errors) = 0")
+            f"FROM failing_rows AS f WHERE c._ord = f._ord AND len(c.errors) = 0")
     con.execute("DROP TABLE failing_rows")
 
 
@@ -215,9 +215,9 @@ def _store_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: So
     raw_row = _raw_row_sql(spec, staged, reject_params, salt_param)
     execute(
         con, f"""INSERT INTO rejects
-        SELECT $load_id, c._cc_row, c.e."column", c.e.reason, {raw_row}
-        FROM (SELECT _cc_row, unnest(errors) AS e FROM checked_{kind}
-              WHERE len(errors) > 0) AS c JOIN staged AS s USING (_cc_row)""",
+        SELECT $load_id, {staged.data_row_sql('c._ord')}, c.e."column", c.e.reason, {raw_row}
+        FROM (SELECT _ord, unnest(errors) AS e FROM checked_{kind}
+              WHERE len(errors) > 0) AS c JOIN staged AS s USING (_ord)""",
         {**reject_params.values, "load_id": load_id})
     malformed = 0
     if take_malformed and staged.malformed_rows:

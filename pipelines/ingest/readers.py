@@ -1,9 +1,11 @@
 """Reading one export file into DuckDB as text rows, once.
 
-Every format ends in the same shape: the temp view ``staged`` (``_cc_row``, the 1-based
-data row in the file, plus every source column as VARCHAR) and the temp table
-``malformed`` (rows the CSV reader could not split into the header's fields). Problems
-that make the whole file unusable raise ``FileProblem``.
+Every format ends in the same shape: the temp view ``staged`` (``_ord``, the row's 1-based
+position among the well-formed rows, plus every source column as VARCHAR) and the temp
+table ``malformed`` (``_cc_row``, the data row in the file, of rows the CSV reader could
+not split into the header's fields). ``StagedFile.data_row_sql`` turns an ``_ord`` into
+the data row number shown to users. Problems that make the whole file unusable raise
+``FileProblem``.
 """
 
 from __future__ import annotations
@@ -35,6 +37,20 @@ class StagedFile:
     columns: list[str]       # source columns in file order
     data_rows: int           # rows in the file, malformed ones included
     malformed_rows: int
+    # With malformed data rows r_1 < r_2 < ..., r_i - i well-formed rows precede the i-th;
+    # these are the r_i - i, ascending.
+    gaps: tuple[int, ...] = ()
+
+    def data_row_sql(self, ord_sql: str) -> str:
+        """SQL for the data row of the well-formed row at ``ord_sql``.
+
+        Ordinal g sits at g + #{i: r_i - i < g}. Only evaluated for rejected rows, so a
+        list scan is cheaper than joining every row to the gaps.
+        """
+        if not self.gaps:
+            return ord_sql
+        gaps = "[" + ", ".join(str(int(g)) for g in self.gaps) + "]"
+        return f"({ord_sql} + len(list_filter({gaps}, lambda g: g < {ord_sql})))"
 
 
 def detect_format(path: Path) -> str:
@@ -154,28 +170,19 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> S
         """,
         {"header_lines": header_lines, "width": len(header)},
     )
-    # Good rows keep file order in staged_raw (rowid); their data row number is the
-    # ordinal plus the malformed rows before them: with malformed rows r_1 < r_2 < ...,
-    # r_i - i good rows precede the i-th, so ordinal g sits at g + #{i: r_i - i < g}.
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP VIEW staged AS
-        WITH gaps AS (
-            SELECT _cc_row - row_number() OVER (ORDER BY _cc_row) AS good_before,
-                   row_number() OVER (ORDER BY _cc_row) AS malformed_so_far
-            FROM malformed
-        ), offsets AS (
-            SELECT good_before, max(malformed_so_far) AS shift FROM gaps GROUP BY ALL
-        )
-        SELECT s.rowid + 1 + coalesce(o.shift, 0) AS _cc_row, s.* EXCLUDE (rowid)
-        FROM (SELECT rowid, * FROM staged_raw) AS s
-        ASOF LEFT JOIN offsets AS o ON s.rowid + 1 > o.good_before
-        """
-    )
+    # Good rows keep file order in staged_raw (its rowid, as it is created outside any
+    # transaction); their data row numbers follow from the malformed rows' (see gaps).
+    con.execute("CREATE OR REPLACE TEMP VIEW staged AS "
+                "SELECT rowid + 1 AS _ord, * FROM staged_raw")
+    gaps = con.execute(
+        "SELECT coalesce(list(_cc_row - position ORDER BY _cc_row), []) FROM "
+        "(SELECT _cc_row, row_number() OVER (ORDER BY _cc_row) AS position FROM malformed)"
+    ).fetchone()[0]
     good, malformed = con.execute(
         "SELECT (SELECT count(*) FROM staged_raw), (SELECT count(*) FROM malformed)"
     ).fetchone()
-    return StagedFile(columns=header, data_rows=good + malformed, malformed_rows=malformed)
+    return StagedFile(columns=header, data_rows=good + malformed, malformed_rows=malformed,
+                      gaps=tuple(gaps))
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -249,7 +256,8 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> 
         _append_batch(con, batch, schema)
     finally:
         workbook.close()
-    con.execute("CREATE OR REPLACE TEMP VIEW staged AS SELECT * FROM staged_raw")
+    con.execute("CREATE OR REPLACE TEMP VIEW staged AS "
+                "SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM staged_raw")
     con.execute("CREATE OR REPLACE TEMP TABLE malformed (_cc_row BIGINT, column_name VARCHAR, "
                 "reason VARCHAR, raw_line VARCHAR)")
     return StagedFile(columns=header, data_rows=row_number, malformed_rows=0)
@@ -282,7 +290,8 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) 
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE staged_raw AS SELECT file_row_number + 1 AS _cc_row, "
         f"{casts} FROM read_parquet($path, file_row_number = true)", {"path": str(path)})
-    con.execute("CREATE OR REPLACE TEMP VIEW staged AS SELECT * FROM staged_raw")
+    con.execute("CREATE OR REPLACE TEMP VIEW staged AS "
+                "SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM staged_raw")
     con.execute("CREATE OR REPLACE TEMP TABLE malformed (_cc_row BIGINT, column_name VARCHAR, "
                 "reason VARCHAR, raw_line VARCHAR)")
     rows = con.execute("SELECT count(*) FROM staged_raw").fetchone()[0]

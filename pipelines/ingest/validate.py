@@ -1,6 +1,6 @@
 """Set-based conversion and validation of one export kind, in a single DuckDB query.
 
-From the staged text rows (``staged``: ``_cc_row`` plus every source column as VARCHAR)
+From the staged text rows (``staged``: ``_ord`` plus every source column as VARCHAR)
 it builds the temp table ``checked_<kind>``: per row the converted canonical values
 (``v_<column>``) and ``errors``, a list of {column, reason}; an empty list means the row
 loads. Layers: convert -> per-value checks -> duplicates (exact rows, then keys) ->
@@ -28,6 +28,7 @@ from .config import (
     KindMapping,
 )
 from .identifiers import customer_key_sql
+from .readers import StagedFile
 from .sql_text import SqlParams, quote_ident
 
 ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
@@ -79,10 +80,10 @@ class KindValidator:
     """Writes the SQL that converts and checks one kind of record from the staged rows."""
 
     def __init__(self, spec: ExportSpec, mapping: KindMapping, timezone: str,
-                 salt: str, params: SqlParams, staged_columns: list[str]):
+                 salt: str, params: SqlParams, staged: StagedFile):
         self.spec, self.mapping, self.params = spec, mapping, params
         self.timezone, self.salt = timezone, salt
-        self.staged_columns = staged_columns
+        self.staged = staged
 
     # --- per-column conversions ----------------------------------------------------
 
@@ -212,7 +213,7 @@ class KindValidator:
         columns = self.columns()
         salt = self.params.add(self.salt)
         texts = [f"{c.text_sql} AS t_{c.name}" for c in columns if c.text_sql]
-        all_source = ", ".join(quote_ident(c) for c in self.staged_columns)
+        all_source = ", ".join(quote_ident(c) for c in self.staged.columns)
         customer_key = customer_key_sql(self.spec.identifiers, self.params, salt,
                                         self.spec.default_country_code)
         present = (f"WHERE {_trimmed(self.mapping.present_if)} IS NOT NULL"
@@ -228,15 +229,16 @@ class KindValidator:
         key = f"v_{KEY_COLUMN[kind]}"
         key_parts = [key] + (["v_leg"] if self.mapping.legs else [])
         key_shown = " || '/' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in key_parts)
-        duplicate_row = ("'exact duplicate of row ' || first_row")
+        duplicate_row = f"'exact duplicate of row ' || {self.staged.data_row_sql('first_row')}"
         duplicate_key = (f"'duplicate key ' || {key_shown} || ' (first seen at row ' || "
-                         f"first_valid_row || '); the first row was kept'")
+                         f"{self.staged.data_row_sql('first_valid_row')} || "
+                         "'); the first row was kept'")
         null_error = "CAST(NULL AS STRUCT(\"column\" VARCHAR, reason VARCHAR))"
         sql = f"""
 CREATE OR REPLACE TEMP TABLE checked_{kind} AS
 WITH texts AS (
-    SELECT _cc_row, {', '.join(texts + [f'{customer_key} AS v_customer_key'])},
-           min(_cc_row) OVER (PARTITION BY {all_source}) AS first_row
+    SELECT _ord, {', '.join(texts + [f'{customer_key} AS v_customer_key'])},
+           min(_ord) OVER (PARTITION BY {all_source}) AS first_row
     FROM staged {present}
 ), converted AS (
     SELECT *, {', '.join(values)} FROM texts
@@ -244,15 +246,15 @@ WITH texts AS (
     SELECT *, {error_list} AS value_errors FROM converted
 ), keyed AS (
     SELECT *,
-        min(_cc_row) FILTER (WHERE first_row = _cc_row AND len(value_errors) = 0)
+        min(_ord) FILTER (WHERE first_row = _ord AND len(value_errors) = 0)
             OVER (PARTITION BY {', '.join(key_parts)}) AS first_valid_row
     FROM value_checked
 )
 SELECT * EXCLUDE (value_errors),
-    CASE WHEN first_row < _cc_row
+    CASE WHEN first_row < _ord
              THEN [{{'column': NULL, 'reason': {duplicate_row}}}]
          WHEN len(value_errors) > 0 THEN value_errors
-         WHEN first_valid_row < _cc_row
+         WHEN first_valid_row < _ord
              THEN [{{'column': {self.params.add(self.mapping.columns.get(KEY_COLUMN[kind]))},
                      'reason': {duplicate_key}}}]
          ELSE list_filter([{null_error}], lambda e: e IS NOT NULL) END AS errors
@@ -264,11 +266,12 @@ FROM keyed
         """With legs: a contact with a rejected leg is rejected whole (partial sums lie)."""
         if not self.mapping.legs:
             return None
-        return """
-UPDATE checked_contacts AS c SET errors = [{'column': NULL, 'reason':
-    'another leg of contact ' || c.v_contact_id || ' was rejected (row ' || bad.row || ')'}]
-FROM (SELECT v_contact_id, min(_cc_row) AS row FROM checked_contacts
-      WHERE len(errors) > 0 AND first_row = _cc_row AND v_contact_id IS NOT NULL
+        return f"""
+UPDATE checked_contacts AS c SET errors = [{{'column': NULL, 'reason':
+    'another leg of contact ' || c.v_contact_id || ' was rejected (row '
+    || {self.staged.data_row_sql('bad.row')} || ')'}}]
+FROM (SELECT v_contact_id, min(_ord) AS row FROM checked_contacts
+      WHERE len(errors) > 0 AND first_row = _ord AND v_contact_id IS NOT NULL
       GROUP BY v_contact_id) AS bad
 WHERE c.v_contact_id = bad.v_contact_id AND len(c.errors) = 0
 """

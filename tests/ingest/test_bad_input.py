@@ -210,10 +210,17 @@ def test_too_few_and_too_many_fields(workspace, load_one):
         "C2,voice,payment",
         contacts_row("C3"),
         contacts_row("C4") + ",extra",
-        contacts_row("C5")))
+        contacts_row("C5"),
+        contacts_row("C6", wait="-1"),
+        "C7,voice",
+        contacts_row("C1")))
     assert _loaded_ids(workspace) == ["C1", "C3", "C5"]
     rejects = workspace.rejects()
-    assert [r[:2] for r in rejects] == [(2, None), (4, None)]
+    # rows after malformed ones keep their own numbers: C6 is data row 6, the repeated
+    # C1 row 8, a duplicate of row 1
+    assert [r[:2] for r in rejects] == [(2, None), (4, None), (6, "wait"), (7, None),
+                                        (8, None)]
+    assert rejects[4][2] == "exact duplicate of row 1"
     assert rejects[0][2].startswith("too few fields")
     assert rejects[1][2].startswith("too many fields")
     # the good rows after a malformed one keep their own row numbers
