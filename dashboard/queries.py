@@ -20,8 +20,11 @@ def targets() -> metrics.Targets:
 
 
 def _labelled(table: pd.DataFrame) -> pd.DataFrame:
+    """Adds metric names; periods become datetimes, which charts and packs serialise."""
     names = {metric_id: d.name for metric_id, d in metrics.CATALOGUE.items()}
-    return table.assign(metric_name=table["metric"].map(names))
+    return table.assign(metric_name=table["metric"].map(names),
+                        period_start=pd.to_datetime(table["period_start"]),
+                        period_end=pd.to_datetime(table["period_end"]))
 
 
 @st.cache_data(show_spinner="Computing metrics…", max_entries=128)

@@ -4,6 +4,7 @@ opens offline and prints well) and an Excel workbook of the same tables."""
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
@@ -60,7 +61,8 @@ class ReviewPack:
             if section.note:
                 body.append(f'<p class="meta">{escape(section.note)}</p>')
             for chart in section.charts:
-                svg = vl_convert.vegalite_to_svg(chart.to_dict())
+                # Dates in chart data become ISO strings, which Vega-Lite reads as times.
+                svg = vl_convert.vegalite_to_svg(json.dumps(chart.to_dict(), default=str))
                 body.append(f'<div class="chart">{svg}</div>')
             for caption, table in section.tables:
                 if caption:

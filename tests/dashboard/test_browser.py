@@ -118,6 +118,34 @@ def test_every_page_renders_in_chromium(app_url: str, browser_page) -> None:
     assert "Rejected rows" in data
 
 
+def _download(page, label: str, folder: Path) -> Path:
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=label).click()
+    target = folder / info.value.suggested_filename
+    info.value.save_as(target)
+    return target
+
+
+def test_downloads_are_valid_files(app_url: str, browser_page, tmp_path: Path) -> None:
+    import openpyxl
+    import pandas as pd
+
+    _open(browser_page, f"{app_url}/partner_review?vendor=Pacific+Reach+BPO",
+          "Partner review", "partner_review")
+    pack = _download(browser_page, "Review pack (HTML, opens offline)", tmp_path)
+    html = pack.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Partner review: Pacific Reach BPO" in html
+    assert html.count("<svg") >= 3  # charts travel inside the file
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
+    workbook = openpyxl.load_workbook(_download(browser_page, "Tables (Excel)", tmp_path))
+    assert "Targets" in workbook.sheetnames and "definitions" in workbook.sheetnames
+
+    _open(browser_page, app_url, "Weekly overview", "overview")
+    scorecard = pd.read_csv(_download(browser_page, "Download this week's scorecard (CSV)",
+                                      tmp_path))
+    assert set(scorecard["centre_id"]) == {"leeds", "glasgow", "lisbon", "manila"}
+
+
 def test_a_copied_link_reproduces_the_view(app_url: str, browser_page) -> None:
     text = _open(browser_page, f"{app_url}/?week=2026-10-05&weeks=4&centre=glasgow",
                  "Weekly overview", "overview_linked")
