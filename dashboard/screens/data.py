@@ -16,6 +16,7 @@ st.caption(f"Warehouse `{ctx.warehouse.path}` (read-only). All times are UTC.")
 
 st.header("Freshness")
 freshness = load_status(cursor(ctx.warehouse)).df()
+freshness["latest_file"] = freshness["latest_file"].str.extract(r"([^/\\]+)$", expand=False)
 st.dataframe(
     freshness, hide_index=True, width="stretch",
     column_config={

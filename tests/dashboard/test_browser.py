@@ -77,7 +77,7 @@ def browser_page(tmp_path_factory: pytest.TempPathFactory):
         browser = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1500, "height": 1100},
+            viewport={"width": 1440, "height": 2000},
         )
         page = browser.new_page()
         yield page
