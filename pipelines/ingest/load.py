@@ -169,7 +169,8 @@ def _check_kind(con: duckdb.DuckDBPyConnection, config: SourceConfig, spec: Expo
     params = SqlParams()
     validator = KindValidator(spec, spec.kinds[kind], config.centre.timezone, salt, params,
                               staged)
-    execute(con, validator.create_checked_sql(), params.values)
+    for statement in validator.create_checked_sql():
+        execute(con, statement, params.values)
     if whole_contacts := validator.reject_whole_contacts_sql():
         con.execute(whole_contacts)
     return validator, params
@@ -264,7 +265,8 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
     """Free the temp tables of the previous file."""
     con.execute("DROP VIEW IF EXISTS staged")
-    for table in ("checked_contacts", "checked_surveys", "checked_qa", "staged_raw",
+    for table in ("checked_contacts", "checked_surveys", "checked_qa", "duplicate_rows",
+                  "staged_raw",
                   "malformed", "csv_reject_errors", "csv_reject_scans"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 

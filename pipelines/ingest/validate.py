@@ -58,12 +58,11 @@ def _number_sql(text: str, decimal_separator: str) -> str:
 def _duration_sql(text: str, spec: ExportSpec) -> str:
     if spec.duration_format == "seconds":
         return _number_sql(text, spec.decimal_separator)
-    parts = f"string_split(ltrim({text}, '-'), ':')"
+    # The pattern guards the cast: an INTERVAL cast alone would accept '5 minutes'.
     return (
         f"CASE WHEN regexp_full_match({text}, '-?\\d+:[0-5]\\d:[0-5]\\d') THEN "
         f"(CASE WHEN starts_with({text}, '-') THEN -1 ELSE 1 END) * "
-        f"(CAST({parts}[1] AS DOUBLE) * 3600 + CAST({parts}[2] AS DOUBLE) * 60 "
-        f"+ CAST({parts}[3] AS DOUBLE)) END"
+        f"epoch(CAST(ltrim({text}, '-') AS INTERVAL)) END"
     )
 
 
@@ -208,7 +207,8 @@ class KindValidator:
 
     # --- the query ------------------------------------------------------------------
 
-    def create_checked_sql(self) -> str:
+    def create_checked_sql(self) -> list[str]:
+        """Statements creating ``checked_<kind>``, run in order."""
         kind = self.mapping.kind
         columns = self.columns()
         salt = self.params.add(self.salt)
@@ -224,8 +224,15 @@ class KindValidator:
             for condition, reason in c.errors:
                 checks.append(f"CASE WHEN {condition} THEN {{'column': "
                               f"{self.params.add(c.source)}, 'reason': {reason}}} END")
-        error_list = (f"list_filter([{', '.join(checks)}], lambda e: e IS NOT NULL)" if checks
-                      else "[]")
+        # The list is built only for rows failing some check (CASE evaluates its branch
+        # on those rows alone): building it for every row costs more than the reading.
+        any_failure = " OR ".join(f"coalesce({condition}, false)" for c in columns
+                                  for condition, _ in c.errors)
+        null_error = "CAST(NULL AS STRUCT(\"column\" VARCHAR, reason VARCHAR))"
+        no_errors = f"list_filter([{null_error}], lambda e: e IS NOT NULL)"
+        error_list = (f"CASE WHEN {any_failure} THEN list_filter([{', '.join(checks)}], "
+                      f"lambda e: e IS NOT NULL) ELSE {no_errors} END" if checks
+                      else no_errors)
         key = f"v_{KEY_COLUMN[kind]}"
         key_parts = [key] + (["v_leg"] if self.mapping.legs else [])
         key_shown = " || '/' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in key_parts)
@@ -233,34 +240,48 @@ class KindValidator:
         duplicate_key = (f"'duplicate key ' || {key_shown} || ' (first seen at row ' || "
                          f"{self.staged.data_row_sql('first_valid_row')} || "
                          "'); the first row was kept'")
-        null_error = "CAST(NULL AS STRUCT(\"column\" VARCHAR, reason VARCHAR))"
-        sql = f"""
+        key_column = self.params.add(self.mapping.columns.get(KEY_COLUMN[kind]))
+        # Duplicates are rare: find the candidate rows with cheap aggregates over a row
+        # hash / the key, and run the exact (window) comparison on those rows only.
+        # Windows over every row would buffer every column and dominate the load time.
+        duplicate_rows = f"""
+CREATE OR REPLACE TEMP TABLE duplicate_rows AS
+SELECT _ord, min(_ord) OVER (PARTITION BY {all_source}) AS first_row
+FROM staged
+WHERE hash({all_source}) IN (
+    SELECT hash({all_source}) FROM staged GROUP BY ALL HAVING count(*) > 1)
+"""
+        checked = f"""
 CREATE OR REPLACE TEMP TABLE checked_{kind} AS
 WITH texts AS (
     SELECT _ord, {', '.join(texts + [f'{customer_key} AS v_customer_key'])},
-           min(_ord) OVER (PARTITION BY {all_source}) AS first_row
-    FROM staged {present}
+           coalesce(d.first_row, _ord) AS first_row
+    FROM staged LEFT JOIN duplicate_rows AS d USING (_ord) {present}
 ), converted AS (
     SELECT *, {', '.join(values)} FROM texts
 ), value_checked AS (
     SELECT *, {error_list} AS value_errors FROM converted
-), keyed AS (
-    SELECT *,
-        min(_ord) FILTER (WHERE first_row = _ord AND len(value_errors) = 0)
-            OVER (PARTITION BY {', '.join(key_parts)}) AS first_valid_row
-    FROM value_checked
 )
 SELECT * EXCLUDE (value_errors),
     CASE WHEN first_row < _ord
              THEN [{{'column': NULL, 'reason': {duplicate_row}}}]
          WHEN len(value_errors) > 0 THEN value_errors
-         WHEN first_valid_row < _ord
-             THEN [{{'column': {self.params.add(self.mapping.columns.get(KEY_COLUMN[kind]))},
-                     'reason': {duplicate_key}}}]
-         ELSE list_filter([{null_error}], lambda e: e IS NOT NULL) END AS errors
-FROM keyed
+         ELSE {no_errors} END AS errors
+FROM value_checked
 """
-        return sql
+        keys = ", ".join(key_parts)
+        duplicate_keys = f"""
+UPDATE checked_{kind} AS c SET errors = [{{'column': {key_column}, 'reason': {duplicate_key}}}]
+FROM (
+    SELECT _ord, min(_ord) OVER (PARTITION BY {keys}) AS first_valid_row
+    FROM checked_{kind}
+    WHERE len(errors) = 0 AND ({keys}) IN (
+        SELECT ({keys}) FROM checked_{kind} WHERE len(errors) = 0
+        GROUP BY ALL HAVING count(*) > 1)
+) AS k
+WHERE c._ord = k._ord AND k.first_valid_row < k._ord
+"""
+        return [duplicate_rows, checked, duplicate_keys]
 
     def reject_whole_contacts_sql(self) -> str | None:
         """With legs: a contact with a rejected leg is rejected whole (partial sums lie)."""
