@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 PORT ?= 8501
 
-.PHONY: demo test setup browser warehouse samples lint clean
+.PHONY: demo test setup browser warehouse samples lint clean bench
 
 demo: warehouse  ## set up, load the sample exports, serve the dashboard
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
@@ -33,6 +33,9 @@ warehouse: setup  ## (re)load the sample exports into warehouse/
 
 samples: setup  ## regenerate sample_data/exports from the seeded generator
 	$(PY) -m pipelines generate-samples
+
+bench: setup  ## full-scale benchmarks: results/latest.json and docs/PERFORMANCE.md
+	$(PY) -m benchmarks
 
 lint: setup
 	$(VENV)/bin/ruff check .

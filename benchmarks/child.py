@@ -1,0 +1,95 @@
+"""Child-process entry points: ``python -m benchmarks.child <step> request.json answer.json``.
+
+Each step runs in its own process so its wall time and peak RSS are its own and
+"cold" means a new process with a fresh DuckDB connection.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.pages import export_calls, find_defaults, page_calls
+from benchmarks.raw_load import raw_load
+from pipelines.ingest import ingest_files
+from pipelines.metrics import load_targets
+from pipelines.settings import load_metric_settings
+from pipelines.warehouse import connect_read_only
+
+
+def ingest_step(request: dict) -> dict:
+    report = ingest_files(config_dir=Path(request["config_dir"]),
+                          warehouse=Path(request["warehouse"]),
+                          exports_root=Path(request["exports"]), progress=True)
+    exports = Path(request["exports"])
+    return {"published": report.published, "results": [
+        {"file": str(r.file.relative_to(exports)), "centre_id": r.centre_id, "kind": r.kind,
+         "status": r.status, "rows_read": r.rows_read, "rows_loaded": r.rows_loaded,
+         "rows_rejected": r.rows_rejected, "seconds": r.seconds, "message": r.message}
+        for r in report.results]}
+
+
+def raw_step(request: dict) -> dict:
+    return {"files": raw_load(Path(request["config_dir"]), Path(request["exports"]),
+                              Path(request["database"]))}
+
+
+def queries_step(request: dict) -> dict:
+    """One page's calls: first run on a fresh connection (cold), then warm repeats."""
+    config_dir = Path(request["config_dir"])
+    con = connect_read_only(Path(request["warehouse"]))
+    con.execute("SET enable_progress_bar = false")
+    defaults = find_defaults(con, load_metric_settings(config_dir),
+                             load_targets(config_dir / "targets.yaml"))
+    calls = {**page_calls(defaults), **export_calls(defaults)}[request["page"]]
+
+    def run_all() -> dict[str, float]:
+        seconds = {}
+        for name, call in calls.items():
+            started = time.perf_counter()
+            call(con)
+            seconds[name] = time.perf_counter() - started
+        return seconds
+
+    cold = run_all()
+    warm_runs = [run_all() for _ in range(request["repeats"])]
+    con.close()
+    return {
+        "week": defaults.week.isoformat(), "vendor": defaults.first_vendor,
+        "calls": [{"call": name, "cold_s": cold[name],
+                   "warm_median_s": statistics.median(r[name] for r in warm_runs)}
+                  for name in calls],
+        "cold_total_s": sum(cold.values()),
+        "warm_median_total_s": statistics.median(sum(r.values()) for r in warm_runs),
+    }
+
+
+def apptest_step(request: dict) -> dict:
+    """The default page's script run, as a first visitor triggers it (cold process)."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(Path(request["app"])), default_timeout=request["timeout"])
+    started = time.perf_counter()
+    app.run()
+    seconds = time.perf_counter() - started
+    return {"default_page_run_s": seconds, "title": [t.value for t in app.title],
+            "exceptions": [str(getattr(e, "message", e)) for e in app.exception]}
+
+
+STEPS = {"ingest": ingest_step, "raw": raw_step, "queries": queries_step,
+         "apptest": apptest_step}
+
+
+def main(argv: list[str]) -> int:
+    step, request_path, answer_path = argv
+    request = json.loads(Path(request_path).read_text(encoding="utf-8"))
+    answer = STEPS[step](request)
+    Path(answer_path).write_text(json.dumps(answer, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

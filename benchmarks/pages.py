@@ -1,0 +1,145 @@
+"""The metric-layer calls behind each dashboard page and each export, as the app makes
+them on first load with the default filters (latest week, 13 weeks, all centres,
+in-house baseline). Read from dashboard/app.py, dashboard/screens/*.py and
+pipelines/export/cli.py; keep in step when those change.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+from pipelines import metrics
+from pipelines.export import long_table_xlsx_bytes, write_exports
+from pipelines.ingest.reports import load_status, rejected_rows
+from pipelines.metrics import CATALOGUE, MetricQuery
+from pipelines.settings import MetricSettings
+
+DEFAULT_SPAN_WEEKS = 13  # dashboard.filters.sidebar_filters(default_span)
+OVERVIEW_TRENDS = ("csat_pct", "nps", "fcr_repeat_pct", "complaint_pct")
+COMPARE_PEAK_METRICS = ("contacts", "csat_pct", "qa_score", "service_level_pct")
+REVIEW_TRENDS = ("csat_pct", "nps", "fcr_repeat_pct", "complaint_pct", "qa_score", "aht_s")
+
+Call = Callable[[duckdb.DuckDBPyConnection], object]
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """The default filters of a first visit, from the data (as the sidebar derives them)."""
+
+    week: date
+    first_vendor: str | None
+    settings: MetricSettings
+    targets: metrics.Targets
+
+    @property
+    def start(self) -> date:
+        return self.week - timedelta(weeks=DEFAULT_SPAN_WEEKS - 1)
+
+    @property
+    def end(self) -> date:
+        return self.week + timedelta(days=6)
+
+    def query(self, **overrides: object) -> MetricQuery:
+        fields = {"grain": "week", "start": self.start, "end": self.end}
+        fields.update(overrides)
+        return MetricQuery(**fields)
+
+
+def dimensions_query(con: duckdb.DuckDBPyConnection, timezone: str) -> tuple:
+    """dashboard.lookups.dimensions: run by app.py before every page."""
+    con.execute("SELECT centre_id, name, sourcing, vendor, shore FROM centres "
+                "ORDER BY sourcing <> 'in_house', name").fetchall()
+    con.execute("SELECT DISTINCT channel FROM contacts ORDER BY 1").fetchall()
+    con.execute("SELECT DISTINCT contact_reason FROM contacts ORDER BY 1").fetchall()
+    return con.execute(
+        "SELECT min(timezone($tz, timezone('UTC', started_at)))::DATE, "
+        "max(timezone($tz, timezone('UTC', started_at)))::DATE FROM contacts",
+        {"tz": timezone}).fetchone()
+
+
+def find_defaults(con: duckdb.DuckDBPyConnection, settings: MetricSettings,
+                  targets: metrics.Targets) -> Defaults:
+    last_day = dimensions_query(con, settings.reporting_timezone)[1]
+    vendors = con.execute("SELECT DISTINCT vendor FROM centres WHERE sourcing = 'vendor' "
+                          "AND vendor IS NOT NULL ORDER BY vendor").fetchall()
+    return Defaults(week=last_day - timedelta(days=last_day.weekday()),
+                    first_vendor=vendors[0][0] if vendors else None,
+                    settings=settings, targets=targets)
+
+
+def page_calls(d: Defaults) -> dict[str, dict[str, Call]]:
+    """Page -> named calls, in the order the page makes them."""
+    s, t = d.settings, d.targets
+    first_metric = next(m for m in CATALOGUE if m != "csat_pct_adjusted")
+    review = d.query(grain="range", group_by="vendor", centres=(), baseline="in_house")
+
+    def table(query: MetricQuery) -> Call:
+        return lambda con: metrics.metric_table(con, query, s, t)
+
+    app_shell = {"dimensions": lambda con: dimensions_query(con, s.reporting_timezone)}
+    return {
+        "overview": {
+            **app_shell,
+            "weekly history (week grain, 13 weeks)": table(d.query()),
+        },
+        "compare": {
+            **app_shell,
+            "whole period (range, by centre)": table(d.query(grain="range")),
+            "breakdown by reason (one metric)": table(d.query(
+                grain="range", breakdown="contact_reason", metrics=(first_metric,))),
+            "peak (week grain, 4 metrics)": table(d.query(metrics=COMPARE_PEAK_METRICS)),
+        },
+        "compare: by-agent toggle": {
+            "agent scatter": lambda con: metrics.agent_scatter(con, d.query(grain="range"), s),
+        },
+        "partner review": {
+            **app_shell,
+            "period scorecard (range, by vendor)": table(review),
+            "trends (week grain, by vendor)": table(d.query(
+                group_by="vendor", centres=(), baseline="in_house", metrics=REVIEW_TRENDS)),
+            "gap contributions": lambda con: metrics.gap_contributions(
+                con, review, s, d.first_vendor),
+            "comments (satisfied)": lambda con: metrics.customer_comments(
+                con, review, s, d.first_vendor, satisfied=True, limit=8),
+            "comments (dissatisfied)": lambda con: metrics.customer_comments(
+                con, review, s, d.first_vendor, satisfied=False, limit=8),
+            "repeat flows": lambda con: metrics.repeat_flows(con, review, s),
+        },
+        "data": {
+            "freshness": lambda con: load_status(con).df(),
+            "loads ledger": lambda con: con.execute(
+                "SELECT * FROM loads ORDER BY started_at DESC, load_id DESC").df(),
+            "rejected rows": lambda con: rejected_rows(con).df(),
+        },
+    }
+
+
+def export_calls(d: Defaults) -> dict[str, dict[str, Call]]:
+    """``python -m pipelines export`` defaults (all data, weekly, by centre), per format,
+    and the dashboard's Excel download of a long table."""
+    s, t = d.settings, d.targets
+    everything = MetricQuery(grain="week")
+
+    def write(fmt: str) -> Call:
+        def run(con: duckdb.DuckDBPyConnection) -> object:
+            long = metrics.metric_table(con, everything, s, t)
+            with tempfile.TemporaryDirectory(prefix="bench_export_") as out:
+                return write_exports(long, Path(out), (fmt,), show_progress=False)
+        return run
+
+    return {
+        f"export {fmt}": {"metric table + write": write(fmt)} for fmt in ("csv", "xlsx",
+                                                                          "parquet")
+    } | {
+        "export: scorecard xlsx download": {
+            "metric table + xlsx bytes": lambda con: io.BytesIO(long_table_xlsx_bytes(
+                metrics.metric_table(con, d.query(grain="range"), s, t))),
+        },
+    }
