@@ -8,7 +8,8 @@ PORT ?= 8501
 .PHONY: demo test setup browser warehouse samples lint clean bench
 
 demo: warehouse  ## set up, load the sample exports, serve the dashboard
-	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
+	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
 
 test: setup browser  ## set up and run the whole test suite
 	$(PY) -m pytest
