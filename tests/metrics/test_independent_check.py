@@ -1,0 +1,206 @@
+"""A second, independent computation of every metric, week and centre of the sample
+warehouse, in plain pandas straight from METRICS.md, compared with the metric layer.
+
+Nothing here imports the metric layer's internals: rows are read from the canonical
+tables and every definition is re-derived from the contract's words.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from pipelines.ingest import ingest_files
+from pipelines.metrics import MetricQuery, metric_table
+from pipelines.settings import DEFAULT_CONFIG_DIR, load_metric_settings
+from pipelines.warehouse import connect_read_only
+
+SETTINGS = load_metric_settings(DEFAULT_CONFIG_DIR)
+Z = stats.norm.ppf(1 - (1 - SETTINGS.confidence) / 2)
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    path = tmp_path_factory.mktemp("independent") / "warehouse.duckdb"
+    assert not ingest_files(config_dir=DEFAULT_CONFIG_DIR, warehouse=path).failed
+    con = connect_read_only(path)
+    tables = {name: con.execute(f"SELECT * FROM {name}").df()
+              for name in ["contacts", "surveys", "qa_evaluations", "qa_sections", "centres"]}
+    layer = metric_table(con, MetricQuery(grain="week"), SETTINGS)
+    con.close()
+    return tables, layer
+
+
+def week_of(utc: pd.Series) -> pd.Series:
+    """Monday of the ISO week, in the reporting time zone, of naive-UTC timestamps."""
+    local = (pd.to_datetime(utc).dt.tz_localize("UTC")
+             .dt.tz_convert(SETTINGS.reporting_timezone).dt.tz_localize(None))
+    day = local.dt.normalize()
+    return (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.date
+
+
+def proportion(flags: pd.Series) -> tuple[float, int, int]:
+    flags = flags.astype(bool)
+    return 100 * flags.mean(), len(flags), int(flags.sum())
+
+
+def expected_values(tables) -> pd.DataFrame:
+    """(week, centre, metric) -> value and n, computed row by row from the contract."""
+    contacts = tables["contacts"].copy()
+    surveys = tables["surveys"].copy()
+    qa = tables["qa_evaluations"].copy()
+    contacts["week"] = week_of(contacts["started_at"])
+    surveys["week"] = week_of(surveys["responded_at"])
+    qa["week"] = week_of(qa["evaluated_at"])
+
+    # Repeat: another contact from the same customer starting in (t, t + window].
+    keyed = contacts[contacts["customer_key"].notna()].sort_values("started_at")
+    nxt = pd.merge_asof(
+        keyed[["centre_id", "contact_id", "customer_key", "started_at"]],
+        keyed[["customer_key", "started_at"]].rename(columns={"started_at": "next_at"})
+        .assign(next_at_copy=lambda f: f["next_at"]),
+        left_on="started_at", right_on="next_at", by="customer_key",
+        direction="forward", allow_exact_matches=False,
+    )
+    window = pd.Timedelta(days=SETTINGS.repeat_window_days)
+    nxt["repeated"] = (nxt["next_at_copy"] - nxt["started_at"]) <= window
+    contacts = contacts.merge(nxt[["centre_id", "contact_id", "repeated"]],
+                              on=["centre_id", "contact_id"], how="left")
+
+    # Mix weights: reason of the linked contact, 'unknown' without one.
+    reasons = tables["contacts"][["centre_id", "contact_id", "contact_reason"]]
+    surveys = surveys.merge(reasons, on=["centre_id", "contact_id"], how="left")
+    surveys["contact_reason"] = surveys["contact_reason"].fillna("unknown")
+    surveys["satisfied"] = surveys["csat_raw"] >= (
+        surveys["csat_lo"] + 0.75 * (surveys["csat_hi"] - surveys["csat_lo"]))
+
+    records = []
+
+    def add(week, centre, metric, value, n):
+        records.append((week, centre, metric, value, n))
+
+    for (week, centre), group in contacts.groupby(["week", "centre_id"]):
+        add(week, centre, "contacts", float(len(group)), len(group))
+        answered = group[group["answered"]]
+        handled = answered[answered["talk_s"].notna()]
+        add(week, centre, "aht_s",
+            (handled["talk_s"] + handled["hold_s"].fillna(0) + handled["wrap_s"].fillna(0)).mean(),
+            len(handled))
+        realtime = group[group["channel"].isin(["voice", "chat"])]
+        rt_answered = realtime[realtime["answered"]]
+        add(week, centre, "asa_s", rt_answered["wait_s"].mean(), len(rt_answered))
+        short = realtime["abandoned"] & (realtime["wait_s"] < SETTINGS.short_abandon_s)
+        offered = realtime[(realtime["answered"] | realtime["abandoned"]) & ~short]
+        in_sl = offered["answered"] & (offered["wait_s"] <= SETTINGS.service_level_threshold_s)
+        add(week, centre, "service_level_pct", *proportion(in_sl)[:2])
+        add(week, centre, "abandon_pct", *proportion(offered["abandoned"])[:2])
+        add(week, centre, "transfer_pct", *proportion(answered["transferred"])[:2])
+        add(week, centre, "complaint_pct", *proportion(answered["complaint"])[:2])
+        with_key = answered[answered["customer_key"].notna()]
+        add(week, centre, "fcr_repeat_pct", *proportion(~with_key["repeated"].astype(bool))[:2])
+
+    answered_counts = contacts[contacts["answered"]].groupby(["week", "centre_id"]).size()
+    for (week, centre), group in surveys.groupby(["week", "centre_id"]):
+        rated = group[group["csat_raw"].notna()]
+        add(week, centre, "csat_pct", *proportion(rated["satisfied"])[:2])
+        add(week, centre, "delight_pct", *proportion(rated["csat_raw"] == rated["csat_hi"])[:2])
+        add(week, centre, "csat_mean", rated["csat"].mean(), len(rated))
+        scored = group["nps"].dropna()
+        add(week, centre, "nps",
+            100 * ((scored >= 9).sum() - (scored <= 6).sum()) / len(scored), len(scored))
+        add(week, centre, "fcr_survey_pct", *proportion(group["resolved"].dropna())[:2])
+        answered_n = int(answered_counts.get((week, centre), 0))
+        if answered_n:
+            add(week, centre, "response_rate_pct", 100 * len(group) / answered_n, answered_n)
+
+    rated = surveys[surveys["csat_raw"].notna()]
+    for week, in_week in rated.groupby("week"):
+        weights = in_week["contact_reason"].value_counts(normalize=True)
+        for centre, group in in_week.groupby("centre_id"):
+            by_reason = group.groupby("contact_reason")["satisfied"].mean() * 100
+            seen = weights[by_reason.index]
+            add(week, centre, "csat_pct_adjusted",
+                float((seen * by_reason).sum() / seen.sum()), len(group))
+
+    sections = tables["qa_sections"].merge(qa[["centre_id", "evaluation_id", "week"]],
+                                           on=["centre_id", "evaluation_id"])
+    for (week, centre), group in qa.groupby(["week", "centre_id"]):
+        add(week, centre, "qa_score", group["score_pct"].mean(), len(group))
+        passed = (group["score_pct"] >= SETTINGS.qa_pass_mark) & ~group["critical_fail"]
+        add(week, centre, "qa_pass_pct", *proportion(passed)[:2])
+        add(week, centre, "qa_critical_fail_pct", *proportion(group["critical_fail"])[:2])
+    for (week, centre, section), group in sections.groupby(["week", "centre_id", "section"]):
+        add(week, centre, f"qa_section_{section}", group["score_pct"].mean(), len(group))
+
+    frame = pd.DataFrame(records, columns=["period_start", "centre_id", "metric", "value", "n"])
+    return frame[frame["n"] > 0]
+
+
+def test_every_metric_week_and_centre_matches_an_independent_computation(warehouse):
+    tables, layer = warehouse
+    expected = expected_values(tables)
+    layer = layer.assign(period_start=pd.to_datetime(layer["period_start"]).dt.date)
+    merged = layer.merge(expected, on=["period_start", "centre_id", "metric"], how="left",
+                         suffixes=("", "_expected"))
+
+    with_data = merged[merged["n"] > 0]
+    assert with_data["n_expected"].notna().all(), with_data[with_data["n_expected"].isna()]
+    assert (with_data["n"] == with_data["n_expected"]).all(), \
+        with_data.loc[with_data["n"] != with_data["n_expected"],
+                      ["period_start", "centre_id", "metric", "n", "n_expected"]]
+    np.testing.assert_allclose(with_data["value"], with_data["value_expected"], rtol=1e-9,
+                               atol=1e-9)
+    # Every (week, centre, metric) with data appears in the layer's table, and weeks
+    # without data are there too, empty.
+    assert len(expected) == len(with_data)
+    assert merged.loc[merged["n"] == 0, "value"].isna().all()
+    assert set(expected["metric"]) == set(layer["metric"])
+
+
+def test_intervals_gaps_and_tests_match_textbook_formulas(warehouse):
+    tables, layer = warehouse
+    layer = layer.assign(period_start=pd.to_datetime(layer["period_start"]).dt.date)
+    week = layer.loc[layer["n"] > 0, "period_start"].max() - pd.Timedelta(weeks=4)
+    rows = layer[layer["period_start"] == week].set_index(["centre_id", "metric"])
+
+    # Wilson interval and pooled two-proportion z-test for csat_pct, Manila v. Leeds.
+    surveys = tables["surveys"].assign(week=week_of(tables["surveys"]["responded_at"]))
+    rated = surveys[(surveys["week"] == week) & surveys["csat_raw"].notna()]
+    satisfied = rated["csat_raw"] >= rated["csat_lo"] + 0.75 * (rated["csat_hi"] - rated["csat_lo"])
+    x1, n1 = int(satisfied[rated["centre_id"] == "manila"].sum()), int(
+        (rated["centre_id"] == "manila").sum())
+    x0, n0 = int(satisfied[rated["centre_id"] == "leeds"].sum()), int(
+        (rated["centre_id"] == "leeds").sum())
+    p = x1 / n1
+    centre = (p + Z**2 / (2 * n1)) / (1 + Z**2 / n1)
+    half = Z * math.sqrt(p * (1 - p) / n1 + Z**2 / (4 * n1**2)) / (1 + Z**2 / n1)
+    manila = rows.loc[("manila", "csat_pct")]
+    assert manila["ci_low"] == pytest.approx(100 * (centre - half))
+    assert manila["ci_high"] == pytest.approx(100 * (centre + half))
+    pooled = (x1 + x0) / (n1 + n0)
+    z = (x1 / n1 - x0 / n0) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
+    assert manila["p_value"] == pytest.approx(2 * stats.norm.sf(abs(z)))
+    assert manila["gap"] == pytest.approx(100 * (x1 / n1 - x0 / n0))
+    assert manila["baseline_value"] == pytest.approx(100 * x0 / n0)
+
+    # Welch's t-test on the raw handle times for aht_s.
+    contacts = tables["contacts"].assign(week=week_of(tables["contacts"]["started_at"]))
+    answered = contacts[(contacts["week"] == week) & contacts["answered"]]
+    handle = answered["talk_s"] + answered["hold_s"].fillna(0) + answered["wrap_s"].fillna(0)
+    a, b = handle[answered["centre_id"] == "manila"], handle[answered["centre_id"] == "leeds"]
+    aht = rows.loc[("manila", "aht_s")]
+    assert aht["p_value"] == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue,
+                                           rel=1e-6, abs=1e-300)
+    assert aht["ci_high"] - aht["value"] == pytest.approx(Z * a.std(ddof=1) / math.sqrt(len(a)))
+
+    # NPS interval from the promoter and detractor shares.
+    scored = surveys[(surveys["week"] == week) & (surveys["centre_id"] == "manila")]["nps"]
+    scored = scored.dropna()
+    pr, de = (scored >= 9).mean(), (scored <= 6).mean()
+    nps = rows.loc[("manila", "nps")]
+    half = Z * 100 * math.sqrt((pr + de - (pr - de) ** 2) / len(scored))
+    assert nps["ci_high"] - nps["value"] == pytest.approx(half)
