@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import shlex
 import shutil
 import sys
@@ -48,6 +49,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="reuse exports already in the work folder for this scale")
     parser.add_argument("--repeats", type=int, default=5, help="warm repeats per page")
     parser.add_argument("--skip-app", action="store_true", help="skip the app start step")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: regenerate --docs from <out>/latest.json "
+                             "(after editing benchmarks/findings.md)")
     args = parser.parse_args(argv)
     if args.scale <= 0 or args.centres < 1 or args.repeats < 1:
         parser.error("--scale must be above 0, --centres and --repeats at least 1")
@@ -61,7 +65,6 @@ def step(message: str) -> None:
 def prepare_data(args: argparse.Namespace, exports: Path) -> tuple[dict, float]:
     manifest_path = exports / "MANIFEST.json"
     if args.reuse_data and manifest_path.exists():
-        import json
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         wanted = (manifest["generator"].get("scale"), manifest["generator"].get("centres"))
         if wanted == (args.scale, args.centres):
@@ -141,6 +144,14 @@ def run(args: argparse.Namespace) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.report_only:
+        latest = args.out / "latest.json"
+        if not latest.exists():
+            print(f"bench: no {latest}; run the benchmark first", file=sys.stderr)
+            return 1
+        report.write_markdown(json.loads(latest.read_text(encoding="utf-8")), args.docs)
+        print(f"wrote {args.docs}")
+        return 0
     try:
         results = run(args)
     except (ChildFailed, RuntimeError, ValueError) as error:
