@@ -306,6 +306,9 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, config: SourceConfig,
     except duckdb.Error as error:
         _rollback(con)
         message = f"{path}: loading failed in the database: {error}"
+    except (OSError, ValueError, KeyError, EOFError) as error:  # e.g. a corrupt XLSX/gzip
+        _rollback(con)
+        message = f"{path}: cannot read the file ({type(error).__name__}: {error})"
     finally:
         drop_staging(con)
     con.execute("BEGIN TRANSACTION")

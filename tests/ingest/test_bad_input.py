@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gzip
 import io
 
 import openpyxl
@@ -258,3 +259,24 @@ def test_config_missing_sections_of_a_kind(workspace):
     workspace.source(export)
     with pytest.raises(ConfigError, match=r"testco.yaml: exports\[0\].surveys.csat_scale"):
         workspace.ingest()
+
+
+def test_corrupt_xlsx_and_truncated_gzip(workspace):
+    xlsx_export = dict(copy.deepcopy(CONTACTS_EXPORT), pattern="testco/contacts_*.xlsx",
+                       format="xlsx")
+    gz_export = dict(copy.deepcopy(SURVEYS_EXPORT), pattern="testco/surveys_*.csv.gz",
+                     format="csv.gz")
+    workspace.source(xlsx_export, gz_export)
+    buffer = io.BytesIO()
+    book = openpyxl.Workbook()
+    book.active.append(CONTACTS_HEADER.split(","))
+    book.save(buffer)
+    (workspace.exports / "testco" / "contacts_1.xlsx").write_bytes(buffer.getvalue()[:300])
+    body = gzip.compress(("\n".join([SURVEYS_HEADER] + [
+        f"S{i},C1,2026-06-01 10:00:00,4,9,Y," for i in range(5000)]) + "\n").encode())
+    (workspace.exports / "testco" / "surveys_1.csv.gz").write_bytes(body[: len(body) // 2])
+    report = workspace.ingest()
+    assert [r.status for r in report.results] == ["failed", "failed"]
+    assert "not a readable XLSX workbook" in report.results[0].message
+    assert "surveys_1.csv.gz" in report.results[1].message
+    assert workspace.query("SELECT count(*) FROM surveys") == [(0,)]
