@@ -303,7 +303,7 @@ def _parse_timestamp(section: _Section, name: str, raw: Any) -> TimestampSource:
                            time=parts.text("time"))
 
 
-def _parse_legs(section: _Section, columns: dict[str, str]) -> Legs:
+def _parse_legs(section: _Section) -> Legs:
     legs = _Section(section.path, section.key("legs"), section.get("legs"), LEG_KEYS)
 
     def canonical_list(name: str, conversions: tuple[str, ...]) -> tuple[str, ...]:
@@ -378,7 +378,7 @@ def _parse_kind(export: _Section, kind: str) -> KindMapping:
     if section.get("legs") is not None:
         if kind != "contacts":
             raise section.fail("legs", "only contacts can be collapsed from legs")
-        legs = _parse_legs(section, columns)
+        legs = _parse_legs(section)
 
     for name, spec in canonical.items():
         provided = name in columns or name in constants or name == timestamp_name

@@ -238,7 +238,7 @@ class KindValidator:
         key_shown = " || '/' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in key_parts)
         duplicate_row = f"'exact duplicate of row ' || {self.staged.data_row_sql('first_row')}"
         duplicate_key = (f"'duplicate key ' || {key_shown} || ' (first seen at row ' || "
-                         f"{self.staged.data_row_sql('first_valid_row')} || "
+                         f"{self.staged.data_row_sql('k.first_valid_row')} || "
                          "'); the first row was kept'")
         key_column = self.params.add(self.mapping.columns.get(KEY_COLUMN[kind]))
         # Duplicates are rare: find the candidate rows with cheap aggregates over a row
@@ -266,12 +266,15 @@ SELECT * EXCLUDE (value_errors),
     CASE WHEN first_row < _ord
              THEN [{{'column': NULL, 'reason': {duplicate_row}}}]
          WHEN len(value_errors) > 0 THEN value_errors
-         ELSE {no_errors} END AS errors
+         ELSE {no_errors} END AS errors,
+    CAST(NULL AS BIGINT) AS first_valid_row  -- set for rejected duplicate keys
 FROM value_checked
 """
         keys = ", ".join(key_parts)
         duplicate_keys = f"""
-UPDATE checked_{kind} AS c SET errors = [{{'column': {key_column}, 'reason': {duplicate_key}}}]
+UPDATE checked_{kind} AS c
+SET errors = [{{'column': {key_column}, 'reason': {duplicate_key}}}],
+    first_valid_row = k.first_valid_row
 FROM (
     SELECT _ord, min(_ord) OVER (PARTITION BY {keys}) AS first_valid_row
     FROM checked_{kind}
@@ -284,7 +287,10 @@ WHERE c._ord = k._ord AND k.first_valid_row < k._ord
         return [duplicate_rows, checked, duplicate_keys]
 
     def reject_whole_contacts_sql(self) -> str | None:
-        """With legs: a contact with a rejected leg is rejected whole (partial sums lie)."""
+        """With legs: a contact with a rejected leg is rejected whole (partial sums lie).
+
+        Rejected duplicates (exact rows, repeated keys) do not count: their first copy loads.
+        """
         if not self.mapping.legs:
             return None
         return f"""
@@ -292,7 +298,8 @@ UPDATE checked_contacts AS c SET errors = [{{'column': NULL, 'reason':
     'another leg of contact ' || c.v_contact_id || ' was rejected (row '
     || {self.staged.data_row_sql('bad.row')} || ')'}}]
 FROM (SELECT v_contact_id, min(_ord) AS row FROM checked_contacts
-      WHERE len(errors) > 0 AND first_row = _ord AND v_contact_id IS NOT NULL
+      WHERE len(errors) > 0 AND v_contact_id IS NOT NULL
+        AND first_row = _ord AND first_valid_row IS NULL  -- duplicates: the first is kept
       GROUP BY v_contact_id) AS bad
 WHERE c.v_contact_id = bad.v_contact_id AND len(c.errors) = 0
 """

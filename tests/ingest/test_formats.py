@@ -260,3 +260,22 @@ def test_surveys_with_unknown_contact_still_load(workspace):
     surveys = next(r for r in report.results if r.kind == "surveys")
     assert (surveys.rows_loaded, surveys.rows_rejected) == (2, 0)
     assert "1 surveys name no loaded contact" in surveys.message
+
+
+def test_legs_duplicate_leg_rejects_the_later_and_keeps_contact(workspace, load_one):
+    export = copy.deepcopy(CONTACTS_EXPORT)
+    del export["contacts"]["columns"]["transferred"]
+    export["contacts"]["legs"] = {"leg_column": "leg", "sum": ["talk_s"]}
+    header = "id,leg,channel,reason,agent,phone,start,answered,abandoned,wait,talk,hold,wrap," \
+             "transferred,complaint"
+    rows = [header,
+            "C1,1,voice,payment,A1,,2026-06-01 10:00:00,1,0,30,100,5,20,0,0",
+            "C1,2,voice,payment,A2,,2026-06-01 10:05:00,1,0,3,50,0,10,0,0",
+            "C1,2,voice,payment,A2,,2026-06-01 10:05:00,1,0,3,70,0,10,0,0"]
+    load_one(export, "testco/contacts_1.csv", "\n".join(rows) + "\n")
+    # the second leg 2 (row 3) is a conflicting duplicate key: rejected, the first kept;
+    # talk = 100 + 50
+    assert workspace.query("SELECT contact_id, talk_s, transferred FROM contacts") == [
+        ("C1", 150.0, True)]
+    assert workspace.rejects() == [
+        (3, "id", "duplicate key C1/2 (first seen at row 2); the first row was kept")]
