@@ -83,10 +83,19 @@ STEPS = {"ingest": ingest_step, "raw": raw_step, "queries": queries_step,
          "apptest": apptest_step}
 
 
+def own_peak_rss_mb() -> float | None:
+    """VmHWM: this process's own peak RSS since exec. (``wait4``'s ru_maxrss also counts
+    the parent's memory copied at fork, a floor of the harness's own size.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
 def main(argv: list[str]) -> int:
     step, request_path, answer_path = argv
     request = json.loads(Path(request_path).read_text(encoding="utf-8"))
-    answer = STEPS[step](request)
+    answer = {**STEPS[step](request), "_peak_rss_mb": own_peak_rss_mb()}
     Path(answer_path).write_text(json.dumps(answer, default=str), encoding="utf-8")
     return 0
 

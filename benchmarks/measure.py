@@ -1,7 +1,8 @@
 """Run one benchmark step in a child process: its wall time, peak RSS and JSON answer.
 
-``os.wait4`` returns the resource usage of exactly that child, so its peak RSS is its
-own (``RUSAGE_CHILDREN`` would report the maximum over every child so far).
+Peak RSS is the child's own VmHWM, read by the child at its end; ``os.wait4``'s
+ru_maxrss (exactly that child, unlike ``RUSAGE_CHILDREN``) is the fallback, but on Linux
+it also counts the parent's memory at fork, so it never drops below the harness's size.
 """
 
 from __future__ import annotations
@@ -45,4 +46,6 @@ def run_child(step: str, arguments: dict, env: dict[str, str] | None = None) -> 
             raise ChildFailed(f"benchmark step {step!r} failed with exit code "
                               f"{child.returncode}; see its output above")
         result = json.loads(answer.read_text(encoding="utf-8"))
-    return ChildRun(wall_s=wall, peak_rss_mb=usage.ru_maxrss / 1024, answer=result)
+    own_peak = result.pop("_peak_rss_mb", None)
+    return ChildRun(wall_s=wall, answer=result,
+                    peak_rss_mb=own_peak if own_peak is not None else usage.ru_maxrss / 1024)
