@@ -4,7 +4,8 @@ Ingestion builds a new warehouse file beside the live one and swaps it in with a
 atomic rename (docs/INGESTION.md). The app keys its connection and every cached
 result on the file's identity (inode, modification time), so after a swap the next
 rerun opens the new file and no stale result is served; readers of the old file are
-never blocked by a load.
+never blocked by a load. (The test ``test_the_app_follows_a_warehouse_swapped_in_by_a_load``
+proves it.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import duckdb
 import streamlit as st
 
 from pipelines.settings import warehouse_path
-from pipelines.warehouse import connect_read_only
+from pipelines.warehouse import connect_read_only, read_only_cursor
 
 
 @dataclass(frozen=True)
@@ -44,4 +45,4 @@ def _open(warehouse: WarehouseFile) -> duckdb.DuckDBPyConnection:
 
 def cursor(warehouse: WarehouseFile) -> duckdb.DuckDBPyConnection:
     """A cursor of the shared read-only connection; one per query keeps threads apart."""
-    return _open(warehouse).cursor()
+    return read_only_cursor(_open(warehouse))

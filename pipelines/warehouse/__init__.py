@@ -14,10 +14,29 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
 
 
+READER_CATALOG = "warehouse"
+
+
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse for reading only, as the dashboard and exports do."""
+    """Open the warehouse for reading only, as the dashboard and exports do.
+
+    The file is attached to a private in-memory instance rather than opened with
+    ``duckdb.connect(path)``: DuckDB shares one instance per path within a process, so
+    a long-running reader would keep seeing a file that ingestion has since swapped
+    out (docs/INGESTION.md). Cursors need ``read_only_cursor`` to find the tables.
+    """
     if not Path(path).exists():
         raise FileNotFoundError(
             f"No warehouse at {path}. Load the exports first: python -m pipelines ingest"
         )
-    return duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect()
+    con.execute(f"ATTACH ? AS {READER_CATALOG} (READ_ONLY)", [str(path)])
+    con.execute(f"USE {READER_CATALOG}")
+    return con
+
+
+def read_only_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor (its own connection, for one thread) of a ``connect_read_only`` reader."""
+    cursor = con.cursor()
+    cursor.execute(f"USE {READER_CATALOG}")
+    return cursor

@@ -180,3 +180,32 @@ def test_empty_warehouse_explains_itself(monkeypatch, tmp_path):
     at.switch_page("screens/data.py").run()
     assert not at.exception
     assert at.title[-1].value == "Data"
+
+
+def test_the_app_follows_a_warehouse_swapped_in_by_a_load(sample_warehouse, monkeypatch,
+                                                          tmp_path):
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.conftest import APP
+
+    live = tmp_path / "live.duckdb"
+    shutil.copy(sample_warehouse, live)
+    monkeypatch.setenv("CC_WAREHOUSE", str(live))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert "Pacific Reach Manila" in next(m.value for m in at.markdown if "scorecard" in m.value)
+
+    # What ingestion does: build a new file beside the live one, then rename it over.
+    building = tmp_path / "live.duckdb.building"
+    shutil.copy(sample_warehouse, building)
+    con = duckdb.connect(str(building))
+    for table in ["contacts", "surveys", "qa_evaluations", "qa_sections", "centres"]:
+        con.execute(f"DELETE FROM {table} WHERE centre_id = 'manila'")
+    con.close()
+    building.replace(live)
+
+    at.run()
+    assert not at.exception
+    html = next(m.value for m in at.markdown if "scorecard" in m.value)
+    assert "Pacific Reach Manila" not in html and "Northwind Leeds" in html
