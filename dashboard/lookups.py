@@ -53,8 +53,8 @@ def dimensions(warehouse: WarehouseFile, reporting_timezone: str) -> Dimensions:
     )
     first_day, last_day = con.execute(
         """
-        SELECT min(timezone($tz, timezone('UTC', started_at)))::DATE,
-               max(timezone($tz, timezone('UTC', started_at)))::DATE
+        SELECT timezone($tz, timezone('UTC', min(started_at)))::DATE,
+               timezone($tz, timezone('UTC', max(started_at)))::DATE
         FROM contacts
         """,
         {"tz": reporting_timezone},
