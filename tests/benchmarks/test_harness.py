@@ -72,7 +72,8 @@ def test_tiny_run_writes_well_formed_json_and_markdown(tmp_path: Path):
                                              "manila"]
     ingestion = results["ingestion"]
     assert ingestion["pipeline"]["failed_files"] == []
-    assert ingestion["pipeline"]["rows_loaded"]["contacts"] == results["dataset"]["contacts"]
+    # Leeds-format files count one loaded row per leg, so rows >= contact records.
+    assert ingestion["pipeline"]["rows_loaded"]["contacts"] >= results["dataset"]["contacts"]
     assert "xlsx" not in ingestion["raw_duckdb"]["seconds_by_format"]
     assert ingestion["ratio"] > 0 and ingestion["pipeline"]["peak_rss_mb"] > 0
     assert list(results["queries"]) == list(PAGES)
