@@ -1,5 +1,9 @@
 """The export window, the peak weeks and the hourly arrival shape of contacts.
 
+The window always ends on Sunday 2026-11-22 (the exports are sent the next morning)
+and starts ``weeks`` ISO weeks earlier on a Monday; 26 weeks is the committed sample.
+The peak weeks are fixed dates, wholly inside any window of 8 weeks or more.
+
 Times are int64 seconds since the Unix epoch, UTC. Opening hours and the weekly and
 intraday shape follow the customers' clock (UK, Europe/London), whichever centre serves
 them: Manila's offshore shift therefore works 15:00-03:00 Manila time.
@@ -7,14 +11,17 @@ them: Manila's offshore shift therefore works 15:00-03:00 Manila time.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 CUSTOMER_TIMEZONE = "Europe/London"
-FIRST_DAY = "2026-05-25"  # Monday
-LAST_DAY = "2026-11-22"  # Sunday, 26 ISO weeks later
+DEFAULT_WEEKS = 26
+MAX_WEEKS = 104
+FIRST_DAY = "2026-05-25"  # Monday: the first day of the default window
+LAST_DAY = "2026-11-22"  # Sunday: the last day of every window
 PEAK_FIRST_DAY = "2026-09-28"
 PEAK_LAST_DAY = "2026-10-25"
 OPEN_HOUR, CLOSE_HOUR = 8, 20  # voice and chat; e-mail arrives at any hour
@@ -35,8 +42,8 @@ def local_midnight_utc(day: str) -> int:
     return int(pd.Timestamp(day, tz=CUSTOMER_TIMEZONE).tz_convert("UTC").timestamp())
 
 
-WINDOW_START = local_midnight_utc(FIRST_DAY)
-WINDOW_END = local_midnight_utc("2026-11-23")  # exclusive
+WINDOW_START = local_midnight_utc(FIRST_DAY)  # of the default window
+WINDOW_END = local_midnight_utc("2026-11-23")  # exclusive; the same for every window
 PEAK_START = local_midnight_utc(PEAK_FIRST_DAY)
 PEAK_END = local_midnight_utc("2026-10-26")  # exclusive
 DAY_S = 86_400
@@ -44,9 +51,34 @@ WEEK_S = 7 * DAY_S
 
 
 @dataclass(frozen=True)
+class Window:
+    """The UK-local days an export covers, Monday ``first_day`` to Sunday ``last_day``."""
+
+    weeks: int
+    first_day: dt.date
+    last_day: dt.date
+    start: int  # epoch seconds of 00:00 UK time on first_day
+    end: int  # exclusive: 00:00 UK time the day after last_day
+
+
+def export_window(weeks: int = DEFAULT_WEEKS) -> Window:
+    """The ``weeks`` ISO weeks ending on Sunday LAST_DAY."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise ValueError(f"--weeks must be between 1 and {MAX_WEEKS}, got {weeks}")
+    last_day = dt.date.fromisoformat(LAST_DAY)
+    first_day = last_day - dt.timedelta(days=7 * weeks - 1)
+    return Window(weeks, first_day, last_day, local_midnight_utc(first_day.isoformat()),
+                  local_midnight_utc((last_day + dt.timedelta(days=1)).isoformat()))
+
+
+DEFAULT_WINDOW = export_window()
+
+
+@dataclass(frozen=True)
 class HourGrid:
     """Every UTC hour of the window, with its UK-local hour, weekday and peak flag."""
 
+    window: Window
     start: np.ndarray  # int64 epoch seconds of each hour
     local_hour: np.ndarray
     weekday: np.ndarray  # 0 = Monday
@@ -54,14 +86,15 @@ class HourGrid:
     peak: np.ndarray  # bool
 
 
-def hour_grid() -> HourGrid:
-    start = np.arange(WINDOW_START, WINDOW_END, 3600, dtype=np.int64)
+def hour_grid(window: Window = DEFAULT_WINDOW) -> HourGrid:
+    start = np.arange(window.start, window.end, 3600, dtype=np.int64)
     local = pd.DatetimeIndex(start.astype("datetime64[s]")).tz_localize("UTC").tz_convert(
         CUSTOMER_TIMEZONE
     )
-    first = pd.Timestamp(FIRST_DAY)
+    first = pd.Timestamp(window.first_day)
     local_day = (local.tz_localize(None).normalize() - first).days.to_numpy()
     return HourGrid(
+        window=window,
         start=start,
         local_hour=local.hour.to_numpy(),
         weekday=local.day_of_week.to_numpy(),
@@ -84,7 +117,8 @@ def expected_per_hour(grid: HourGrid, channel: str, weekly_total: float,
     return weekly_total * weight / week_weight * np.where(grid.peak, peak_multiplier, 1.0)
 
 
-def random_open_second(rng: np.random.Generator, local_day: np.ndarray) -> np.ndarray:
+def random_open_second(rng: np.random.Generator, local_day: np.ndarray,
+                       window: Window = DEFAULT_WINDOW) -> np.ndarray:
     """A random opening-hours instant (UTC epoch s) on each given UK-local day number
     (0 = the window's first day), drawn from the live intraday shape. Opening hours are
     never ambiguous or skipped by a DST change (those happen at 01:00-02:00)."""
@@ -92,7 +126,7 @@ def random_open_second(rng: np.random.Generator, local_day: np.ndarray) -> np.nd
     local_hour = rng.choice(24, size=len(local_day), p=probability)
     seconds_into_day = local_hour * 3600 + rng.integers(0, 3600, size=len(local_day))
     naive_local = (
-        np.datetime64(FIRST_DAY, "s")
+        np.datetime64(window.first_day, "s")
         + local_day.astype(np.int64) * DAY_S
         + seconds_into_day
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipelines.samplegen.calendar import Window
 from pipelines.samplegen.formats import FormatSpec
 from pipelines.samplegen.profiles import CentreProfile
 
@@ -17,6 +18,7 @@ class CentreData:
     contacts: pd.DataFrame  # contacts.centre_contacts
     surveys: pd.DataFrame  # surveys.centre_surveys
     qa: pd.DataFrame  # qa.centre_qa
+    window: Window  # the days the exports cover (their file names and titles)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
+from pipelines.samplegen.calendar import DEFAULT_WEEKS, LAST_DAY
 from pipelines.samplegen.generator import DEFAULT_SEED, generate_samples
 from pipelines.settings import REPO_ROOT
 
@@ -17,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "generate-samples",
         help="write the seeded sample exports of docs/SAMPLE_DATA.md",
         description="Write every sample centre's export files and MANIFEST.json. The same "
-                    "seed and scale give byte-identical files.",
+                    "seed, scale, centres and weeks give byte-identical files.",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="output folder (default: sample_data/exports)")
@@ -28,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--centres", type=int, default=4,
                         help="number of centres; beyond 4 the formats repeat as "
                              "leeds_2, glasgow_2, ... (default: 4)")
+    parser.add_argument("--weeks", type=int, default=DEFAULT_WEEKS,
+                        help=f"ISO weeks covered, ending on Sunday {LAST_DAY} "
+                             f"(default: {DEFAULT_WEEKS})")
     parser.set_defaults(handler=run)
 
 
@@ -36,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         content = generate_samples(
             args.out, seed=args.seed, scale=args.scale, centres=args.centres,
+            weeks=args.weeks,
             progress=lambda message: print(
                 f"[{time.perf_counter() - started:6.1f}s] {message}", flush=True),
         )

@@ -52,6 +52,7 @@ def first_contacts(profile: CentreProfile, centre_number: int, grid: calendar.Ho
 
 
 def repeat_contacts(first: pd.DataFrame, answered: np.ndarray, profile: CentreProfile,
+                    grid: calendar.HourGrid,
                     rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Repeat contacts of answered first contacts, and those that go to the partner
     in-house centre instead ("spill").
@@ -65,7 +66,8 @@ def repeat_contacts(first: pd.DataFrame, answered: np.ndarray, profile: CentrePr
     exact_week = within & (draw < profile.exact_week_repeat_share)
     late = answered & (draw >= profile.repeat_share) & (
         draw < profile.repeat_share + profile.late_repeat_share)
-    start_day = ((first["started_at"].to_numpy() - calendar.WINDOW_START) // calendar.DAY_S)
+    window = grid.window
+    start_day = ((first["started_at"].to_numpy() - window.start) // calendar.DAY_S)
     # Days since the window's first UK midnight (a summer-time midnight): exact for live
     # contacts (08-20 h); a winter e-mail sent 23:00-24:00 counts as the next day, which
     # only moves its repeat a day later.
@@ -74,9 +76,9 @@ def repeat_contacts(first: pd.DataFrame, answered: np.ndarray, profile: CentrePr
     started_at = np.where(
         exact_week,
         first["started_at"].to_numpy() + calendar.WEEK_S,
-        calendar.random_open_second(rng, start_day + later_days),
+        calendar.random_open_second(rng, start_day + later_days, window),
     )
-    follow &= started_at < calendar.WINDOW_END
+    follow &= started_at < window.end
     spill = within & follow & (rng.random(len(first)) < profile.spill_share)
     stay = follow & ~spill
     repeats = pd.DataFrame({
@@ -179,7 +181,8 @@ def centre_contacts(profile: CentreProfile, spec: FormatSpec, centre_number: int
     repeat callers it sends to its partner centre."""
     first = draw_outcomes(first_contacts(profile, centre_number, grid, scale, rng),
                           profile, spec, rng)
-    repeats, spilled = repeat_contacts(first, first["answered"].to_numpy(), profile, rng)
+    repeats, spilled = repeat_contacts(first, first["answered"].to_numpy(), profile, grid,
+                                        rng)
     later = pd.concat([repeats, spill_arrivals(incoming_spill)], ignore_index=True)
     contacts = pd.concat([first, draw_outcomes(later, profile, spec, rng)], ignore_index=True)
     contacts = contacts.sort_values("started_at", kind="stable", ignore_index=True)

@@ -59,8 +59,17 @@ def then(*steps: Mutation) -> Mutation:
 def inject(table: pd.DataFrame, recipes: list[Dirt], rng: np.random.Generator,
            fresh_start: int) -> tuple[pd.DataFrame, dict[str, int]]:
     """The table with dirt rows inserted, and the number of dirt rows by kind."""
+    dirty, counts, _ = inject_marked(table, recipes, rng, fresh_start)
+    return dirty, counts
+
+
+def inject_marked(table: pd.DataFrame, recipes: list[Dirt], rng: np.random.Generator,
+                  fresh_start: int) -> tuple[pd.DataFrame, dict[str, int], np.ndarray]:
+    """As ``inject``, plus each output row's dirt kind ("" for a clean row), for an
+    export that is split over several files."""
     n = len(table)
     pieces, keys = [table.assign(**{FIELD_COUNT: len(table.columns)})], [np.arange(n, dtype=float)]
+    kinds = [np.full(n, "", dtype=object)]
     counts: Counter[str] = Counter()
     next_fresh = fresh_start
     for recipe in recipes:
@@ -79,10 +88,12 @@ def inject(table: pd.DataFrame, recipes: list[Dirt], rng: np.random.Generator,
         fields = recipe.keep_fields if recipe.keep_fields is not None else len(table.columns)
         pieces.append(rows.assign(**{FIELD_COUNT: fields}))
         keys.append(position)
+        kinds.append(np.full(recipe.count, recipe.kind, dtype=object))
         counts[recipe.kind] += recipe.count
     combined = pd.concat(pieces, ignore_index=True)
     order = np.argsort(np.concatenate(keys), kind="stable")
-    return combined.iloc[order].reset_index(drop=True), dict(sorted(counts.items()))
+    return (combined.iloc[order].reset_index(drop=True), dict(sorted(counts.items())),
+            np.concatenate(kinds)[order])
 
 
 UNKNOWN_CONTACT_BASE = 90_000_000  # no centre numbers its contacts this high

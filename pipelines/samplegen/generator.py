@@ -29,12 +29,16 @@ MAX_SCALE = 500.0
 
 def generate_samples(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0,
                      centres: int = 4,
-                     progress: Callable[[str], None] = lambda message: None) -> dict:
-    """Write all export files and MANIFEST.json into ``out``; return the manifest."""
+                     progress: Callable[[str], None] = lambda message: None,
+                     weeks: int = calendar.DEFAULT_WEEKS) -> dict:
+    """Write all export files and MANIFEST.json into ``out``; return the manifest.
+
+    The exports cover the ``weeks`` ISO weeks up to Sunday 2026-11-22."""
     if not 0 < scale <= MAX_SCALE:
         raise ValueError(f"--scale must be above 0 and at most {MAX_SCALE:g}, got {scale:g}")
+    window = calendar.export_window(weeks)
     profiles = centre_profiles(centres)
-    grid = calendar.hour_grid()
+    grid = calendar.hour_grid(window)
     numbered = list(enumerate(profiles))
     # Vendors that spill repeat callers go first; their partners need those callers.
     numbered.sort(key=lambda item: item[1].spill_share == 0)
@@ -52,13 +56,13 @@ def generate_samples(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0,
         partner = spill_partner(profiles, profile)
         if partner is not None and len(spilled):
             spill_to[partner.centre_id].append(spilled)
-        data = CentreData(profile, spec, contacts, centre_surveys(contacts, profile, spec,
-                                                                  streams[1]),
-                          centre_qa(contacts, profile, streams[2]))
+        data = CentreData(profile, spec, contacts,
+                          centre_surveys(contacts, profile, spec, window, streams[1]),
+                          centre_qa(contacts, profile, window, streams[2]), window)
         files = WRITERS[profile.export_format](data, out, streams[3])
         written.extend(files)
         progress(f"{profile.centre_id}: {len(contacts):,} contacts, "
                  f"{len(data.surveys):,} surveys, {len(data.qa):,} QA evaluations")
-    content = manifest(out, written, seed, scale, centres)
+    content = manifest(out, written, seed, scale, centres, window)
     write_manifest(out, content)
     return content

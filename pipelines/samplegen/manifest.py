@@ -22,7 +22,7 @@ def file_sha256(path: Path) -> str:
 
 
 def manifest(folder: Path, files: list[WrittenFile], seed: int, scale: float,
-             centres: int) -> dict:
+             centres: int, window: calendar.Window) -> dict:
     entries = {}
     for written in sorted(files, key=lambda f: f.path):
         entry = {
@@ -43,7 +43,8 @@ def manifest(folder: Path, files: list[WrittenFile], seed: int, scale: float,
                   "rows by kind (clean_rows = rows - their sum). records: canonical "
                   "records in the clean rows."),
         "generator": {"seed": seed, "scale": scale, "centres": centres},
-        "window": {"first_day": calendar.FIRST_DAY, "last_day": calendar.LAST_DAY,
+        "window": {"first_day": window.first_day.isoformat(),
+                   "last_day": window.last_day.isoformat(),
                    "peak_first_day": calendar.PEAK_FIRST_DAY,
                    "peak_last_day": calendar.PEAK_LAST_DAY},
         "files": entries,

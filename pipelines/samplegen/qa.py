@@ -45,9 +45,10 @@ def _evaluations(sample: pd.DataFrame, level: QaLevel, org: str,
     })
 
 
-def centre_qa(contacts: pd.DataFrame, profile: CentreProfile,
+def centre_qa(contacts: pd.DataFrame, profile: CentreProfile, window: calendar.Window,
               rng: np.random.Generator) -> pd.DataFrame:
-    """Evaluations of answered contacts in evaluation-time order (``eval_no`` 0..n-1)."""
+    """Evaluations of answered contacts made before the window's end, in evaluation-time
+    order (``eval_no`` 0..n-1)."""
     answered = contacts[contacts["answered"]]
     own_pick = rng.random(len(answered)) < profile.own_qa_share
     client_pick = rng.random(len(answered)) < profile.client_qa_share
@@ -55,7 +56,7 @@ def centre_qa(contacts: pd.DataFrame, profile: CentreProfile,
     if profile.client_qa is not None:
         parts.append(_evaluations(answered[client_pick], profile.client_qa, CLIENT, rng))
     evaluations = pd.concat(parts, ignore_index=True)
-    evaluations = evaluations[evaluations["evaluated_at"] < calendar.WINDOW_END]
+    evaluations = evaluations[evaluations["evaluated_at"] < window.end]
     evaluations = evaluations.sort_values(["evaluated_at", "contact_no"], kind="stable",
                                           ignore_index=True)
     evaluations.insert(0, "eval_no", np.arange(len(evaluations), dtype=np.int64))

@@ -1,6 +1,6 @@
 """Writing finished tables to disk byte-reproducibly: CSV (any delimiter, encoding,
 BOM, line ending, optional gzip with mtime 0), XLSX (constant memory, fixed document
-dates, split across sheets beyond Excel's row limit) and Parquet (typed)."""
+dates, one sheet within Excel's row limit) and Parquet (typed)."""
 
 from __future__ import annotations
 
@@ -70,39 +70,41 @@ def write_csv(path: Path, table: pd.DataFrame, dialect: CsvDialect) -> None:
             sink.close()
 
 
-def write_xlsx(path: Path, table: pd.DataFrame, sheet: str, title_rows: list[str]) -> int:
-    """All cells as text under ``title_rows``; returns the number of sheets. Rows beyond
-    one sheet's capacity continue on ``<sheet> 2``, ``<sheet> 3`` ... with the same
-    title and header rows."""
+def sheet_capacity(title_rows: list[str]) -> int:
+    """Data rows one sheet holds below its title rows and header row."""
+    return EXCEL_MAX_ROWS - len(title_rows) - 1
+
+
+def write_xlsx(path: Path, table: pd.DataFrame, sheet: str, title_rows: list[str]) -> None:
+    """All cells as text on one sheet under ``title_rows`` and the header row. A table
+    beyond one sheet's capacity must be split over files first (periods.py): a loader
+    reads one named sheet."""
+    capacity = sheet_capacity(title_rows)
+    if len(table) > capacity:
+        raise ValueError(f"{path.name}: {len(table):,} rows do not fit on one sheet "
+                         f"(at most {capacity:,}); split the export by period")
     path.parent.mkdir(parents=True, exist_ok=True)
     columns = [c for c in table.columns if c != FIELD_COUNT]
     keep = (table[FIELD_COUNT].to_numpy() if FIELD_COUNT in table.columns
             else np.full(len(table), len(columns)))
-    per_sheet = EXCEL_MAX_ROWS - len(title_rows) - 1
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False,
                                           "strings_to_formulas": False,
                                           "strings_to_urls": False})
     workbook.set_properties({"created": DOCUMENT_DATE, "author": "Claremont Contact MI"})
     bold = workbook.add_format({"bold": True})
-    sheets = max(1, -(-len(table) // per_sheet))
-    for number in range(sheets):
-        worksheet = workbook.add_worksheet(sheet if number == 0 else f"{sheet} {number + 1}")
-        for row, title in enumerate(title_rows):
-            worksheet.write_string(row, 0, title, bold)
-        header_row = len(title_rows)
-        for col, name in enumerate(columns):
-            worksheet.write_string(header_row, col, name, bold)
-        part = table.iloc[number * per_sheet:(number + 1) * per_sheet]
-        values = part[columns].to_numpy(dtype=object)
-        part_keep = keep[number * per_sheet:(number + 1) * per_sheet]
-        write_string = worksheet.write_string
-        for offset, cells in enumerate(values):  # xlsxwriter writes cell by cell
-            row = header_row + 1 + offset
-            for col in range(part_keep[offset]):
-                if cells[col]:
-                    write_string(row, col, cells[col])
+    worksheet = workbook.add_worksheet(sheet)
+    for row, title in enumerate(title_rows):
+        worksheet.write_string(row, 0, title, bold)
+    header_row = len(title_rows)
+    for col, name in enumerate(columns):
+        worksheet.write_string(header_row, col, name, bold)
+    write_string = worksheet.write_string
+    for offset, cells in enumerate(table[columns].to_numpy(dtype=object)):
+        row = header_row + 1 + offset  # xlsxwriter writes cell by cell
+        for col in range(keep[offset]):
+            if cells[col]:
+                write_string(row, col, cells[col])
     workbook.close()
-    return sheets
 
 
 def write_parquet(path: Path, table: pa.Table) -> None:

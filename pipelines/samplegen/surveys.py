@@ -40,8 +40,9 @@ def raw_csat(satisfied: np.ndarray, delighted: np.ndarray, spec: FormatSpec,
 
 
 def centre_surveys(contacts: pd.DataFrame, profile: CentreProfile, spec: FormatSpec,
-                   rng: np.random.Generator) -> pd.DataFrame:
-    """Survey responses in response-time order (``survey_no`` 0..n-1)."""
+                   window: calendar.Window, rng: np.random.Generator) -> pd.DataFrame:
+    """Survey responses before the window's end in response-time order
+    (``survey_no`` 0..n-1)."""
     n = len(contacts)
     channel = contacts["channel"].to_numpy()
     response_share = profile.survey_response_share * np.where(
@@ -83,7 +84,7 @@ def centre_surveys(contacts: pd.DataFrame, profile: CentreProfile, spec: FormatS
         "resolved": resolved,
         "comment": comment.to_numpy(),
     })
-    surveys = surveys[surveys["responded_at"] < calendar.WINDOW_END]
+    surveys = surveys[surveys["responded_at"] < window.end]
     surveys = surveys.sort_values(["responded_at", "contact_no"], kind="stable",
                                   ignore_index=True)
     surveys.insert(0, "survey_no", np.arange(len(surveys), dtype=np.int64))

@@ -4,6 +4,7 @@ BOM; QA from both Claremont's and Northwind's teams."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -11,14 +12,15 @@ import pandas as pd
 
 from pipelines.samplegen import dirt
 from pipelines.samplegen import textformat as fmt
+from pipelines.samplegen.calendar import Window
 from pipelines.samplegen.centre_data import CentreData, WrittenFile, export_path
 from pipelines.samplegen.identities import phone_spelling
+from pipelines.samplegen.periods import periods_that_fit, row_days
 from pipelines.samplegen.profiles import QA_SECTIONS
 from pipelines.samplegen.qa import CLIENT
-from pipelines.samplegen.sinks import CsvDialect, write_csv, write_xlsx
+from pipelines.samplegen.sinks import EXCEL_MAX_ROWS, CsvDialect, write_csv, write_xlsx
 
 CSV_DIALECT = CsvDialect(delimiter=",", encoding="utf-8", bom=True, line_end="\r\n")
-PERIOD = "2026-05-25_to_2026-11-22"
 CHANNEL_WORDS = np.array(["Phone", "Webchat", "Email"])
 REASON_WORDS = np.array(["Bill query", "Payment", "Change of details", "Fault", "Home move",
                          "Leaving"])
@@ -28,10 +30,22 @@ OWN_EVALUATORS = np.array(["K. Fraser", "M. Reid", "A. Buchanan", "S. Boyle", "J
                            "L. Grant"])
 CLIENT_EVALUATORS = np.array(["N. Patel", "R. Shah", "E. Hughes", "D. Morgan", "C. Lloyd",
                               "H. Price"])
-TITLE_ROWS = [
-    "Claremont Contact - Interactions report - Client: Northwind Energy",
-    "Period: 25/05/2026 to 22/11/2026    Generated: 23/11/2026 06:00",
-]
+REPORT_TITLE = "Claremont Contact - Interactions report - Client: Northwind Energy"
+GENERATED = "23/11/2026 06:00"  # the Monday morning after the window
+SHEET = "Interactions"
+# Data rows per workbook (below two title rows and the header); beyond it the report
+# comes as one workbook per month, or per ISO week.
+SHEET_ROWS = EXCEL_MAX_ROWS - 3
+
+
+def period_name(first_day: dt.date, last_day: dt.date) -> str:
+    """``2026-05-25_to_2026-11-22``: the days a file covers, in its name."""
+    return f"{first_day:%Y-%m-%d}_to_{last_day:%Y-%m-%d}"
+
+
+def title_rows(first_day: dt.date, last_day: dt.date) -> list[str]:
+    return [REPORT_TITLE,
+            f"Period: {first_day:%d/%m/%Y} to {last_day:%d/%m/%Y}    Generated: {GENERATED}"]
 
 
 def interaction_ids(numbers: np.ndarray) -> pd.Series:
@@ -105,7 +119,7 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
     interactions = interactions_table(data, rng)
     answered = (interactions["Answered?"] == "Yes").to_numpy()
     new_interaction = dirt.fresh_id("Interaction ID", interaction_ids)
-    interactions, interaction_dirt = dirt.inject(interactions, [
+    interactions, _, interaction_dirt = dirt.inject_marked(interactions, [
         dirt.Dirt(dirt.DUPLICATE, 3),
         dirt.Dirt(dirt.TOO_FEW_FIELDS, 2, new_interaction, answered, keep_fields=8),
         dirt.Dirt(dirt.BAD_DATE, 2, dirt.then(new_interaction, dirt.set_column(
@@ -115,8 +129,8 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
         dirt.Dirt(dirt.NEGATIVE_DURATION, 2, dirt.then(new_interaction, dirt.set_column(
             "Hold Time", "-0:00:35")), answered),
     ], rng, fresh_start=len(data.contacts))
-    interactions_path = export_path(data.profile, f"Claremont_Interactions_{PERIOD}.xlsx")
-    sheets = write_xlsx(folder / interactions_path, interactions, "Interactions", TITLE_ROWS)
+    workbooks = write_interactions(data, folder, interactions, interaction_dirt)
+    period = period_name(data.window.first_day, data.window.last_day)
 
     csat = csat_table(data)
     new_survey = dirt.fresh_id("Survey Ref", lambda n: fmt.zero_padded(n + 1, 6, "SR"))
@@ -132,7 +146,7 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
         dirt.Dirt(dirt.UNKNOWN_CONTACT, 2, dirt.then(
             new_survey, dirt.unknown_contact("Interaction ID", interaction_ids))),
     ], rng, fresh_start=len(data.surveys))
-    csat_path = export_path(data.profile, f"Claremont_CSAT_{PERIOD}.csv")
+    csat_path = export_path(data.profile, f"Claremont_CSAT_{period}.csv")
     write_csv(folder / csat_path, csat, CSV_DIALECT)
 
     qa = qa_table(data)
@@ -149,13 +163,32 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
         dirt.Dirt(dirt.UNKNOWN_CONTACT, 1, dirt.then(
             new_eval, dirt.unknown_contact("Interaction ID", interaction_ids))),
     ], rng, fresh_start=len(data.qa))
-    qa_path = export_path(data.profile, f"Claremont_QA_{PERIOD}.csv")
+    qa_path = export_path(data.profile, f"Claremont_QA_{period}.csv")
     write_csv(folder / qa_path, qa, CsvDialect(delimiter=",", encoding="utf-8", line_end="\r\n"))
 
     return [
-        WrittenFile(interactions_path, cid, ["contacts"], len(interactions), interaction_dirt,
-                    {"contacts": len(data.contacts)}, sheets=sheets),
+        *workbooks,
         WrittenFile(csat_path, cid, ["surveys"], len(csat), csat_dirt,
                     {"surveys": len(data.surveys)}),
         WrittenFile(qa_path, cid, ["qa"], len(qa), qa_dirt, qa_clean),
     ]
+
+
+def write_interactions(data: CentreData, folder: Path, interactions: pd.DataFrame,
+                       dirt_kind: np.ndarray) -> list[WrittenFile]:
+    """One workbook for the window, or one per month (week) when it would not fit on a
+    sheet. Every clean row is one contact, so a file's contacts = rows - dirt rows."""
+    window: Window = data.window
+    days = row_days(interactions["Start Date"], "%d/%m/%Y")
+    written = []
+    for period in periods_that_fit(days, window, SHEET_ROWS):
+        path = export_path(data.profile, "Claremont_Interactions_"
+                           f"{period_name(period.first_day, period.last_day)}.xlsx")
+        write_xlsx(folder / path, interactions.iloc[period.rows], SHEET,
+                   title_rows(period.first_day, period.last_day))
+        kinds, counts = np.unique(dirt_kind[period.rows], return_counts=True)
+        file_dirt = {str(k): int(n) for k, n in zip(kinds, counts, strict=True) if k}
+        written.append(WrittenFile(
+            path, data.profile.centre_id, ["contacts"], len(period.rows), file_dirt,
+            {"contacts": len(period.rows) - sum(file_dirt.values())}, sheets=1))
+    return written

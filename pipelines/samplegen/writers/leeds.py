@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipelines.samplegen import dirt
 from pipelines.samplegen import textformat as fmt
+from pipelines.samplegen.calendar import Window
 from pipelines.samplegen.centre_data import CentreData, WrittenFile, export_path
 from pipelines.samplegen.identities import email_address, phone_e164
 from pipelines.samplegen.profiles import CHANNELS, QA_SECTIONS, REASONS
@@ -21,6 +22,11 @@ QUEUE_GROUP = np.array(["BILLING", "BILLING", "ACCOUNTS", "TECH", "ACCOUNTS", "R
 TRANSFER_QUEUE = np.array(["LDS_BILLING_SPECIALIST", "LDS_BILLING_SPECIALIST",
                            "LDS_ACCOUNTS_SPECIALIST", "LDS_TECH_2ND_LINE",
                            "LDS_ACCOUNTS_SPECIALIST", "LDS_RETENTIONS"])
+
+
+def period_name(window: Window) -> str:
+    """``20260525_20261122``: the window's days, in the file names."""
+    return f"{window.first_day:%Y%m%d}_{window.last_day:%Y%m%d}"
 
 
 def contact_ids(numbers: np.ndarray) -> pd.Series:
@@ -128,7 +134,7 @@ def qa_table(data: CentreData) -> pd.DataFrame:
 
 def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[WrittenFile]:
     cid = data.profile.centre_id
-    period = "20260525_20261122"
+    period = period_name(data.window)
     contacts = contacts_table(data, rng)
     single_leg_answered = ((contacts["leg"] == "1").to_numpy()
                            & np.repeat(data.contacts["legs"].to_numpy() == 1,

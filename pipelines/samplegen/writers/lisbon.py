@@ -11,13 +11,13 @@ import pandas as pd
 
 from pipelines.samplegen import dirt
 from pipelines.samplegen import textformat as fmt
+from pipelines.samplegen.calendar import Window
 from pipelines.samplegen.centre_data import CentreData, WrittenFile, export_path
 from pipelines.samplegen.identities import messy_email
 from pipelines.samplegen.qa import CLIENT
 from pipelines.samplegen.sinks import CsvDialect, write_csv
 
 DIALECT = CsvDialect(delimiter=";", encoding="latin-1")
-PERIOD = "20260525_20261122"
 CHANNEL_WORDS = np.array(["Telefone", "Chat", "Email"])
 REASON_WORDS = np.array(["Faturação", "Pagamento", "Alteração de dados", "Avaria",
                          "Mudança de casa", "Cancelamento"])
@@ -29,6 +29,11 @@ CLIENT_EVALUATORS = np.array(["N. Patel", "R. Shah", "E. Hughes", "D. Morgan", "
                               "H. Price"])
 SECTION_WORDS = {"accuracy": "Rigor", "empathy": "Empatia", "brand": "Marca",
                  "compliance": "Conformidade", "process": "Processo"}
+
+
+def period_name(window: Window) -> str:
+    """``20260525_20261122``: the window's days, in the file names."""
+    return f"{window.first_day:%Y%m%d}_{window.last_day:%Y%m%d}"
 
 
 def contact_ids(numbers: np.ndarray) -> pd.Series:
@@ -98,6 +103,7 @@ def qa_table(data: CentreData) -> pd.DataFrame:
 
 def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[WrittenFile]:
     cid = data.profile.centre_id
+    period = period_name(data.window)
     contacts = contacts_table(data, rng)
     answered = (contacts["Atendida"] == "S").to_numpy()
     new_contact = dirt.fresh_id("ID_Contacto", contact_ids)
@@ -111,7 +117,7 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
         dirt.Dirt(dirt.NEGATIVE_DURATION, 2, dirt.then(new_contact, dirt.set_column(
             "Tempo_Conversa", "-35,0")), answered),
     ], rng, fresh_start=len(data.contacts))
-    contacts_path = export_path(data.profile, f"atlantico_contactos_{PERIOD}.csv.gz")
+    contacts_path = export_path(data.profile, f"atlantico_contactos_{period}.csv.gz")
     write_csv(folder / contacts_path, contacts,
               CsvDialect(delimiter=";", encoding="latin-1", gzip=True))
 
@@ -129,7 +135,7 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
         dirt.Dirt(dirt.UNKNOWN_CONTACT, 2, dirt.then(
             new_survey, dirt.unknown_contact("ID_Contacto", contact_ids))),
     ], rng, fresh_start=len(data.surveys))
-    surveys_path = export_path(data.profile, f"atlantico_inqueritos_{PERIOD}.csv")
+    surveys_path = export_path(data.profile, f"atlantico_inqueritos_{period}.csv")
     write_csv(folder / surveys_path, surveys, DIALECT)
 
     qa = qa_table(data)
@@ -146,7 +152,7 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
         dirt.Dirt(dirt.UNKNOWN_CONTACT, 1, dirt.then(
             new_eval, dirt.unknown_contact("ID_Contacto", contact_ids))),
     ], rng, fresh_start=len(data.qa))
-    qa_path = export_path(data.profile, f"atlantico_qualidade_{PERIOD}.csv")
+    qa_path = export_path(data.profile, f"atlantico_qualidade_{period}.csv")
     write_csv(folder / qa_path, qa, DIALECT)
 
     return [

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from pipelines.samplegen import dirt
 from pipelines.samplegen import textformat as fmt
+from pipelines.samplegen.calendar import Window
 from pipelines.samplegen.centre_data import CentreData, WrittenFile, export_path
 from pipelines.samplegen.identities import phone_spelling
 from pipelines.samplegen.profiles import QA_SECTIONS
@@ -19,7 +20,6 @@ from pipelines.samplegen.qa import CLIENT
 from pipelines.samplegen.sinks import FIELD_COUNT, CsvDialect, write_csv, write_parquet
 
 DIALECT = CsvDialect(delimiter=",", encoding="utf-8")
-PERIOD = "20260525-20261122"
 MEDIA = np.array(["VOICE", "CHAT", "EMAIL"])
 DISPOSITION = np.array(["BILLING", "PAYMENT", "ACCT_UPDATE", "TECH_FAULT", "MOVE", "CANCEL"])
 QUEUE_GROUP = np.array(["BILLING", "BILLING", "ACCOUNTS", "TECH", "ACCOUNTS", "RETENTION"])
@@ -27,6 +27,11 @@ OWN_EVALUATORS = np.array(["PRQA-Santos", "PRQA-Reyes", "PRQA-Cruz", "PRQA-Bauti
                            "PRQA-Garcia", "PRQA-Mendoza"])
 CLIENT_EVALUATORS = np.array(["NWQA-Patel", "NWQA-Shah", "NWQA-Hughes", "NWQA-Morgan",
                               "NWQA-Lloyd", "NWQA-Price"])
+
+
+def period_name(window: Window) -> str:
+    """``20260525-20261122``: the window's days, in the file names."""
+    return f"{window.first_day:%Y%m%d}-{window.last_day:%Y%m%d}"
 
 
 def call_ids(numbers: np.ndarray) -> pd.Series:
@@ -105,6 +110,7 @@ QA_SCHEMA = pa.schema([
 
 def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[WrittenFile]:
     cid = data.profile.centre_id
+    period = period_name(data.window)
     calls = calls_table(data, rng)
     answered = (calls["Handled"] == "TRUE").to_numpy()
     unsurveyed = answered & (calls["Survey ID"] == "").to_numpy()
@@ -128,7 +134,7 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
         dirt.Dirt(dirt.NPS_OUT_OF_RANGE, 1, dirt.then(new_call_and_survey, dirt.set_column(
             "NPS", "11")), surveyed),
     ], rng, fresh_start=len(data.contacts))
-    calls_path = export_path(data.profile, f"PR_NorthwindEnergy_calls_{PERIOD}.csv")
+    calls_path = export_path(data.profile, f"PR_NorthwindEnergy_calls_{period}.csv")
     write_csv(folder / calls_path, calls, DIALECT)
 
     qa = qa_table(data)
@@ -142,7 +148,7 @@ def write(data: CentreData, folder: Path, rng: np.random.Generator) -> list[Writ
         dirt.Dirt(dirt.UNKNOWN_CONTACT, 1, dirt.then(
             new_eval, dirt.unknown_contact("call_id", call_ids))),
     ], rng, fresh_start=len(data.qa))
-    qa_path = export_path(data.profile, f"PR_NorthwindEnergy_QA_{PERIOD}.parquet")
+    qa_path = export_path(data.profile, f"PR_NorthwindEnergy_QA_{period}.parquet")
     write_parquet(folder / qa_path, pa.Table.from_pandas(
         qa.drop(columns=FIELD_COUNT), schema=QA_SCHEMA, preserve_index=False))
 
