@@ -11,6 +11,7 @@ import duckdb
 from tqdm import tqdm
 
 from pipelines import settings
+from pipelines.metrics.summaries import build_summaries, summary_info
 from pipelines.warehouse import create_schema
 from pipelines.warehouse.building import BuildingCopy, write_lock
 
@@ -123,10 +124,15 @@ def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = N
                                 ).fetchone()[0]
             for job in tqdm(jobs, desc="ingest", unit="file", disable=not progress):
                 report.results += _run_job(con, job, salt)
+            changed = before != after or any(r.status != "skipped" for r in report.results)
+            # the metric layer's day-level cells, for the settings the app will read with
+            metric_settings = settings.load_metric_settings(config_dir)
+            if changed or summary_info(con, metric_settings) is None:
+                build_summaries(con, metric_settings)
+                changed = True
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        changed = before != after or any(r.status != "skipped" for r in report.results)
         if changed or not warehouse.exists():
             building.publish()
             report.published = True

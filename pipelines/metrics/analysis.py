@@ -15,12 +15,14 @@ import pandas as pd
 
 from pipelines.metrics.groups import Group, baseline_centres, centre_groups, shown_groups
 from pipelines.metrics.query import MetricQuery
+from pipelines.metrics.sql_files import read_sql
 from pipelines.metrics.sufficient_stats import (
     centre_statistics,
     check_timezone,
-    read_sql,
+    run_stats_sql,
     sql_parameters,
 )
+from pipelines.metrics.summaries import summary_info
 from pipelines.metrics.table import resolve_bounds
 from pipelines.settings import MetricSettings
 
@@ -31,8 +33,9 @@ def _context(con: duckdb.DuckDBPyConnection, query: MetricQuery,
     check_timezone(con, settings.reporting_timezone)
     centres = centre_groups(con, query.group_by)
     groups = shown_groups(centres, query)
-    bounds = resolve_bounds(con, query, settings)
-    return settings, centres, groups, bounds
+    info = summary_info(con, settings)
+    bounds = resolve_bounds(con, query, settings, info)
+    return settings, centres, groups, bounds, info is not None
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object]):
@@ -69,7 +72,7 @@ def agent_scatter(con: duckdb.DuckDBPyConnection, query: MetricQuery,
                   settings: MetricSettings | None = None) -> pd.DataFrame:
     """Per shown group and agent over the query range: contacts, aht_s (with aht_n)
     and csat_pct (with csat_n, surveys of the agent's contacts)."""
-    settings, _, groups, bounds = _context(con, query, settings)
+    settings, _, groups, bounds, _ = _context(con, query, settings)
     if bounds is None or not groups:
         return pd.DataFrame(columns=AGENT_COLUMNS)
     parameters = sql_parameters(query, settings, *bounds)
@@ -119,14 +122,15 @@ def gap_contributions(con: duckdb.DuckDBPyConnection, query: MetricQuery,
                       settings: MetricSettings | None, group: str) -> GapContributions:
     """Contact reasons behind ``group``'s csat_pct gap and QA sections behind its
     qa_score gap, versus the query's baseline over the whole range; largest first."""
-    settings, centres, groups, bounds = _context(con, query, settings)
+    settings, centres, groups, bounds, use_summaries = _context(con, query, settings)
     chosen = _find_group(groups, group, query)
     base_centres = baseline_centres(centres, query)
     whole_range = dataclasses.replace(query, grain="range", breakdown=None)
     if bounds is None:
         empty = pd.DataFrame()
         return GapContributions(group, np.nan, np.nan, empty, np.nan, empty)
-    stats, by_reason = centre_statistics(con, whole_range, settings, *bounds)
+    stats, by_reason = centre_statistics(con, whole_range, settings, *bounds,
+                                         use_summaries)
     reasons, csat_gap, mix_term = _reason_contributions(by_reason, chosen.centre_ids,
                                                         base_centres)
     sections, qa_gap = _section_gaps(stats, chosen.centre_ids, base_centres)
@@ -214,10 +218,11 @@ def repeat_flows(con: duckdb.DuckDBPyConnection, query: MetricQuery,
     """For answered contacts of each shown group that were followed by a repeat within
     the window: the centre of the next contact, the count, and its share (0-100) of
     the group's repeats. Largest flows first within each group."""
-    settings, centres, groups, bounds = _context(con, query, settings)
+    settings, centres, groups, bounds, use_summaries = _context(con, query, settings)
     if bounds is None or not groups:
         return pd.DataFrame(columns=FLOW_COLUMNS)
-    flows = _run(con, "repeat_flows", sql_parameters(query, settings, *bounds))
+    flows = run_stats_sql(con, "repeat_flows", sql_parameters(query, settings, *bounds),
+                          use_summaries)
     flows = flows.merge(_group_columns(groups), on="centre_id")
     pooled = flows.groupby(["group_order", "group_key", "group_label", "next_centre_id"],
                            as_index=False)["repeats"].sum()
@@ -246,7 +251,7 @@ def customer_comments(con: duckdb.DuckDBPyConnection, query: MetricQuery,
     (e.g. "8 on 1-10") and the contact reason ('unknown' without a linked contact)."""
     if int(limit) < 0:
         raise ValueError(f"limit must be zero or more, got {limit}")
-    settings, centres, groups, bounds = _context(con, query, settings)
+    settings, centres, groups, bounds, _ = _context(con, query, settings)
     chosen = _find_group(groups, group, query)
     if bounds is None:
         return pd.DataFrame(columns=COMMENT_COLUMNS)

@@ -8,22 +8,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from pipelines.metrics.summaries import DATA_RANGE_SQL, SummaryInfo, summary_info
 from pipelines.settings import MetricSettings
-
-# First and last local date with any record (contact, survey or QA evaluation).
-DATA_RANGE_SQL = """
-WITH instants AS (
-    SELECT MIN(started_at) AS first_at, MAX(started_at) AS last_at FROM contacts
-    UNION ALL
-    SELECT MIN(responded_at), MAX(responded_at) FROM surveys
-    UNION ALL
-    SELECT MIN(evaluated_at), MAX(evaluated_at) FROM qa_evaluations
-)
-SELECT
-    CAST(timezone($tz, timezone('UTC', MIN(first_at))) AS DATE) AS first_date,
-    CAST(timezone($tz, timezone('UTC', MAX(last_at))) AS DATE) AS last_date
-FROM instants
-"""
 
 LATEST_CONTACT_SQL = "SELECT MAX(started_at) FROM contacts"
 
@@ -61,13 +47,18 @@ class DataRange:
         return self.last_date.replace(day=1)
 
 
-def data_range(con: duckdb.DuckDBPyConnection,
-               settings: MetricSettings | None = None) -> DataRange | None:
-    """The first and last date with data in the reporting time zone; None when empty."""
+def data_range(con: duckdb.DuckDBPyConnection, settings: MetricSettings | None = None,
+               info: SummaryInfo | None = None) -> DataRange | None:
+    """The first and last date with data in the reporting time zone; None when empty.
+    ``info`` (or the warehouse's matching summaries) saves scanning the records."""
     settings = settings or MetricSettings()
-    first_date, last_date = con.execute(
-        DATA_RANGE_SQL, {"tz": settings.reporting_timezone}
-    ).fetchone()
+    info = info or summary_info(con, settings)
+    if info is not None:
+        first_date, last_date = info.first_date, info.last_date
+    else:
+        first_date, last_date, _ = con.execute(
+            DATA_RANGE_SQL, {"tz": settings.reporting_timezone}
+        ).fetchone()
     if first_date is None:
         return None
     return DataRange(first_date, last_date)
@@ -105,10 +96,14 @@ def period_spine(grain: str, start: dt.date, end: dt.date) -> pd.DataFrame:
 
 
 def provisional_periods(con: duckdb.DuckDBPyConnection, spine: pd.DataFrame,
-                        settings: MetricSettings) -> pd.Series:
+                        settings: MetricSettings,
+                        info: SummaryInfo | None = None) -> pd.Series:
     """True for periods whose last instant + repeat window reaches past the latest
     loaded contact: a repeat in that window may not be loaded yet."""
-    latest = con.execute(LATEST_CONTACT_SQL).fetchone()[0]
+    if info is not None:
+        latest = info.latest_contact_at
+    else:
+        latest = con.execute(LATEST_CONTACT_SQL).fetchone()[0]
     if latest is None or spine.empty:
         return pd.Series(True, index=spine.index, dtype=bool)
     ends = con.execute(

@@ -8,25 +8,18 @@ columns; this module reshapes those few rows into a long frame the table can poo
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from pipelines.metrics.catalogue import CATALOGUE
 from pipelines.metrics.query import MetricQuery
+from pipelines.metrics.summaries import stats_sql
 from pipelines.settings import MetricSettings
 
-SQL_DIR = Path(__file__).with_name("sql")
 KEYS = ["period_start", "centre_id", "breakdown_value"]
 STAT_COLUMNS = ["n", "x", "xx", "y"]  # population, successes/sum, sum of squares, detractors
 NO_BREAKDOWN = ""  # the breakdown value of every row when the query has no breakdown
-
-
-@cache
-def read_sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def check_timezone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
@@ -61,11 +54,17 @@ def sql_parameters(query: MetricQuery, settings: MetricSettings,
     }
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, name: str,
-            parameters: dict[str, object]) -> pd.DataFrame:
-    sql = read_sql(name)
+def run_stats_sql(con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object],
+                  use_summaries: bool) -> pd.DataFrame:
+    """A stats query, over the summary tables or the raw ones (summaries.stats_sql)."""
+    sql = stats_sql(name, use_summaries)
     used = {key: value for key, value in parameters.items() if f"${key}" in sql}
-    frame = con.execute(sql, used).df()
+    return con.execute(sql, used).df()
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object],
+            use_summaries: bool) -> pd.DataFrame:
+    frame = run_stats_sql(con, name, parameters, use_summaries)
     frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
     # a plain string key (never NULL) keeps pandas merges and groupbys exact
     frame["breakdown_value"] = frame["breakdown_value"].astype(object).fillna(NO_BREAKDOWN)
@@ -93,14 +92,14 @@ def to_long(wide: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def centre_statistics(con: duckdb.DuckDBPyConnection, query: MetricQuery,
-                      settings: MetricSettings, start: dt.date,
-                      end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      settings: MetricSettings, start: dt.date, end: dt.date,
+                      use_summaries: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(stats, csat_by_reason): long sufficient statistics per period, centre,
     breakdown value and metric; and CSAT counts per reason for the mix adjustment."""
     parameters = sql_parameters(query, settings, start, end)
-    contact_wide = run_sql(con, "contact_stats", parameters)
-    survey_wide = run_sql(con, "survey_stats", parameters)
-    qa_wide = run_sql(con, "qa_stats", parameters)
+    contact_wide = run_sql(con, "contact_stats", parameters, use_summaries)
+    survey_wide = run_sql(con, "survey_stats", parameters, use_summaries)
+    qa_wide = run_sql(con, "qa_stats", parameters, use_summaries)
 
     survey_keys = [*KEYS, "contact_reason"]
     csat_by_reason = survey_wide[[*survey_keys, "csat_pct__n", "csat_pct__x"]].rename(

@@ -26,6 +26,7 @@ from pipelines.metrics.sufficient_stats import (
     centre_statistics,
     check_timezone,
 )
+from pipelines.metrics.summaries import SummaryInfo, summary_info
 from pipelines.metrics.targets import STATUS_NO_DATA, Targets
 from pipelines.settings import MetricSettings
 
@@ -40,11 +41,12 @@ CELL = ["period_start", "breakdown_value"]
 
 
 def resolve_bounds(con: duckdb.DuckDBPyConnection, query: MetricQuery,
-                   settings: MetricSettings) -> tuple[dt.date, dt.date] | None:
+                   settings: MetricSettings,
+                   info: SummaryInfo | None) -> tuple[dt.date, dt.date] | None:
     """The query's dates, with the data's first/last date standing in for None."""
     if query.start and query.end:
         return query.start, query.end
-    available = data_range(con, settings)
+    available = data_range(con, settings, info)
     if available is None:
         return None
     start = query.start or available.first_date
@@ -81,12 +83,14 @@ def metric_table(con: duckdb.DuckDBPyConnection, query: MetricQuery,
     centres = centre_groups(con, query.group_by)
     groups = shown_groups(centres, query)
     base_centres = baseline_centres(centres, query)
-    bounds = resolve_bounds(con, query, settings)
+    info = summary_info(con, settings)
+    bounds = resolve_bounds(con, query, settings, info)
     if bounds is None or not groups:
         return empty_long_table()
     start, end = bounds
 
-    centre_stats, csat_by_reason = centre_statistics(con, query, settings, start, end)
+    centre_stats, csat_by_reason = centre_statistics(con, query, settings, start, end,
+                                                     use_summaries=info is not None)
     centre_stats = centre_stats[centre_stats["metric"].isin(metric_ids)]
     members = {group.key: group.centre_ids for group in groups}
     group_stats = pool(centre_stats, members)
@@ -94,7 +98,7 @@ def metric_table(con: duckdb.DuckDBPyConnection, query: MetricQuery,
         columns="group_key")
 
     spine = period_spine(query.grain, start, end)
-    spine["provisional"] = provisional_periods(con, spine, settings)
+    spine["provisional"] = provisional_periods(con, spine, settings, info)
     table = _skeleton(spine, groups, group_stats, query, metric_ids)
     table = table.merge(group_stats, on=["period_start", "group_key", "breakdown_value",
                                          "metric"], how="left")

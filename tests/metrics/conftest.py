@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from pipelines.metrics import analysis, periods, summaries, table
 from pipelines.settings import MetricSettings
 from pipelines.warehouse import create_schema
 
@@ -78,6 +79,32 @@ class Warehouse:
             self.con.execute("INSERT INTO qa_sections VALUES (?, ?, ?, ?)",
                              [centre, evaluation_id, section, section_score])
         return evaluation_id
+
+
+@pytest.fixture(autouse=True, params=["raw", "summaries"])
+def summary_route(request, monkeypatch) -> str:
+    """Every metric test runs twice: straight over the canonical tables, and over the
+    day-level summary tables (pipelines/metrics/summaries.py) built from the same rows
+    right before each metric call, as ingestion builds them after each run."""
+    real = summaries.summary_info
+
+    def raw_route(con, settings):
+        return None
+
+    def summary_route(con, settings):
+        info = real(con, settings)
+        if info is None:
+            try:
+                summaries.build_summaries(con, settings)
+            except duckdb.InvalidInputException:  # a read-only file written by the test
+                return None
+            info = real(con, settings)
+        return info
+
+    route = raw_route if request.param == "raw" else summary_route
+    for module in (table, analysis, periods):
+        monkeypatch.setattr(module, "summary_info", route)
+    return request.param
 
 
 @pytest.fixture

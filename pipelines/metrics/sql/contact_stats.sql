@@ -1,96 +1,40 @@
--- Contact-based sufficient statistics per period, centre and breakdown value.
+-- Contact-based sufficient statistics per period, centre and breakdown value, summed
+-- from the day cells of contact_days (the table, or contact_days.sql as a CTE).
 --
--- Columns are named <metric>__n (population), <metric>__x (successes, or sum of values)
--- and <metric>__xx (sum of squared values, for means); the Python side pools them
--- into groups and the baseline, so every interval and test starts from the same sums.
---
--- Parameters: $tz, $grain, $range_start, $start, $end, $channels, $queues, $reasons,
--- $breakdown, $repeat_window_days, $short_abandon_s, $service_level_threshold_s.
-WITH windowed AS (
-    SELECT
-        c.*,
-        -- the next strictly later contact of the same customer, across all centres
-        -- and channels, answered or not: filters restrict the population, never the
-        -- repeats. RANGE ... 1 MICROSECOND FOLLOWING skips contacts in the same
-        -- instant (the window (started_at, started_at + days] is open on the left).
-        CASE WHEN c.customer_key IS NOT NULL THEN
-            MIN(c.started_at) OVER (
-                PARTITION BY c.customer_key
-                ORDER BY c.started_at
-                RANGE BETWEEN INTERVAL 1 MICROSECOND FOLLOWING AND UNBOUNDED FOLLOWING
-            )
-        END AS next_started_at
-    FROM contacts AS c
-    -- only contacts that can be selected or be a selected contact's next one: local
-    -- dates are within 2 days of UTC ones, so this superset loses no repeat
-    WHERE c.started_at >= CAST($start AS TIMESTAMP) - INTERVAL 2 DAY
-        AND c.started_at < CAST($end AS TIMESTAMP) + ($repeat_window_days + 3) * INTERVAL 1 DAY
-),
-localised AS (
-    SELECT *, timezone($tz, timezone('UTC', started_at)) AS local_started_at
-    FROM windowed
-),
-selected AS (
-    SELECT
-        CASE $grain
-            WHEN 'week' THEN CAST(date_trunc('week', local_started_at) AS DATE)
-            WHEN 'month' THEN CAST(date_trunc('month', local_started_at) AS DATE)
-            ELSE CAST($range_start AS DATE)
-        END AS period_start,
-        centre_id,
-        CASE $breakdown
-            WHEN 'contact_reason' THEN contact_reason
-            WHEN 'channel' THEN channel
-        END AS breakdown_value,
-        answered,
-        channel IN ('voice', 'chat') AS real_time,
-        -- offered = answered + abandoned with wait_s >= short_abandon_s; an abandon
-        -- with no recorded wait cannot be shown to be short, so it stays offered
-        answered
-            OR (abandoned AND NOT coalesce(wait_s < $short_abandon_s, FALSE)) AS offered,
-        abandoned AND NOT answered
-            AND NOT coalesce(wait_s < $short_abandon_s, FALSE) AS counted_abandon,
-        wait_s,
-        CASE
-            WHEN answered AND talk_s IS NOT NULL
-                THEN talk_s + coalesce(hold_s, 0) + coalesce(wrap_s, 0)
-        END AS handle_s,
-        transferred,
-        complaint,
-        customer_key IS NOT NULL AS has_customer_key,
-        next_started_at IS NOT NULL
-            AND next_started_at <= started_at + $repeat_window_days * INTERVAL 1 DAY
-            AS repeated
-    FROM localised
-    WHERE CAST(local_started_at AS DATE) BETWEEN $start AND $end
-        AND (len($channels) = 0 OR coalesce(list_contains($channels, channel), FALSE))
-        AND (len($queues) = 0 OR coalesce(list_contains($queues, queue), FALSE))
-        AND (len($reasons) = 0 OR coalesce(list_contains($reasons, contact_reason), FALSE))
-)
+-- Parameters: $grain, $range_start, $start, $end, $channels, $queues, $reasons,
+-- $breakdown.
 SELECT
-    period_start,
+    CASE $grain
+        WHEN 'week' THEN CAST(date_trunc('week', local_date) AS DATE)
+        WHEN 'month' THEN CAST(date_trunc('month', local_date) AS DATE)
+        ELSE CAST($range_start AS DATE)
+    END AS period_start,
     centre_id,
-    breakdown_value,
-    COUNT(*) AS contacts__n,
-    COUNT(*) FILTER (WHERE answered AND has_customer_key) AS fcr_repeat_pct__n,
-    COUNT(*) FILTER (WHERE answered AND has_customer_key AND NOT repeated)
-        AS fcr_repeat_pct__x,
-    COUNT(*) FILTER (WHERE answered) AS complaint_pct__n,
-    COUNT(*) FILTER (WHERE answered AND complaint) AS complaint_pct__x,
-    COUNT(*) FILTER (WHERE answered) AS response_rate_pct__n,
-    COUNT(handle_s) AS aht_s__n,
-    SUM(handle_s) AS aht_s__x,
-    SUM(handle_s * handle_s) AS aht_s__xx,
-    COUNT(wait_s) FILTER (WHERE answered AND real_time) AS asa_s__n,
-    SUM(wait_s) FILTER (WHERE answered AND real_time) AS asa_s__x,
-    SUM(wait_s * wait_s) FILTER (WHERE answered AND real_time) AS asa_s__xx,
-    COUNT(*) FILTER (WHERE real_time AND offered) AS service_level_pct__n,
-    COUNT(*) FILTER (
-        WHERE real_time AND answered AND wait_s <= $service_level_threshold_s
-    ) AS service_level_pct__x,
-    COUNT(*) FILTER (WHERE real_time AND offered) AS abandon_pct__n,
-    COUNT(*) FILTER (WHERE real_time AND counted_abandon) AS abandon_pct__x,
-    COUNT(*) FILTER (WHERE answered) AS transfer_pct__n,
-    COUNT(*) FILTER (WHERE answered AND transferred) AS transfer_pct__x
-FROM selected
-GROUP BY period_start, centre_id, breakdown_value
+    CASE $breakdown
+        WHEN 'contact_reason' THEN contact_reason
+        WHEN 'channel' THEN channel
+    END AS breakdown_value,
+    SUM(contacts__n) AS contacts__n,
+    SUM(fcr_repeat_pct__n) AS fcr_repeat_pct__n,
+    SUM(fcr_repeat_pct__x) AS fcr_repeat_pct__x,
+    SUM(complaint_pct__n) AS complaint_pct__n,
+    SUM(complaint_pct__x) AS complaint_pct__x,
+    SUM(response_rate_pct__n) AS response_rate_pct__n,
+    SUM(aht_s__n) AS aht_s__n,
+    SUM(aht_s__x) AS aht_s__x,
+    SUM(aht_s__xx) AS aht_s__xx,
+    SUM(asa_s__n) AS asa_s__n,
+    SUM(asa_s__x) AS asa_s__x,
+    SUM(asa_s__xx) AS asa_s__xx,
+    SUM(service_level_pct__n) AS service_level_pct__n,
+    SUM(service_level_pct__x) AS service_level_pct__x,
+    SUM(abandon_pct__n) AS abandon_pct__n,
+    SUM(abandon_pct__x) AS abandon_pct__x,
+    SUM(transfer_pct__n) AS transfer_pct__n,
+    SUM(transfer_pct__x) AS transfer_pct__x
+FROM contact_days
+WHERE local_date BETWEEN $start AND $end
+    AND (len($channels) = 0 OR coalesce(list_contains($channels, channel), FALSE))
+    AND (len($queues) = 0 OR coalesce(list_contains($queues, queue), FALSE))
+    AND (len($reasons) = 0 OR coalesce(list_contains($reasons, contact_reason), FALSE))
+GROUP BY ALL

@@ -1,0 +1,144 @@
+"""Day-level summary tables: the row-level work of the metrics, done once at ingestion.
+
+Every metric is a sum of per-record counts and sums, and every period, filter and
+breakdown the metric layer offers is a union of (local day, centre, channel, queue,
+contact reason) cells. Ingestion therefore stores those cells (``contact_days``,
+``survey_days``, ``qa_days``, ``repeat_flow_days``) and the page queries sum a few
+thousand of them instead of rescanning millions of records. The cells depend on the
+reporting time zone and the metric settings they were built with (``summary_info``);
+when the reader's settings differ, or the warehouse has no summaries, the same day-level
+SQL runs over the raw tables as a CTE instead, so the numbers never depend on which
+route was taken (tests/metrics/test_summaries.py compares the two).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from pipelines.metrics.sql_files import read_sql
+from pipelines.settings import MetricSettings
+
+# the stats query -> the day-level relation it sums
+DAY_RELATIONS = {
+    "contact_stats": "contact_days",
+    "survey_stats": "survey_days",
+    "qa_stats": "qa_days",
+    "repeat_flows": "repeat_flow_days",
+}
+INFO_TABLE = "summary_info"
+SOURCE_TABLES = ("contacts", "surveys", "qa_evaluations", "qa_sections")
+
+CREATE_INFO_SQL = f"""
+CREATE OR REPLACE TABLE {INFO_TABLE} (
+    reporting_timezone        VARCHAR NOT NULL,
+    repeat_window_days        INTEGER NOT NULL,
+    short_abandon_s           DOUBLE NOT NULL,
+    service_level_threshold_s DOUBLE NOT NULL,
+    qa_pass_mark              DOUBLE NOT NULL,
+    source_rows               BIGINT[] NOT NULL, -- rows of SOURCE_TABLES when built
+    first_date                DATE,              -- first/last local date with any record
+    last_date                 DATE,
+    latest_contact_at         TIMESTAMP,         -- UTC, for the provisional flag
+    built_at                  TIMESTAMP NOT NULL -- UTC
+)
+"""
+
+SOURCE_ROWS_SQL = "SELECT [" + ", ".join(
+    f"(SELECT COUNT(*) FROM {table})" for table in SOURCE_TABLES) + "]"
+
+# First and last local date with any record (contact, survey or QA evaluation).
+DATA_RANGE_SQL = """
+WITH instants AS (
+    SELECT MIN(started_at) AS first_at, MAX(started_at) AS last_at FROM contacts
+    UNION ALL
+    SELECT MIN(responded_at), MAX(responded_at) FROM surveys
+    UNION ALL
+    SELECT MIN(evaluated_at), MAX(evaluated_at) FROM qa_evaluations
+)
+SELECT
+    CAST(timezone($tz, timezone('UTC', MIN(first_at))) AS DATE) AS first_date,
+    CAST(timezone($tz, timezone('UTC', MAX(last_at))) AS DATE) AS last_date,
+    (SELECT MAX(started_at) FROM contacts) AS latest_contact_at
+FROM instants
+"""
+
+
+@dataclass(frozen=True)
+class SummaryInfo:
+    """What the summaries were built with, and the data's extent when they were."""
+
+    first_date: dt.date | None
+    last_date: dt.date | None
+    latest_contact_at: dt.datetime | None
+
+
+def settings_row(settings: MetricSettings) -> tuple:
+    return (settings.reporting_timezone, int(settings.repeat_window_days),
+            float(settings.short_abandon_s), float(settings.service_level_threshold_s),
+            float(settings.qa_pass_mark))
+
+
+def build_summaries(con: duckdb.DuckDBPyConnection, settings: MetricSettings) -> None:
+    """(Re)build every summary table from the canonical tables, for ``settings``.
+
+    Runs inside the ingest run's building copy, after all files are loaded, so the
+    published warehouse always has summaries matching its data.
+    """
+    first_date, last_date, latest = con.execute(
+        DATA_RANGE_SQL, {"tz": settings.reporting_timezone}).fetchone()
+    # an empty warehouse still gets (empty) tables with the right columns
+    start = first_date or dt.date(1970, 1, 1)
+    end = last_date or start - dt.timedelta(days=1)
+    parameters = {
+        "tz": settings.reporting_timezone, "start": start, "end": end,
+        "repeat_window_days": int(settings.repeat_window_days),
+        "short_abandon_s": float(settings.short_abandon_s),
+        "service_level_threshold_s": float(settings.service_level_threshold_s),
+        "qa_pass_mark": float(settings.qa_pass_mark),
+    }
+    for relation in DAY_RELATIONS.values():
+        sql = read_sql(relation)
+        used = {key: value for key, value in parameters.items() if f"${key}" in sql}
+        # relation names come from DAY_RELATIONS above, never from input
+        con.execute(f"CREATE OR REPLACE TABLE {relation} AS {sql}", used)
+    source_rows = con.execute(SOURCE_ROWS_SQL).fetchone()[0]
+    con.execute(CREATE_INFO_SQL)
+    con.execute(f"INSERT INTO {INFO_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP))",
+                [*settings_row(settings), source_rows, first_date, last_date, latest])
+
+
+def summary_info(con: duckdb.DuckDBPyConnection,
+                 settings: MetricSettings) -> SummaryInfo | None:
+    """The summaries' info when they exist, match ``settings`` and the tables' row
+    counts (a warehouse changed outside ingestion falls back to the raw route)."""
+    # look before querying: a missing table would make DuckDB's Python client scan a
+    # Python variable of that name instead
+    exists = con.execute(
+        "SELECT COUNT(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = current_schema() AND table_name = $name",
+        {"name": INFO_TABLE}).fetchone()[0]
+    if not exists:
+        return None
+    row = con.execute(
+        f"SELECT reporting_timezone, repeat_window_days, short_abandon_s, "
+        f"service_level_threshold_s, qa_pass_mark, source_rows, first_date, last_date, "
+        f"latest_contact_at FROM {INFO_TABLE}").fetchone()
+    if row is None or tuple(row[:5]) != settings_row(settings):
+        return None
+    if list(row[5]) != con.execute(SOURCE_ROWS_SQL).fetchone()[0]:
+        return None
+    return SummaryInfo(*row[6:])
+
+
+def stats_sql(name: str, use_summaries: bool) -> str:
+    """The SQL of stats query ``name``: over the summary table, or with the day-level
+    SQL as a CTE of the same name (which shadows any table of that name)."""
+    sql = read_sql(name)
+    if use_summaries:
+        return sql
+    relation = DAY_RELATIONS[name]
+    return f"WITH {relation} AS (\n{read_sql(relation)}\n)\n{sql}"
