@@ -11,7 +11,6 @@ the data row number shown to users. Problems that make the whole file unusable r
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import difflib
 import gzip
 import io
@@ -19,12 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
+from . import xlsx
 from .config import ExportSpec
 from .sql_text import quote_ident
 
-XLSX_BATCH_ROWS = 50_000
 MAGIC = {b"PK\x03\x04": "xlsx", b"PAR1": "parquet", b"\x1f\x8b": "csv.gz"}
 
 
@@ -188,91 +186,31 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> S
 # --- XLSX ------------------------------------------------------------------------------
 
 
-def _cell_text(value: object) -> str | None:
-    """Typed spreadsheet cells as the text a CSV export would hold (dates in ISO)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.strftime("%Y-%m-%d")
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M:%S")
-    if isinstance(value, dt.timedelta):
-        seconds = round(value.total_seconds())
-        sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
-        return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> StagedFile:
-    import openpyxl  # imported here: only XLSX sources need it
-
+    rows = xlsx.sheet_rows(path, spec.sheet)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for broken files
-        raise FileProblem(f"{path}: not a readable XLSX workbook ({error})") from None
-    try:
-        if spec.sheet and spec.sheet not in workbook.sheetnames:
-            raise FileProblem(f"{path}: no sheet '{spec.sheet}' (sheet in {spec.where}); "
-                              f"sheets: {workbook.sheetnames}")
-        sheet = workbook[spec.sheet] if spec.sheet else workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
         for _ in range(spec.skip_rows):
             next(rows, None)
         header_cells = next(rows, None)
-        if not header_cells or not any(c is not None for c in header_cells):
+        if not header_cells or not any(c not in (None, "") for c in header_cells):
             raise FileProblem(f"{path}: no header row after {spec.skip_rows} title row(s) "
                               f"(skip_rows in {spec.where}); the sheet holds no data")
-        header = [(_cell_text(c) or "").strip() for c in header_cells]
+        header = [(xlsx.cell_text(c) or "").strip() for c in header_cells]
         while header and not header[-1]:
             header.pop()
         check_columns(path, header, spec)
-        schema = pa.schema([("_cc_row", pa.int64())] + [(c, pa.string()) for c in header])
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE staged_raw ("
-            + ", ".join(["_cc_row BIGINT"] + [f"{quote_ident(c)} VARCHAR" for c in header])
-            + ")"
-        )
-        width, row_number, batch = len(header), 0, []
-        for cells in rows:
-            row_number += 1
-            texts = [_cell_text(c) for c in cells[:width]]
-            if not any(t not in (None, "") for t in texts):
-                row_number -= 1  # blank rows (often trailing) are not data
-                continue
-            batch.append([row_number] + texts + [None] * (width - len(texts)))
-            if len(batch) >= XLSX_BATCH_ROWS:
-                _append_batch(con, batch, schema)
-                batch = []
-        _append_batch(con, batch, schema)
+        data_rows = xlsx.stage_rows(con, header, rows)
+    except xlsx.MissingSheet as problem:
+        raise FileProblem(f"{path}: {problem} (sheet in {spec.where})") from None
+    except xlsx.SheetProblem as problem:
+        raise FileProblem(f"{path}: {problem}") from None
     finally:
-        workbook.close()
+        rows.close()  # closes the workbook
     con.execute("CREATE OR REPLACE TEMP VIEW staged AS "
                 "SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM staged_raw")
     con.execute("CREATE OR REPLACE TEMP TABLE malformed (_cc_row BIGINT, column_name VARCHAR, "
                 "reason VARCHAR, raw_line VARCHAR)")
-    return StagedFile(columns=header, data_rows=row_number, malformed_rows=0)
-
-
-def _append_batch(con: duckdb.DuckDBPyConnection, batch: list[list], schema: pa.Schema) -> None:
-    if not batch:
-        return
-    columns = list(zip(*batch, strict=True))
-    xlsx_batch = pa.table([pa.array(col, type=f.type) for col, f in zip(columns, schema,
-                                                                          strict=True)],
-                          schema=schema)
-    con.register("xlsx_batch", xlsx_batch)
-    con.execute("INSERT INTO staged_raw SELECT * FROM xlsx_batch")
-    con.unregister("xlsx_batch")
+    return StagedFile(columns=header, data_rows=data_rows, malformed_rows=0)
 
 
 # --- Parquet ---------------------------------------------------------------------------
