@@ -1,4 +1,5 @@
-"""``python -m benchmarks [--scale S] [--centres 10] [--out benchmarks/results] [--keep]``."""
+"""``python -m benchmarks [--scale S] [--centres 10] [--weeks 52] [--out benchmarks/results]
+[--keep]``."""
 
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ from benchmarks.measure import ChildFailed, run_child
 from benchmarks.summary import ingestion_summary, target_checks
 from pipelines.settings import REPO_ROOT
 
-# 10 centres at scale 1 hold ~143 k contacts, ~21 k surveys, ~14 k QA evaluations in the
-# generator's 26 weeks; 72 gives >= 10 M contacts, 1.5 M surveys, 1 M evaluations.
-FULL_SCALE = 72.0
+# 10 centres x 52 weeks at scale 1 hold 273,753 contacts, 40,785 surveys and 26,375 QA
+# evaluations (scale 2: 547,550 / 81,951 / 52,855, linear); 38 gives ~10.4 M contacts,
+# ~1.55 M surveys, ~1.0 M evaluations (targets: 10 M, 1 M, 250 k).
+FULL_SCALE = 38.0
 FULL_CENTRES = 10
-WEEKS = 26  # the generator's fixed window (docs/SAMPLE_DATA.md)
+WEEKS = 52  # ISO weeks up to Sun 2026-11-22 (docs/SAMPLE_DATA.md)
 PAGES = ("overview", "compare", "compare: by-agent toggle", "partner review", "data",
          "export csv", "export xlsx", "export parquet", "export: scorecard xlsx download")
 
@@ -37,6 +39,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help=f"generator volume multiplier (default {FULL_SCALE:g}: >= 10 M "
                              "contacts with 10 centres)")
     parser.add_argument("--centres", type=int, default=FULL_CENTRES)
+    parser.add_argument("--weeks", type=int, default=WEEKS,
+                        help=f"ISO weeks of data, ending Sun 2026-11-22 (default {WEEKS})")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results",
                         help="folder for latest.json (default benchmarks/results)")
     parser.add_argument("--work", type=Path, default=REPO_ROOT / "benchmarks" / "data",
@@ -53,8 +57,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="measure nothing: regenerate --docs from <out>/latest.json "
                              "(after editing benchmarks/findings.md)")
     args = parser.parse_args(argv)
-    if args.scale <= 0 or args.centres < 1 or args.repeats < 1:
-        parser.error("--scale must be above 0, --centres and --repeats at least 1")
+    if args.scale <= 0 or args.centres < 1 or args.repeats < 1 or args.weeks < 1:
+        parser.error("--scale must be above 0, --centres, --weeks and --repeats at least 1")
     return args
 
 
@@ -66,8 +70,7 @@ def prepare_data(args: argparse.Namespace, exports: Path) -> tuple[dict, float]:
     manifest_path = exports / "MANIFEST.json"
     if args.reuse_data and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        wanted = (manifest["generator"].get("scale"), manifest["generator"].get("centres"))
-        if wanted == (args.scale, args.centres):
+        if dataset.manifest_matches(manifest, args.scale, args.centres, args.weeks):
             step("reusing the generated exports")
             return manifest, 0.0
     if exports.exists():
@@ -78,7 +81,7 @@ def prepare_data(args: argparse.Namespace, exports: Path) -> tuple[dict, float]:
     def progress(message: str) -> None:
         bar.update(1)
         bar.set_postfix_str(message[:60])
-    manifest = dataset.generate(exports, args.scale, args.centres, progress)
+    manifest = dataset.generate(exports, args.scale, args.centres, progress, args.weeks)
     bar.close()
     return manifest, time.perf_counter() - started
 
@@ -90,7 +93,8 @@ def run(args: argparse.Namespace) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     started_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
-    step(f"1/5 generating scale {args.scale:g}, {args.centres} centres into {exports}")
+    step(f"1/5 generating scale {args.scale:g}, {args.centres} centres, {args.weeks} weeks "
+         f"into {exports}")
     manifest, generate_s = prepare_data(args, exports)
     totals = dataset.manifest_totals(manifest, exports)
     dataset.write_config_dir(config_dir, totals["centres"])
@@ -122,11 +126,13 @@ def run(args: argparse.Namespace) -> dict:
     step("5/5 writing results")
     command = "python -m benchmarks" + (
         "" if (args.scale, args.centres) == (FULL_SCALE, FULL_CENTRES)
-        else f" --scale {args.scale:g} --centres {args.centres}")
+        else f" --scale {args.scale:g} --centres {args.centres}") + (
+        "" if args.weeks == WEEKS else f" --weeks {args.weeks}")
     results = {
         "run": {"started_at": started_at, "scale": args.scale, "centres": args.centres,
-                "weeks": WEEKS, "repeats": args.repeats, "command": command,
-                "full_scale": totals["contacts"] >= 10_000_000 and args.centres >= 10,
+                "weeks": args.weeks, "repeats": args.repeats, "command": command,
+                "full_scale": (totals["contacts"] >= 10_000_000 and args.centres >= 10
+                               and args.weeks >= WEEKS),
                 "argv": shlex.join(sys.argv)},
         "machine": machine.describe(),
         "dataset": {**totals, "generate_s": generate_s},

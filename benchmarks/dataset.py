@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.samplegen import generate_samples
+from pipelines.samplegen.calendar import export_window
 from pipelines.settings import DEFAULT_CONFIG_DIR
 
 BASE_CENTRES = ("leeds", "glasgow", "lisbon", "manila")
@@ -16,10 +17,19 @@ EXTENSIONS = (".csv.gz", ".csv", ".xlsx", ".parquet")
 CENTRE_ID = re.compile(r"^(leeds|glasgow|lisbon|manila)(?:_(\d+))?$")
 
 
-def generate(out: Path, scale: float, centres: int, progress) -> dict:
-    """Write the exports and MANIFEST.json into ``out``; return the manifest."""
+def generate(out: Path, scale: float, centres: int, progress, weeks: int) -> dict:
+    """Write ``weeks`` ISO weeks of exports and MANIFEST.json into ``out``; return the
+    manifest."""
     out.mkdir(parents=True, exist_ok=True)
-    return generate_samples(out, scale=scale, centres=centres, progress=progress)
+    return generate_samples(out, scale=scale, centres=centres, progress=progress,
+                            weeks=weeks)
+
+
+def manifest_matches(manifest: dict, scale: float, centres: int, weeks: int) -> bool:
+    """Whether exports already generated (their MANIFEST.json) are the ones asked for."""
+    generator, window = manifest.get("generator", {}), manifest.get("window", {})
+    return ((generator.get("scale"), generator.get("centres"), window.get("first_day"))
+            == (scale, centres, export_window(weeks).first_day.isoformat()))
 
 
 def clone_pattern(pattern: str, base_id: str, new_id: str) -> str:

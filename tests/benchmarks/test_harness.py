@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from benchmarks.__main__ import PAGES, main
-from benchmarks.dataset import clone_pattern, write_config_dir
+from benchmarks.dataset import clone_pattern, manifest_matches, write_config_dir
 from benchmarks.summary import ingestion_summary, pipeline_seconds_by_file
 
 
@@ -61,13 +61,17 @@ def test_ratio_counts_a_multi_kind_file_once_and_leaves_xlsx_out():
 
 def test_tiny_run_writes_well_formed_json_and_markdown(tmp_path: Path):
     out, docs = tmp_path / "results", tmp_path / "PERFORMANCE.md"
-    code = main(["--scale", "0.02", "--centres", "5", "--work", str(tmp_path / "work"),
-                 "--out", str(out), "--docs", str(docs), "--repeats", "1", "--skip-app"])
+    # 4 weeks at scale 0.15 (~0.6 scale-weeks, like 26 weeks at 0.023): quick, yet every
+    # centre's files keep data rows (an empty export fails ingestion, as it should).
+    code = main(["--scale", "0.15", "--centres", "5", "--weeks", "4",
+                 "--work", str(tmp_path / "work"), "--out", str(out), "--docs", str(docs),
+                 "--repeats", "1", "--skip-app"])
     assert code == 0
     results = json.loads((out / "latest.json").read_text())
     assert set(results) == {"run", "machine", "dataset", "ingestion", "queries", "app",
                             "targets"}
     assert results["run"]["full_scale"] is False and results["app"] is None
+    assert results["run"]["weeks"] == 4
     assert results["dataset"]["centres"] == ["glasgow", "leeds", "leeds_2", "lisbon",
                                              "manila"]
     ingestion = results["ingestion"]
@@ -83,5 +87,17 @@ def test_tiny_run_writes_well_formed_json_and_markdown(tmp_path: Path):
         "overview", "compare", "partner review", "data"}
     text = docs.read_text()
     assert "REDUCED SCALE" in text and "## Targets" in text
-    assert "python -m benchmarks --scale 0.02 --centres 5" in text
+    command = "python -m benchmarks --scale 0.15 --centres 5 --weeks 4"
+    assert results["run"]["command"] == command and command in text
     assert not (tmp_path / "work").exists()  # removed without --keep
+
+
+def test_reuse_needs_the_same_scale_centres_and_weeks():
+    # 52 weeks up to Sun 2026-11-22 start on Mon 2025-11-24; 26 weeks on 2026-05-25.
+    manifest = {"generator": {"seed": 20261122, "scale": 38.0, "centres": 10},
+                "window": {"first_day": "2025-11-24", "last_day": "2026-11-22"}}
+    assert manifest_matches(manifest, 38.0, 10, 52)
+    assert not manifest_matches(manifest, 38.0, 10, 26)
+    assert not manifest_matches(manifest, 37.0, 10, 52)
+    assert not manifest_matches(manifest, 38.0, 9, 52)
+    assert not manifest_matches({"generator": {"scale": 38.0, "centres": 10}}, 38.0, 10, 52)
