@@ -265,8 +265,7 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
     """Free the temp tables of the previous file."""
     con.execute("DROP VIEW IF EXISTS staged")
-    for table in ("checked_contacts", "checked_surveys", "checked_qa", "duplicate_rows",
-                  "staged_raw",
+    for table in ("checked_contacts", "checked_surveys", "checked_qa", "staged_raw",
                   "malformed", "csv_reject_errors", "csv_reject_scans"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 

@@ -236,39 +236,41 @@ class KindValidator:
         key = f"v_{KEY_COLUMN[kind]}"
         key_parts = [key] + (["v_leg"] if self.mapping.legs else [])
         key_shown = " || '/' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in key_parts)
-        duplicate_row = f"'exact duplicate of row ' || {self.staged.data_row_sql('first_row')}"
+        duplicate_row = f"'exact duplicate of row ' || {self.staged.data_row_sql('d.first_row')}"
         duplicate_key = (f"'duplicate key ' || {key_shown} || ' (first seen at row ' || "
                          f"{self.staged.data_row_sql('k.first_valid_row')} || "
                          "'); the first row was kept'")
         key_column = self.params.add(self.mapping.columns.get(KEY_COLUMN[kind]))
-        # Duplicates are rare: find the candidate rows with cheap aggregates over a row
-        # hash / the key, and run the exact (window) comparison on those rows only.
-        # Windows over every row would buffer every column and dominate the load time.
-        duplicate_rows = f"""
-CREATE OR REPLACE TEMP TABLE duplicate_rows AS
-SELECT _ord, min(_ord) OVER (PARTITION BY {all_source}) AS first_row
-FROM staged
-WHERE hash({all_source}) IN (
-    SELECT hash({all_source}) FROM staged GROUP BY ALL HAVING count(*) > 1)
-"""
+        # Duplicates are rare: the query below keeps a hash of each source row, exact
+        # duplicates are then compared column by column on rows sharing a hash only.
+        # (Windows over every row would buffer every column and dominate the load time.)
+        v_columns = ", ".join(f"v_{c.name}" for c in columns)
         checked = f"""
 CREATE OR REPLACE TEMP TABLE checked_{kind} AS
 WITH texts AS (
     SELECT _ord, {', '.join(texts + [f'{customer_key} AS v_customer_key'])},
-           coalesce(d.first_row, _ord) AS first_row
-    FROM staged LEFT JOIN duplicate_rows AS d USING (_ord) {present}
+           hash({all_source}) AS row_hash
+    FROM staged {present}
 ), converted AS (
     SELECT *, {', '.join(values)} FROM texts
-), value_checked AS (
-    SELECT *, {error_list} AS value_errors FROM converted
 )
-SELECT * EXCLUDE (value_errors),
-    CASE WHEN first_row < _ord
-             THEN [{{'column': NULL, 'reason': {duplicate_row}}}]
-         WHEN len(value_errors) > 0 THEN value_errors
-         ELSE {no_errors} END AS errors,
+-- Only converted values are kept: the text columns serve the error messages above.
+SELECT _ord, row_hash, v_customer_key, {v_columns},
+    {error_list} AS errors,
+    _ord AS first_row,                     -- set for rejected exact duplicates
     CAST(NULL AS BIGINT) AS first_valid_row  -- set for rejected duplicate keys
-FROM value_checked
+FROM converted
+"""
+        duplicate_rows = f"""
+UPDATE checked_{kind} AS c
+SET errors = [{{'column': NULL, 'reason': {duplicate_row}}}], first_row = d.first_row
+FROM (
+    SELECT _ord, min(_ord) OVER (PARTITION BY {all_source}) AS first_row
+    FROM staged
+    WHERE _ord IN (SELECT _ord FROM checked_{kind} WHERE row_hash IN (
+        SELECT row_hash FROM checked_{kind} GROUP BY ALL HAVING count(*) > 1))
+) AS d
+WHERE c._ord = d._ord AND d.first_row < d._ord
 """
         keys = ", ".join(key_parts)
         duplicate_keys = f"""
@@ -284,7 +286,7 @@ FROM (
 ) AS k
 WHERE c._ord = k._ord AND k.first_valid_row < k._ord
 """
-        return [duplicate_rows, checked, duplicate_keys]
+        return [checked, duplicate_rows, duplicate_keys]
 
     def reject_whole_contacts_sql(self) -> str | None:
         """With legs: a contact with a rejected leg is rejected whole (partial sums lie).
