@@ -27,7 +27,7 @@ from .config import (
     ExportSpec,
     KindMapping,
 )
-from .identifiers import customer_key_sql
+from .identifiers import customer_key_sql, identifier_columns_sql
 from .readers import StagedFile
 from .sql_text import SqlParams, quote_ident
 
@@ -226,8 +226,8 @@ class KindValidator:
                               f"{self.params.add(c.source)}, 'reason': {reason}}} END")
         # The list is built only for rows failing some check (CASE evaluates its branch
         # on those rows alone): building it for every row costs more than the reading.
-        any_failure = " OR ".join(f"coalesce({condition}, false)" for c in columns
-                                  for condition, _ in c.errors)
+        # OR is true as soon as one condition is (NULL and false both fall to ELSE).
+        any_failure = " OR ".join(f"({condition})" for c in columns for condition, _ in c.errors)
         null_error = "CAST(NULL AS STRUCT(\"column\" VARCHAR, reason VARCHAR))"
         no_errors = f"list_filter([{null_error}], lambda e: e IS NOT NULL)"
         error_list = (f"CASE WHEN {any_failure} THEN list_filter([{', '.join(checks)}], "
@@ -247,10 +247,13 @@ class KindValidator:
         v_columns = ", ".join(f"v_{c.name}" for c in columns)
         checked = f"""
 CREATE OR REPLACE TEMP TABLE checked_{kind} AS
-WITH texts AS (
+WITH source AS (
+    SELECT {', '.join(['*'] + identifier_columns_sql(self.spec.identifiers))}
+    FROM staged {present}
+), texts AS (
     SELECT _ord, {', '.join(texts + [f'{customer_key} AS v_customer_key'])},
            hash({all_source}) AS row_hash
-    FROM staged {present}
+    FROM source
 ), converted AS (
     SELECT *, {', '.join(values)} FROM texts
 )
