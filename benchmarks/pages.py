@@ -19,6 +19,7 @@ from pipelines import metrics
 from pipelines.export import long_table_xlsx_bytes, write_exports
 from pipelines.ingest.reports import load_status, rejected_rows
 from pipelines.metrics import CATALOGUE, MetricQuery
+from pipelines.metrics.periods import ContactChoices, contact_choices
 from pipelines.settings import MetricSettings
 
 DEFAULT_SPAN_WEEKS = 13  # dashboard.filters.sidebar_filters(default_span)
@@ -52,21 +53,17 @@ class Defaults:
         return MetricQuery(**fields)
 
 
-def dimensions_query(con: duckdb.DuckDBPyConnection, timezone: str) -> tuple:
+def dimensions_query(con: duckdb.DuckDBPyConnection,
+                     settings: MetricSettings) -> ContactChoices:
     """dashboard.lookups.dimensions: run by app.py before every page."""
     con.execute("SELECT centre_id, name, sourcing, vendor, shore FROM centres "
                 "ORDER BY sourcing <> 'in_house', name").fetchall()
-    con.execute("SELECT DISTINCT channel FROM contacts ORDER BY 1").fetchall()
-    con.execute("SELECT DISTINCT contact_reason FROM contacts ORDER BY 1").fetchall()
-    return con.execute(
-        "SELECT min(timezone($tz, timezone('UTC', started_at)))::DATE, "
-        "max(timezone($tz, timezone('UTC', started_at)))::DATE FROM contacts",
-        {"tz": timezone}).fetchone()
+    return contact_choices(con, settings)
 
 
 def find_defaults(con: duckdb.DuckDBPyConnection, settings: MetricSettings,
                   targets: metrics.Targets) -> Defaults:
-    last_day = dimensions_query(con, settings.reporting_timezone)[1]
+    last_day = dimensions_query(con, settings).last_day
     vendors = con.execute("SELECT DISTINCT vendor FROM centres WHERE sourcing = 'vendor' "
                           "AND vendor IS NOT NULL ORDER BY vendor").fetchall()
     return Defaults(week=last_day - timedelta(days=last_day.weekday()),
@@ -74,48 +71,103 @@ def find_defaults(con: duckdb.DuckDBPyConnection, settings: MetricSettings,
                     settings=settings, targets=targets)
 
 
-def page_calls(d: Defaults) -> dict[str, dict[str, Call]]:
+class MetricLayer:
+    """The page's calls straight into the metric layer: every call computes."""
+
+    def __init__(self, d: Defaults):
+        self.s, self.t = d.settings, d.targets
+
+    def table(self, query: MetricQuery) -> Call:
+        return lambda con: metrics.metric_table(con, query, self.s, self.t)
+
+    def dimensions(self) -> Call:
+        return lambda con: dimensions_query(con, self.s)
+
+    def agents(self, query: MetricQuery) -> Call:
+        return lambda con: metrics.agent_scatter(con, query, self.s)
+
+    def contributions(self, query: MetricQuery, group: str) -> Call:
+        return lambda con: metrics.gap_contributions(con, query, self.s, group)
+
+    def comments(self, query: MetricQuery, group: str, satisfied: bool) -> Call:
+        return lambda con: metrics.customer_comments(con, query, self.s, group,
+                                                     satisfied=satisfied, limit=8)
+
+    def flows(self, query: MetricQuery) -> Call:
+        return lambda con: metrics.repeat_flows(con, query, self.s)
+
+    def ledger(self) -> Call:
+        return lambda con: con.execute(
+            "SELECT * FROM loads ORDER BY started_at DESC, load_id DESC").df()
+
+
+class AppCache(MetricLayer):
+    """The same calls through the app's own cached functions (dashboard/queries.py,
+    dashboard/lookups.py), as a page rerun makes them: a repeat is a cache hit."""
+
+    def __init__(self, d: Defaults, warehouse: object):
+        super().__init__(d)
+        from dashboard import lookups, queries  # Streamlit only where measured
+        self.queries, self.lookups, self.warehouse = queries, lookups, warehouse
+
+    def table(self, query: MetricQuery) -> Call:
+        return lambda con: self.queries.long_table(self.warehouse, query, self.s)
+
+    def dimensions(self) -> Call:
+        return lambda con: self.lookups.dimensions(self.warehouse, self.s)
+
+    def agents(self, query: MetricQuery) -> Call:
+        return lambda con: self.queries.agent_points(self.warehouse, query, self.s)
+
+    def contributions(self, query: MetricQuery, group: str) -> Call:
+        return lambda con: self.queries.contributions(self.warehouse, query, self.s, group)
+
+    def comments(self, query: MetricQuery, group: str, satisfied: bool) -> Call:
+        return lambda con: self.queries.comments(self.warehouse, query, self.s, group,
+                                                 satisfied, 8)
+
+    def flows(self, query: MetricQuery) -> Call:
+        return lambda con: self.queries.flows(self.warehouse, query, self.s)
+
+    def ledger(self) -> Call:
+        return lambda con: self.lookups.loads_ledger(self.warehouse)
+
+
+def page_calls(d: Defaults, via: MetricLayer | None = None) -> dict[str, dict[str, Call]]:
     """Page -> named calls, in the order the page makes them."""
-    s, t = d.settings, d.targets
+    via = via or MetricLayer(d)
     first_metric = next(m for m in CATALOGUE if m != "csat_pct_adjusted")
     review = d.query(grain="range", group_by="vendor", centres=(), baseline="in_house")
-
-    def table(query: MetricQuery) -> Call:
-        return lambda con: metrics.metric_table(con, query, s, t)
-
-    app_shell = {"dimensions": lambda con: dimensions_query(con, s.reporting_timezone)}
+    app_shell = {"dimensions": via.dimensions()}
     return {
         "overview": {
             **app_shell,
-            "weekly history (week grain, 13 weeks)": table(d.query()),
+            "weekly history (week grain, 13 weeks)": via.table(d.query()),
         },
         "compare": {
             **app_shell,
-            "whole period (range, by centre)": table(d.query(grain="range")),
-            "breakdown by reason (one metric)": table(d.query(
+            "whole period (range, by centre)": via.table(d.query(grain="range")),
+            "breakdown by reason (one metric)": via.table(d.query(
                 grain="range", breakdown="contact_reason", metrics=(first_metric,))),
-            "peak (week grain, 4 metrics)": table(d.query(metrics=COMPARE_PEAK_METRICS)),
+            "peak (week grain, 4 metrics)": via.table(d.query(metrics=COMPARE_PEAK_METRICS)),
         },
         "compare: by-agent toggle": {
-            "agent scatter": lambda con: metrics.agent_scatter(con, d.query(grain="range"), s),
+            "agent scatter": via.agents(d.query(grain="range")),
         },
         "partner review": {
             **app_shell,
-            "period scorecard (range, by vendor)": table(review),
-            "trends (week grain, by vendor)": table(d.query(
+            "period scorecard (range, by vendor)": via.table(review),
+            "trends (week grain, by vendor)": via.table(d.query(
                 group_by="vendor", centres=(), baseline="in_house", metrics=REVIEW_TRENDS)),
-            "gap contributions": lambda con: metrics.gap_contributions(
-                con, review, s, d.first_vendor),
-            "comments (satisfied)": lambda con: metrics.customer_comments(
-                con, review, s, d.first_vendor, satisfied=True, limit=8),
-            "comments (dissatisfied)": lambda con: metrics.customer_comments(
-                con, review, s, d.first_vendor, satisfied=False, limit=8),
-            "repeat flows": lambda con: metrics.repeat_flows(con, review, s),
+            "gap contributions": via.contributions(review, d.first_vendor),
+            "comments (satisfied)": via.comments(review, d.first_vendor, True),
+            "comments (dissatisfied)": via.comments(review, d.first_vendor, False),
+            "repeat flows": via.flows(review),
         },
         "data": {
+            # the Data page reads these two uncached: they are small and must be fresh
             "freshness": lambda con: load_status(con).df(),
-            "loads ledger": lambda con: con.execute(
-                "SELECT * FROM loads ORDER BY started_at DESC, load_id DESC").df(),
+            "loads ledger": via.ledger(),
             "rejected rows": lambda con: rejected_rows(con).df(),
         },
     }

@@ -53,8 +53,8 @@ def render_markdown(results: dict) -> str:
         "",
         f"{data['contacts']:,} contacts, {data['surveys']:,} surveys, "
         f"{data['qa_evaluations']:,} QA evaluations in {run['centres']} centres over "
-        f"{run['weeks']} weeks (the generator's fixed window: volume is scaled up instead "
-        f"of weeks); {sum(data['files_by_format'].values())} files "
+        f"{run['weeks']} ISO weeks up to Sun 2026-11-22; "
+        f"{sum(data['files_by_format'].values())} files "
         f"({', '.join(f'{n} {f}' for f, n in sorted(data['files_by_format'].items()))}), "
         f"{data['bytes'] / 1024**2:,.0f} MB. Generated in {_num(data['generate_s'], 0)} s.",
         "",
@@ -88,29 +88,38 @@ def render_markdown(results: dict) -> str:
          if raw["seconds_by_format"].get(f) else "n/a"] for f in formats])
     out += [
         "",
+        f"Rebuilding the metric layer's day-level summary tables after the files: "
+        f"{_num(pipe.get('summaries_s'), 1)} s, counted on the pipeline side below.",
+        "",
         f"Ratio on the comparable files: {_num(ingestion['comparable_pipeline_s'], 1)} s / "
         f"{_num(ingestion['comparable_raw_s'], 1)} s = **{_num(ingestion['ratio'])}x**. "
         f"XLSX ({_num(ingestion['xlsx_pipeline_s'], 1)} s in the pipeline) is excluded: "
         "DuckDB has no built-in XLSX reader here (the `excel` extension cannot be "
-        "downloaded), so there is no raw baseline; the pipeline streams it with openpyxl.",
+        "downloaded), so there is no raw baseline; the pipeline reads it with python-calamine.",
         "",
         "## Metric-layer queries per page and export",
         "",
         "Default filters of a first visit (latest week, 13 weeks, all centres, in-house "
         "baseline). Cold: the first run in a new process on a fresh read-only connection. "
-        f"Warm: median of {run['repeats']} repeats on that connection (the app also caches "
-        "results per filter set, so a repeated view does not query at all).",
+        f"Warm (recomputed): median of {run['repeats']} repeats on that connection, every "
+        "call computing again, as for a filter combination not seen before. Warm (app "
+        "cache): the same calls through the app's own cached functions "
+        "(`dashboard/queries.py`, `dashboard/lookups.py`) after a first run filled them, "
+        "as a repeat view or a return to a page is served.",
         "",
     ]
     rows = []
     for page, answer in queries.items():
         kind = "page" if page in DASHBOARD_PAGES else "extra"
+        cached = answer.get("app_cached_median_total_s")
         rows.append([f"**{page}** ({kind})", "**total**", f"**{_num(answer['cold_total_s'], 3)}**",
                      f"**{_num(answer['warm_median_total_s'], 3)}**",
+                     f"**{_num(cached, 4)}**" if cached is not None else "n/a",
                      _num(answer["peak_rss_mb"], 0)])
-        rows += [["", c["call"], _num(c["cold_s"], 3), _num(c["warm_median_s"], 3), ""]
+        rows += [["", c["call"], _num(c["cold_s"], 3), _num(c["warm_median_s"], 3), "", ""]
                  for c in answer["calls"]]
-    out += _table(["page / export", "call", "cold s", "warm median s", "peak RSS MB"], rows)
+    out += _table(["page / export", "call", "cold s", "warm (recomputed) median s",
+                   "warm (app cache) median s", "peak RSS MB"], rows)
     out += ["", "## App start", ""]
     if app is None:
         out.append("Not measured in this run (`--skip-app`).")

@@ -37,13 +37,17 @@ def ingestion_summary(pipeline: dict, raw: dict) -> dict:
     """Pipeline v. raw DuckDB on the same CSV/CSV.GZ/Parquet files; XLSX apart."""
     pipeline_by_format = by_format(pipeline_seconds_by_file(pipeline["answer"]["results"]))
     raw_by_format = by_format({f["file"]: f["seconds"] for f in raw["answer"]["files"]})
-    comparable = sum(s for f, s in pipeline_by_format.items() if f in RAW_FORMATS)
+    # the summary tables are built once after all files: counted on the pipeline side
+    # in full, though they also cover the XLSX rows
+    summaries_s = pipeline["answer"].get("summaries_s", 0.0)
+    comparable = sum(s for f, s in pipeline_by_format.items() if f in RAW_FORMATS) \
+        + summaries_s
     raw_total = sum(raw_by_format.values())
     results = pipeline["answer"]["results"]
     return {
         "pipeline": {
             "wall_s": pipeline["wall_s"], "peak_rss_mb": pipeline["peak_rss_mb"],
-            "seconds_by_format": pipeline_by_format,
+            "seconds_by_format": pipeline_by_format, "summaries_s": summaries_s,
             "rows_loaded": {kind: sum(r["rows_loaded"] for r in results if r["kind"] == kind)
                             for kind in sorted({r["kind"] for r in results})},
             "rows_rejected": sum(r["rows_rejected"] for r in results),
@@ -81,6 +85,12 @@ def target_checks(ingestion: dict, queries: dict) -> list[dict]:
             continue
         checks.append(_check(f"{page}: page queries, cold", f"<= {TARGET_COLD_S} s",
                              queries[page]["cold_total_s"], TARGET_COLD_S, "s"))
-        checks.append(_check(f"{page}: page queries, warm median", f"<= {TARGET_WARM_S} s",
-                             queries[page]["warm_median_total_s"], TARGET_WARM_S, "s"))
+        checks.append(_check(f"{page}: page queries, warm (recomputed) median",
+                             f"<= {TARGET_WARM_S} s", queries[page]["warm_median_total_s"],
+                             TARGET_WARM_S, "s"))
+        if "app_cached_median_total_s" in queries[page]:
+            checks.append(_check(f"{page}: page queries, warm (app cache) median",
+                                 f"<= {TARGET_WARM_S} s",
+                                 queries[page]["app_cached_median_total_s"], TARGET_WARM_S,
+                                 "s"))
     return checks

@@ -49,7 +49,7 @@ if warehouse is None:
     st.stop()
 
 settings = load_metric_settings()
-dims = dimensions(warehouse, settings.reporting_timezone)
+dims = dimensions(warehouse, settings)
 if dims.first_day is None:
     st.title("Contact-centre performance")
     st.info(

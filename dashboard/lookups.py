@@ -8,6 +8,8 @@ from datetime import date
 import streamlit as st
 
 from dashboard.connection import WarehouseFile, cursor
+from pipelines.metrics.periods import contact_choices
+from pipelines.settings import MetricSettings
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Dimensions:
 
 
 @st.cache_data(show_spinner=False)
-def dimensions(warehouse: WarehouseFile, reporting_timezone: str) -> Dimensions:
+def dimensions(warehouse: WarehouseFile, settings: MetricSettings) -> Dimensions:
     con = cursor(warehouse)
     centres = tuple(
         Centre(*row)
@@ -41,25 +43,9 @@ def dimensions(warehouse: WarehouseFile, reporting_timezone: str) -> Dimensions:
             """
         ).fetchall()
     )
-    channels = tuple(
-        row[0]
-        for row in con.execute("SELECT DISTINCT channel FROM contacts ORDER BY 1").fetchall()
-    )
-    reasons = tuple(
-        row[0]
-        for row in con.execute(
-            "SELECT DISTINCT contact_reason FROM contacts ORDER BY 1"
-        ).fetchall()
-    )
-    first_day, last_day = con.execute(
-        """
-        SELECT timezone($tz, timezone('UTC', min(started_at)))::DATE,
-               timezone($tz, timezone('UTC', max(started_at)))::DATE
-        FROM contacts
-        """,
-        {"tz": reporting_timezone},
-    ).fetchone()
-    return Dimensions(centres, channels, reasons, first_day, last_day)
+    choices = contact_choices(con, settings)
+    return Dimensions(centres, choices.channels, choices.reasons, choices.first_day,
+                      choices.last_day)
 
 
 @st.cache_data(show_spinner=False)

@@ -31,6 +31,7 @@ class RunReport:
     results: list[KindResult] = field(default_factory=list)
     warehouse: Path | None = None
     published: bool = False
+    summaries_s: float = 0.0  # rebuilding the metric layer's day-level summary tables
 
     @property
     def failed(self) -> bool:
@@ -128,7 +129,9 @@ def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = N
             # the metric layer's day-level cells, for the settings the app will read with
             metric_settings = settings.load_metric_settings(config_dir)
             if changed or summary_info(con, metric_settings) is None:
+                started = time.perf_counter()
                 build_summaries(con, metric_settings)
+                report.summaries_s = time.perf_counter() - started
                 changed = True
             con.execute("CHECKPOINT")
         finally:

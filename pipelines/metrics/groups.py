@@ -92,3 +92,9 @@ def baseline_centres(centres: pd.DataFrame, query: MetricQuery) -> tuple[str, ..
                 f"'{IN_HOUSE_BASELINE}' or one of: {', '.join(sorted(set(centres['group_key'])))}"
             )
     return tuple(sorted(members["centre_id"]))
+
+
+def membership(members: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """group_key, centre_id: one row per centre of each group (a centre may be in two)."""
+    return pd.DataFrame([(key, centre) for key, centres in members.items()
+                         for centre in centres], columns=["group_key", "centre_id"])

@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipelines.metrics.groups import membership
+
 CELL = ["period_start", "breakdown_value"]
 
 
@@ -33,31 +35,22 @@ def adjusted_csat(csat_by_reason: pd.DataFrame,
     ].sum()
     standard["w"] = standard["n"] / standard.groupby(CELL, dropna=False)["n"].transform("sum")
 
-    results = []
-    for group_key, centre_ids in members.items():
-        rows = by_reason[by_reason["centre_id"].isin(centre_ids)]
-        if rows.empty:
-            continue
-        cells = rows.groupby([*CELL, "contact_reason"], dropna=False, as_index=False)[
-            ["n", "x"]
-        ].sum()
-        cells = cells.merge(standard[[*CELL, "contact_reason", "w"]],
-                            on=[*CELL, "contact_reason"], how="left")
-        cells["p"] = cells["x"] / cells["n"]
-        cells["w_p"] = cells["w"] * cells["p"]
-        totals = cells.groupby(CELL, dropna=False, as_index=False).agg(
-            w_p=("w_p", "sum"), coverage=("w", "sum"), n=("n", "sum")
-        )
-        cells = cells.merge(totals[[*CELL, "coverage"]], on=CELL, how="left")
-        cells["variance_term"] = ((cells["w"] / cells["coverage"]) ** 2
-                                  * cells["p"] * (1 - cells["p"]) / cells["n"])
-        variance = cells.groupby(CELL, dropna=False, as_index=False)["variance_term"].sum()
-        totals = totals.merge(variance, on=CELL, how="left")
-        totals["group_key"] = group_key
-        totals["value"] = 100 * totals["w_p"] / totals["coverage"]
-        totals["se"] = 100 * np.sqrt(totals["variance_term"])
-        totals["coverage"] = 100 * totals["coverage"]
-        results.append(totals[columns])
-    if not results:
+    cells = by_reason.merge(membership(members), on="centre_id").groupby(
+        [*CELL, "group_key", "contact_reason"], dropna=False, as_index=False)[["n", "x"]].sum()
+    if cells.empty:
         return pd.DataFrame(columns=columns)
-    return pd.concat(results, ignore_index=True)
+    cells = cells.merge(standard[[*CELL, "contact_reason", "w"]],
+                        on=[*CELL, "contact_reason"], how="left")
+    cells["p"] = cells["x"] / cells["n"]
+    cells["w_p"] = cells["w"] * cells["p"]
+    per_group = [*CELL, "group_key"]
+    cells["coverage"] = cells.groupby(per_group, dropna=False)["w"].transform("sum")
+    cells["variance_term"] = ((cells["w"] / cells["coverage"]) ** 2
+                              * cells["p"] * (1 - cells["p"]) / cells["n"])
+    totals = cells.groupby(per_group, dropna=False, as_index=False, sort=False).agg(
+        w_p=("w_p", "sum"), coverage=("w", "sum"), n=("n", "sum"),
+        variance_term=("variance_term", "sum"))
+    totals["value"] = 100 * totals["w_p"] / totals["coverage"]
+    totals["se"] = 100 * np.sqrt(totals["variance_term"])
+    totals["coverage"] = 100 * totals["coverage"]
+    return totals[columns]

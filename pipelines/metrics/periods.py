@@ -114,3 +114,40 @@ def provisional_periods(con: duckdb.DuckDBPyConnection, spine: pd.DataFrame,
     window = pd.Timedelta(days=settings.repeat_window_days)
     latest = pd.Timestamp(latest)
     return spine["next_start"].map(lambda day: end_utc[day] + window > latest).astype(bool)
+
+
+@dataclass(frozen=True)
+class ContactChoices:
+    """What the contact filters can choose from, and the local days with contacts."""
+
+    channels: tuple[str, ...]
+    reasons: tuple[str, ...]
+    first_day: dt.date | None
+    last_day: dt.date | None
+
+
+CONTACT_CHOICES_SQL = """
+SELECT
+    list_sort(list(DISTINCT channel)),
+    list_sort(list(DISTINCT contact_reason)),
+    MIN({day}),
+    MAX({day})
+FROM {relation}
+"""
+
+
+def contact_choices(con: duckdb.DuckDBPyConnection,
+                    settings: MetricSettings | None = None) -> ContactChoices:
+    """Channels and reasons of the loaded contacts and their first and last local day;
+    from the day cells when the summaries match ``settings`` (a scan of thousands of
+    rows rather than every contact)."""
+    settings = settings or MetricSettings()
+    if summary_info(con, settings) is not None:
+        sql = CONTACT_CHOICES_SQL.format(day="local_date", relation="contact_days")
+    else:
+        sql = CONTACT_CHOICES_SQL.format(
+            day="CAST(timezone($tz, timezone('UTC', started_at)) AS DATE)",
+            relation="contacts")
+    parameters = {"tz": settings.reporting_timezone} if "$tz" in sql else {}
+    channels, reasons, first_day, last_day = con.execute(sql, parameters).fetchone()
+    return ContactChoices(tuple(channels or ()), tuple(reasons or ()), first_day, last_day)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipelines.metrics.catalogue import CATALOGUE
@@ -73,21 +74,17 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, obj
 
 def to_long(wide: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """``<metric>__<stat>`` columns -> one row per key and metric with n, x, xx, y."""
-    parts = []
     metric_ids = [metric for metric in CATALOGUE if f"{metric}__n" in wide.columns
                   or f"{metric}__x" in wide.columns]
-    for metric in metric_ids:
-        part = wide[keys].copy()
-        part["metric"] = metric
-        for stat in STAT_COLUMNS:
-            column = f"{metric}__{stat}"
-            part[stat] = (pd.to_numeric(wide[column], errors="coerce").astype(float)
-                          if column in wide.columns else 0.0)
-        parts.append(part)
-    if not parts:
-        return pd.DataFrame(columns=[*keys, "metric", *STAT_COLUMNS])
-    long = pd.concat(parts, ignore_index=True)
-    long[STAT_COLUMNS] = long[STAT_COLUMNS].fillna(0.0)
+    rows = len(wide)
+    long = wide[keys].iloc[np.tile(np.arange(rows), len(metric_ids))].reset_index(drop=True)
+    long["metric"] = np.repeat(np.array(metric_ids, dtype=object), rows)
+    zeros = np.zeros(rows)
+    for stat in STAT_COLUMNS:
+        columns = [wide[f"{metric}__{stat}"].to_numpy(float, na_value=0.0)
+                   if f"{metric}__{stat}" in wide.columns else zeros
+                   for metric in metric_ids]
+        long[stat] = np.concatenate(columns) if columns else np.zeros(0)
     return long
 
 
@@ -106,14 +103,10 @@ def centre_statistics(con: duckdb.DuckDBPyConnection, query: MetricQuery,
         columns={"csat_pct__n": "n", "csat_pct__x": "x"}
     )
     csat_by_reason = csat_by_reason.astype({"n": float, "x": float})
-    survey_long = to_long(survey_wide, survey_keys)
-    survey_long = (
-        survey_long.groupby([*KEYS, "metric"], dropna=False, as_index=False)[STAT_COLUMNS]
-        .sum()
-    )
-    stats = pd.concat(
-        [to_long(contact_wide, KEYS), survey_long, to_long(qa_wide, KEYS)], ignore_index=True
-    )
-    # response_rate_pct: n from contacts, x from surveys; pool the two halves
-    stats = stats.groupby([*KEYS, "metric"], dropna=False, as_index=False)[STAT_COLUMNS].sum()
-    return stats, csat_by_reason
+    survey_cells = survey_wide.drop(columns="contact_reason").groupby(
+        KEYS, as_index=False, sort=False).sum(min_count=1)
+    # one row per period, centre and breakdown value; response_rate_pct takes its n from
+    # the contacts and its x from the surveys of the same row
+    wide = contact_wide.merge(survey_cells, on=KEYS, how="outer").merge(
+        qa_wide, on=KEYS, how="outer")
+    return to_long(wide, KEYS), csat_by_reason

@@ -16,7 +16,13 @@ import pandas as pd
 
 from pipelines.metrics import stats as st
 from pipelines.metrics.catalogue import CATALOGUE
-from pipelines.metrics.groups import Group, baseline_centres, centre_groups, shown_groups
+from pipelines.metrics.groups import (
+    Group,
+    baseline_centres,
+    centre_groups,
+    membership,
+    shown_groups,
+)
 from pipelines.metrics.mix import adjusted_csat
 from pipelines.metrics.periods import data_range, period_spine, provisional_periods
 from pipelines.metrics.query import MetricQuery
@@ -56,16 +62,9 @@ def resolve_bounds(con: duckdb.DuckDBPyConnection, query: MetricQuery,
 
 def pool(stats: pd.DataFrame, members: dict[str, tuple[str, ...]]) -> pd.DataFrame:
     """Sum centre statistics into groups (sums and counts pool exactly)."""
-    parts = []
-    for group_key, centre_ids in members.items():
-        rows = stats[stats["centre_id"].isin(centre_ids)]
-        summed = rows.groupby([*CELL, "metric"], dropna=False, as_index=False)[
-            STAT_COLUMNS].sum()
-        summed["group_key"] = group_key
-        parts.append(summed)
-    if not parts:
-        return pd.DataFrame(columns=[*CELL, "metric", *STAT_COLUMNS, "group_key"])
-    return pd.concat(parts, ignore_index=True)
+    rows = stats.merge(membership(members), on="centre_id")
+    return rows.groupby([*CELL, "metric", "group_key"], dropna=False, as_index=False)[
+        STAT_COLUMNS].sum()
 
 
 def empty_long_table() -> pd.DataFrame:

@@ -80,9 +80,14 @@ def test_tiny_run_writes_well_formed_json_and_markdown(tmp_path: Path):
     assert ingestion["pipeline"]["rows_loaded"]["contacts"] >= results["dataset"]["contacts"]
     assert "xlsx" not in ingestion["raw_duckdb"]["seconds_by_format"]
     assert ingestion["ratio"] > 0 and ingestion["pipeline"]["peak_rss_mb"] > 0
+    assert ingestion["pipeline"]["summaries_s"] > 0  # built once, after the files
     assert list(results["queries"]) == list(PAGES)
     for page in results["queries"].values():
         assert page["calls"] and all(c["cold_s"] >= 0 for c in page["calls"])
+    # the dashboard pages are also measured through the app's cached functions
+    for page in ("overview", "compare", "partner review", "data"):
+        assert results["queries"][page]["app_cached_median_total_s"] >= 0
+    assert "app_cached_median_total_s" not in results["queries"]["export csv"]
     assert {c["check"].split(":")[0] for c in results["targets"]} >= {
         "overview", "compare", "partner review", "data"}
     text = docs.read_text()
