@@ -72,12 +72,15 @@ def agent_scatter(con: duckdb.DuckDBPyConnection, query: MetricQuery,
                   settings: MetricSettings | None = None) -> pd.DataFrame:
     """Per shown group and agent over the query range: contacts, aht_s (with aht_n)
     and csat_pct (with csat_n, surveys of the agent's contacts)."""
-    settings, _, groups, bounds, _ = _context(con, query, settings)
+    settings, _, groups, bounds, use_summaries = _context(con, query, settings)
     if bounds is None or not groups:
         return pd.DataFrame(columns=AGENT_COLUMNS)
     parameters = sql_parameters(query, settings, *bounds)
     parameters["centre_ids"] = [c for g in groups for c in g.centre_ids]
-    agents = _run(con, "agent_stats", parameters).merge(_group_columns(groups), on="centre_id")
+    # the agent summary has no channel, queue or reason: filtered queries take the raw route
+    agents = run_stats_sql(con, "agent_stats", parameters,
+                           use_summaries and not query.filters_by_contact)
+    agents = agents.merge(_group_columns(groups), on="centre_id")
     pooled = agents.groupby(["group_order", "group_key", "group_label", "sourcing",
                              "agent_id"], as_index=False)[
         ["contacts", "aht_n", "aht_sum", "csat_n", "csat_satisfied"]].sum(min_count=1)

@@ -3,8 +3,9 @@
 Every metric is a sum of per-record counts and sums, and every period, filter and
 breakdown the metric layer offers is a union of (local day, centre, channel, queue,
 contact reason) cells. Ingestion therefore stores those cells (``contact_days``,
-``survey_days``, ``qa_days``, ``repeat_flow_days``) and the page queries sum a few
-thousand of them instead of rescanning millions of records. The cells depend on the
+``survey_days``, ``qa_days``, ``repeat_flow_days``; ``agent_days`` per day, centre and
+agent serves the agent scatter when no contact filter is set) and the page queries sum
+a few thousand of them instead of rescanning millions of records. The cells depend on the
 reporting time zone and the metric settings they were built with (``summary_info``);
 when the reader's settings differ, or the warehouse has no summaries, the same day-level
 SQL runs over the raw tables as a CTE instead, so the numbers never depend on which
@@ -27,6 +28,7 @@ DAY_RELATIONS = {
     "survey_stats": "survey_days",
     "qa_stats": "qa_days",
     "repeat_flows": "repeat_flow_days",
+    "agent_stats": "agent_days",  # built unfiltered: serves queries without contact filters
 }
 INFO_TABLE = "summary_info"
 SOURCE_TABLES = ("contacts", "surveys", "qa_evaluations", "qa_sections")
@@ -98,6 +100,7 @@ def build_summaries(con: duckdb.DuckDBPyConnection, settings: MetricSettings) ->
         "short_abandon_s": float(settings.short_abandon_s),
         "service_level_threshold_s": float(settings.service_level_threshold_s),
         "qa_pass_mark": float(settings.qa_pass_mark),
+        "channels": [], "queues": [], "reasons": [],
     }
     for relation in DAY_RELATIONS.values():
         sql = read_sql(relation)

@@ -19,6 +19,7 @@ from pipelines.__main__ import main
 from pipelines.ingest import ingest_files
 from pipelines.metrics import (
     MetricQuery,
+    agent_scatter,
     analysis,
     gap_contributions,
     metric_table,
@@ -150,3 +151,13 @@ def test_both_routes_give_the_same_drill_downs(sample, monkeypatch):
     pd.testing.assert_frame_equal(gaps.sections, raw_gaps.sections, rtol=1e-9)
     assert flows["count"].sum() > 0
     pd.testing.assert_frame_equal(flows, repeat_flows(con, query, settings))
+
+
+def test_both_routes_give_the_same_agent_scatter(sample, monkeypatch):
+    con, settings = sample
+    # no contact filter: the agent_days summary serves it
+    query = MetricQuery(grain="range", start=dt.date(2026, 9, 9), end=dt.date(2026, 11, 3))
+    agents = agent_scatter(con, query, settings)
+    raw_route(monkeypatch)
+    assert agents["contacts"].sum() > 0 and agents["csat_n"].sum() > 0
+    pd.testing.assert_frame_equal(agents, agent_scatter(con, query, settings), rtol=1e-9)
