@@ -128,43 +128,61 @@ def sheet_rows(path: Path, sheet_name: str | None) -> Iterator[list[Cell] | tupl
     yield from reader(path, sheet_name)
 
 
-def row_texts(cells: list[Cell] | tuple[Cell, ...], width: int) -> list[str | None]:
-    """The first ``width`` cells as text, padded with NULLs."""
-    texts = [c if type(c) is str and c else cell_text(c) for c in cells[:width]]
-    return texts + [None] * (width - len(texts))
+def column_texts(values: list[Cell]) -> list[Cell]:
+    """One column of a batch as text. Columns of text cells pass as they are (empty
+    strings become NULL in SQL): converting cell by cell in Python is the slow part."""
+    if set(map(type, values)) <= {str}:
+        return values
+    return [cell_text(v) for v in values]
+
+
+def _is_blank(cells: list[Cell] | tuple[Cell, ...]) -> bool:
+    # any() is false for 0 and False too: those are data, so look again
+    return not any(cells) and all(c is None or c == "" for c in cells)
 
 
 def stage_rows(con: duckdb.DuckDBPyConnection, header: list[str],
                rows: Iterator[list[Cell] | tuple[Cell, ...]]) -> int:
     """Append the data rows below the header to temp table ``staged_raw`` in Arrow
-    batches; blank rows are skipped and not counted. Returns the data rows."""
-    schema = pa.schema([("_cc_row", pa.int64())] + [(c, pa.string()) for c in header])
+    batches; blank rows are skipped and not counted. Returns the data rows.
+
+    A batch is one flat list of cells, row after row; column j is the slice
+    ``[j::width]``, so no Python code runs per cell for text cells.
+    """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE staged_raw ("
         + ", ".join(["_cc_row BIGINT"] + [f"{quote_ident(c)} VARCHAR" for c in header])
         + ")"
     )
-    width, row_number, batch = len(header), 0, []
-    for cells in rows:
-        texts = row_texts(cells, width)
-        if all(t is None for t in texts):
+    width, rows_staged, cells = len(header), 0, []
+    padding = [None] * width
+    for row in rows:
+        row = row[:width]
+        if _is_blank(row):
             continue  # blank rows (often trailing) are not data
-        row_number += 1
-        batch.append([row_number, *texts])
-        if len(batch) >= XLSX_BATCH_ROWS:
-            _append_batch(con, batch, schema)
-            batch = []
-    _append_batch(con, batch, schema)
-    return row_number
+        cells.extend(row)
+        if len(row) < width:
+            cells.extend(padding[len(row):])
+        if len(cells) >= XLSX_BATCH_ROWS * width:
+            rows_staged += _append_batch(con, header, cells, rows_staged)
+            cells = []
+    rows_staged += _append_batch(con, header, cells, rows_staged)
+    return rows_staged
 
 
-def _append_batch(con: duckdb.DuckDBPyConnection, batch: list[list], schema: pa.Schema) -> None:
-    if not batch:
-        return
-    columns = zip(*batch, strict=True)
-    xlsx_batch = pa.table([pa.array(col, type=f.type) for col, f in zip(columns, schema,
-                                                                          strict=True)],
-                          schema=schema)
+def _append_batch(con: duckdb.DuckDBPyConnection, header: list[str], cells: list[Cell],
+                  rows_before: int) -> int:
+    """Insert the batch's rows, numbered after ``rows_before``; return how many."""
+    width = len(header)
+    count = len(cells) // width
+    if not count:
+        return 0
+    arrays = [pa.array(range(rows_before + 1, rows_before + count + 1), pa.int64())]
+    arrays += [pa.array(column_texts(cells[j::width]), pa.string()) for j in range(width)]
+    names = ["_cc_row"] + [f"c{j}" for j in range(width)]
+    xlsx_batch = pa.table(arrays, names=names)
     con.register("xlsx_batch", xlsx_batch)
-    con.execute("INSERT INTO staged_raw SELECT * FROM xlsx_batch")
+    con.execute("INSERT INTO staged_raw SELECT _cc_row, "
+                + ", ".join(f"NULLIF(c{j}, '')" for j in range(width)) + " FROM xlsx_batch")
     con.unregister("xlsx_batch")
+    return count

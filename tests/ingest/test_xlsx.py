@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -54,11 +55,16 @@ EXPECTED = [
 ]
 
 
+def row_texts(cells, width: int) -> list[str | None]:
+    texts = [xlsx.cell_text(c) for c in cells[:width]]
+    return texts + [None] * (width - len(texts))
+
+
 @pytest.mark.parametrize("reader", [xlsx.calamine_rows, xlsx.openpyxl_rows])
 def test_both_readers_give_the_same_cell_texts(tmp_path, reader):
     path = tmp_path / "typed.xlsx"
     typed_workbook(path)
-    rows = [xlsx.row_texts(list(cells), 12) for cells in reader(path, "Calls")]
+    rows = [row_texts(cells, 12) for cells in reader(path, "Calls")]
     assert rows == EXPECTED
 
 
@@ -66,7 +72,7 @@ def test_both_readers_give_the_same_cell_texts(tmp_path, reader):
 def test_default_sheet_is_the_first_and_missing_sheet_is_named(tmp_path, reader):
     path = tmp_path / "typed.xlsx"
     typed_workbook(path)
-    assert [xlsx.row_texts(list(c), 1) for c in reader(path, None)] == [["not this sheet"]]
+    assert [row_texts(c, 1) for c in reader(path, None)] == [["not this sheet"]]
     with pytest.raises(xlsx.MissingSheet, match=r"no sheet 'Nope'; sheets: \['Other', 'Calls'\]"):
         list(reader(path, "Nope"))
 
@@ -119,3 +125,16 @@ def test_openpyxl_fallback_loads_the_same_as_calamine(workspace, monkeypatch, tm
     assert [(r[0], r[1]) for r in calamine[2]] == [(2, "answered"), (3, "id")]
     # 2 June 2026 11:00 London summer time is 10:00 UTC.
     assert calamine[1][0][:6] == ("C1", dt.datetime(2026, 6, 2, 10), True, 5.0, 60.0, True)
+
+
+def test_stage_rows_numbers_pads_and_skips_blank_rows_across_batches(monkeypatch):
+    monkeypatch.setattr(xlsx, "XLSX_BATCH_ROWS", 2)  # 5 data rows: batches of 2, 2 and 1
+    con = duckdb.connect()
+    rows = [["A", 0, ""], ["", "", ""], [None, False], ["B"], ["  ", dt.time(9, 5), 1.5],
+            [None, None, None], ["C", "x", "y", "beyond the header"]]
+    assert xlsx.stage_rows(con, ["a", "b", "c"], iter(rows)) == 5
+    # Blank rows ("" or None only) are skipped and not counted; 0 and False are data;
+    # short rows are padded; cells beyond the header are dropped; "" is NULL.
+    assert con.execute("SELECT * FROM staged_raw ORDER BY _cc_row").fetchall() == [
+        (1, "A", "0", None), (2, None, "FALSE", None), (3, "B", None, None),
+        (4, "  ", "09:05:00", "1.5"), (5, "C", "x", "y")]
