@@ -19,6 +19,7 @@ import duckdb
 from .config import ExportSpec, SourceConfig
 from .identifiers import hashed_sql
 from .readers import FileProblem, StagedFile, stage_file
+from .scratch import SCRATCH
 from .sql_text import SqlParams, execute, quote_ident
 from .validate import KindValidator
 
@@ -235,13 +236,13 @@ def _store_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: So
         f"count(*) FILTER (WHERE len(errors) > 0) FROM checked_{kind}").fetchone()
     notes = []
     if spec.kinds[kind].legs:
-        contacts = con.execute("SELECT count(DISTINCT v_contact_id) FROM checked_contacts "
-                               "WHERE len(errors) = 0").fetchone()[0]
+        contacts = con.execute("SELECT count(DISTINCT v_contact_id) FROM "
+                               "checked_contacts WHERE len(errors) = 0").fetchone()[0]
         notes.append(f"{loaded} legs collapsed into {contacts} contacts")
     if kind == "surveys":
         unknown = con.execute(
-            "SELECT count(*) FROM checked_surveys AS s WHERE len(errors) = 0 AND NOT EXISTS "
-            "(SELECT 1 FROM contacts AS c WHERE c.centre_id = $centre "
+            "SELECT count(*) FROM checked_surveys AS s WHERE len(errors) = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM contacts AS c WHERE c.centre_id = $centre "
             "AND c.contact_id = s.v_contact_id)", {"centre": config.centre.id}).fetchone()[0]
         if unknown:
             notes.append(f"{unknown} surveys name no loaded contact (reason: unknown)")
@@ -265,8 +266,9 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
     """Free the temp tables of the previous file."""
     con.execute("DROP VIEW IF EXISTS staged")
-    for table in ("checked_contacts", "checked_surveys", "checked_qa", "staged_raw",
-                  "malformed", "csv_reject_errors", "csv_reject_scans"):
+    con.execute(f"DROP TABLE IF EXISTS {SCRATCH}.staged_raw")
+    for table in ("checked_contacts", "checked_surveys", "checked_qa", "malformed",
+                  "csv_reject_errors", "csv_reject_scans"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -285,19 +287,23 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, config: SourceConfig,
                            message="same content (sha256) already loaded",
                            seconds=time.time() - started) for k in kinds]
     try:
-        # Staging writes temp tables only; outside the transaction their rowids are the
-        # file order from 0 (inside one they are transaction-local).
+        # Staging and checking write scratch and temp tables only, outside the
+        # transaction: there the staged rowids are the file order from 0 (inside one they
+        # are transaction-local), and a transaction may write one database only. The
+        # transaction then holds every change to the warehouse.
         staged = stage_file(con, path, spec)
-        con.execute("BEGIN TRANSACTION")
         checked = {kind: _check_kind(con, config, spec, kind, staged, salt) for kind in kinds}
         if len(kinds) > 1:
             _reject_across_kinds(con, kinds)
+        con.execute("BEGIN TRANSACTION")
         results = [
             _store_kind(con, path, sha, config, spec, kind, staged, salt, *checked[kind],
                         take_malformed=(position == 0), started=started)
             for position, kind in enumerate(kinds)
         ]
         con.execute("COMMIT")
+        for result in results:  # the file's time, its commit included
+            result.seconds = time.time() - started
         return results
     except FileProblem as problem:
         _rollback(con)

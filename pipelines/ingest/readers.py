@@ -1,6 +1,7 @@
 """Reading one export file into DuckDB as text rows, once.
 
-Every format ends in the same shape: the temp view ``staged`` (``_ord``, the row's 1-based
+Every format ends in the same shape: the temp view ``staged`` over the scratch table
+``staged_raw`` (see scratch.py) (``_ord``, the row's 1-based
 position among the well-formed rows, plus every source column as VARCHAR) and the temp
 table ``malformed`` (``_cc_row``, the data row in the file, of rows the CSV reader could
 not split into the header's fields). ``StagedFile.data_row_sql`` turns an ``_ord`` into
@@ -21,6 +22,7 @@ import duckdb
 
 from . import xlsx
 from .config import ExportSpec
+from .scratch import SCRATCH
 from .sql_text import quote_ident
 
 MAGIC = {b"PK\x03\x04": "xlsx", b"PAR1": "parquet", b"\x1f\x8b": "csv.gz"}
@@ -135,7 +137,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> S
         "compression": "gzip" if spec.format == "csv.gz" else "none",
     }
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE staged_raw AS SELECT * FROM read_csv($path, "
+        f"CREATE OR REPLACE TABLE {SCRATCH}.staged_raw AS SELECT * FROM read_csv($path, "
         "columns = $columns, header = true, auto_detect = false, delim = $delim, "
         "quote = $quote, escape = $escape, skip = $skip, encoding = $encoding, "
         "compression = $compression, store_rejects = true, "
@@ -171,13 +173,13 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> S
     # Good rows keep file order in staged_raw (its rowid, as it is created outside any
     # transaction); their data row numbers follow from the malformed rows' (see gaps).
     con.execute("CREATE OR REPLACE TEMP VIEW staged AS "
-                "SELECT rowid + 1 AS _ord, * FROM staged_raw")
+                f"SELECT rowid + 1 AS _ord, * FROM {SCRATCH}.staged_raw")
     gaps = con.execute(
         "SELECT coalesce(list(_cc_row - position ORDER BY _cc_row), []) FROM "
         "(SELECT _cc_row, row_number() OVER (ORDER BY _cc_row) AS position FROM malformed)"
     ).fetchone()[0]
     good, malformed = con.execute(
-        "SELECT (SELECT count(*) FROM staged_raw), (SELECT count(*) FROM malformed)"
+        f"SELECT (SELECT count(*) FROM {SCRATCH}.staged_raw), (SELECT count(*) FROM malformed)"
     ).fetchone()
     return StagedFile(columns=header, data_rows=good + malformed, malformed_rows=malformed,
                       gaps=tuple(gaps))
@@ -207,7 +209,7 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> 
     finally:
         rows.close()  # closes the workbook
     con.execute("CREATE OR REPLACE TEMP VIEW staged AS "
-                "SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM staged_raw")
+                f"SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM {SCRATCH}.staged_raw")
     con.execute("CREATE OR REPLACE TEMP TABLE malformed (_cc_row BIGINT, column_name VARCHAR, "
                 "reason VARCHAR, raw_line VARCHAR)")
     return StagedFile(columns=header, data_rows=data_rows, malformed_rows=0)
@@ -226,13 +228,13 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) 
     check_columns(path, header, spec)
     casts = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}" for c in header)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE staged_raw AS SELECT file_row_number + 1 AS _cc_row, "
+        f"CREATE OR REPLACE TABLE {SCRATCH}.staged_raw AS SELECT file_row_number + 1 AS _cc_row, "
         f"{casts} FROM read_parquet($path, file_row_number = true)", {"path": str(path)})
     con.execute("CREATE OR REPLACE TEMP VIEW staged AS "
-                "SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM staged_raw")
+                f"SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM {SCRATCH}.staged_raw")
     con.execute("CREATE OR REPLACE TEMP TABLE malformed (_cc_row BIGINT, column_name VARCHAR, "
                 "reason VARCHAR, raw_line VARCHAR)")
-    rows = con.execute("SELECT count(*) FROM staged_raw").fetchone()[0]
+    rows = con.execute(f"SELECT count(*) FROM {SCRATCH}.staged_raw").fetchone()[0]
     return StagedFile(columns=header, data_rows=rows, malformed_rows=0)
 
 

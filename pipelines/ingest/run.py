@@ -17,6 +17,7 @@ from pipelines.warehouse.building import BuildingCopy, write_lock
 
 from .config import ExportSpec, SourceConfig, load_source_configs
 from .load import KIND_ORDER, KindResult, file_sha256, load_file, record_failure
+from .scratch import scratch_database
 
 DEFAULT_EXPORTS_DIR = settings.REPO_ROOT / "sample_data" / "exports"
 
@@ -123,8 +124,9 @@ def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = N
             refresh_centres(con, configs)
             after = con.execute("SELECT list(c ORDER BY centre_id) FROM centres AS c"
                                 ).fetchone()[0]
-            for job in tqdm(jobs, desc="ingest", unit="file", disable=not progress):
-                report.results += _run_job(con, job, salt)
+            with scratch_database(con):
+                for job in tqdm(jobs, desc="ingest", unit="file", disable=not progress):
+                    report.results += _run_job(con, job, salt)
             changed = before != after or any(r.status != "skipped" for r in report.results)
             # the metric layer's day-level cells, for the settings the app will read with
             metric_settings = settings.load_metric_settings(config_dir)

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from .scratch import SCRATCH
 from .sql_text import quote_ident
 
 XLSX_BATCH_ROWS = 50_000
@@ -143,14 +144,14 @@ def _is_blank(cells: list[Cell] | tuple[Cell, ...]) -> bool:
 
 def stage_rows(con: duckdb.DuckDBPyConnection, header: list[str],
                rows: Iterator[list[Cell] | tuple[Cell, ...]]) -> int:
-    """Append the data rows below the header to temp table ``staged_raw`` in Arrow
+    """Append the data rows below the header to the scratch table ``staged_raw`` in Arrow
     batches; blank rows are skipped and not counted. Returns the data rows.
 
     A batch is one flat list of cells, row after row; column j is the slice
     ``[j::width]``, so no Python code runs per cell for text cells.
     """
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE staged_raw ("
+        f"CREATE OR REPLACE TABLE {SCRATCH}.staged_raw ("
         + ", ".join(["_cc_row BIGINT"] + [f"{quote_ident(c)} VARCHAR" for c in header])
         + ")"
     )
@@ -182,7 +183,7 @@ def _append_batch(con: duckdb.DuckDBPyConnection, header: list[str], cells: list
     names = ["_cc_row"] + [f"c{j}" for j in range(width)]
     xlsx_batch = pa.table(arrays, names=names)
     con.register("xlsx_batch", xlsx_batch)
-    con.execute("INSERT INTO staged_raw SELECT _cc_row, "
+    con.execute(f"INSERT INTO {SCRATCH}.staged_raw SELECT _cc_row, "
                 + ", ".join(f"NULLIF(c{j}, '')" for j in range(width)) + " FROM xlsx_batch")
     con.unregister("xlsx_batch")
     return count

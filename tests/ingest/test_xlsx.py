@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from pipelines.ingest import xlsx
+from pipelines.ingest.scratch import SCRATCH, scratch_database
 
 from .conftest import CONTACTS_EXPORT, CONTACTS_HEADER
 
@@ -132,9 +133,10 @@ def test_stage_rows_numbers_pads_and_skips_blank_rows_across_batches(monkeypatch
     con = duckdb.connect()
     rows = [["A", 0, ""], ["", "", ""], [None, False], ["B"], ["  ", dt.time(9, 5), 1.5],
             [None, None, None], ["C", "x", "y", "beyond the header"]]
-    assert xlsx.stage_rows(con, ["a", "b", "c"], iter(rows)) == 5
-    # Blank rows ("" or None only) are skipped and not counted; 0 and False are data;
-    # short rows are padded; cells beyond the header are dropped; "" is NULL.
-    assert con.execute("SELECT * FROM staged_raw ORDER BY _cc_row").fetchall() == [
-        (1, "A", "0", None), (2, None, "FALSE", None), (3, "B", None, None),
-        (4, "  ", "09:05:00", "1.5"), (5, "C", "x", "y")]
+    with scratch_database(con):
+        assert xlsx.stage_rows(con, ["a", "b", "c"], iter(rows)) == 5
+        # Blank rows ("" or None only) are skipped and not counted; 0 and False are data;
+        # short rows are padded; cells beyond the header are dropped; "" is NULL.
+        assert con.execute(f"SELECT * FROM {SCRATCH}.staged_raw ORDER BY _cc_row").fetchall() == [
+            (1, "A", "0", None), (2, None, "FALSE", None), (3, "B", None, None),
+            (4, "  ", "09:05:00", "1.5"), (5, "C", "x", "y")]
