@@ -17,7 +17,7 @@ from pipelines.warehouse.building import BuildingCopy, write_lock
 
 from .config import ExportSpec, SourceConfig, load_source_configs
 from .load import KIND_ORDER, KindResult, file_sha256, load_file, record_failure
-from .scratch import scratch_database
+from .scratch import scratch_database, scratch_path
 
 DEFAULT_EXPORTS_DIR = settings.REPO_ROOT / "sample_data" / "exports"
 
@@ -124,7 +124,7 @@ def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = N
             refresh_centres(con, configs)
             after = con.execute("SELECT list(c ORDER BY centre_id) FROM centres AS c"
                                 ).fetchone()[0]
-            with scratch_database(con):
+            with scratch_database(con, scratch_path(warehouse)):
                 for job in tqdm(jobs, desc="ingest", unit="file", disable=not progress):
                     report.results += _run_job(con, job, salt)
             changed = before != after or any(r.status != "skipped" for r in report.results)

@@ -13,7 +13,6 @@ reads them.
 from __future__ import annotations
 
 import contextlib
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,13 +22,27 @@ SCRATCH = "ingest_scratch"        # the attached database's name in SQL
 SCRATCH_ROW_GROUP_ROWS = 16_384   # a multiple of DuckDB's vector size (2,048)
 
 
+def scratch_path(warehouse: Path) -> Path:
+    """``<warehouse>.scratch``: beside the warehouse, under the run's write lock."""
+    return warehouse.with_name(warehouse.name + ".scratch")
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
-def scratch_database(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Attach an empty scratch database for the duration of the block; remove it after."""
-    with tempfile.TemporaryDirectory(prefix="cc_ingest_") as folder:
-        con.execute(f"ATTACH $path AS {SCRATCH} (ROW_GROUP_SIZE {SCRATCH_ROW_GROUP_ROWS})",
-                    {"path": str(Path(folder) / "scratch.duckdb")})
-        try:
-            yield
-        finally:
-            con.execute(f"DETACH {SCRATCH}")
+def scratch_database(con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
+    """Attach an empty scratch database at ``path`` for the block and remove it after.
+
+    A leftover of a killed run is removed first (the caller holds the write lock).
+    """
+    _remove(path)
+    con.execute(f"ATTACH $path AS {SCRATCH} (ROW_GROUP_SIZE {SCRATCH_ROW_GROUP_ROWS})",
+                {"path": str(path)})
+    try:
+        yield
+    finally:
+        con.execute(f"DETACH {SCRATCH}")
+        _remove(path)

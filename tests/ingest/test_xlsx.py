@@ -128,12 +128,12 @@ def test_openpyxl_fallback_loads_the_same_as_calamine(workspace, monkeypatch, tm
     assert calamine[1][0][:6] == ("C1", dt.datetime(2026, 6, 2, 10), True, 5.0, 60.0, True)
 
 
-def test_stage_rows_numbers_pads_and_skips_blank_rows_across_batches(monkeypatch):
+def test_stage_rows_numbers_pads_and_skips_blank_rows_across_batches(monkeypatch, tmp_path):
     monkeypatch.setattr(xlsx, "XLSX_BATCH_ROWS", 2)  # 5 data rows: batches of 2, 2 and 1
     con = duckdb.connect()
     rows = [["A", 0, ""], ["", "", ""], [None, False], ["B"], ["  ", dt.time(9, 5), 1.5],
             [None, None, None], ["C", "x", "y", "beyond the header"]]
-    with scratch_database(con):
+    with scratch_database(con, tmp_path / "scratch"):
         assert xlsx.stage_rows(con, ["a", "b", "c"], iter(rows)) == 5
         # Blank rows ("" or None only) are skipped and not counted; 0 and False are data;
         # short rows are padded; cells beyond the header are dropped; "" is NULL.
