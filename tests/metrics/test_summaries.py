@@ -161,3 +161,12 @@ def test_both_routes_give_the_same_agent_scatter(sample, monkeypatch):
     raw_route(monkeypatch)
     assert agents["contacts"].sum() > 0 and agents["csat_n"].sum() > 0
     pd.testing.assert_frame_equal(agents, agent_scatter(con, query, settings), rtol=1e-9)
+
+
+def test_both_routes_give_the_same_filter_choices(sample, monkeypatch):
+    con, settings = sample
+    choices = periods.contact_choices(con, settings)
+    raw_route(monkeypatch)
+    assert choices == periods.contact_choices(con, settings)
+    assert "voice" in choices.channels and "unknown" not in choices.channels
+    assert (choices.first_day, choices.last_day) == (dt.date(2026, 5, 25), dt.date(2026, 11, 22))
