@@ -56,7 +56,9 @@ def render_markdown(results: dict) -> str:
         f"{run['weeks']} ISO weeks up to Sun 2026-11-22; "
         f"{sum(data['files_by_format'].values())} files "
         f"({', '.join(f'{n} {f}' for f, n in sorted(data['files_by_format'].items()))}), "
-        f"{data['bytes'] / 1024**2:,.0f} MB. Generated in {_num(data['generate_s'], 0)} s.",
+        f"{data['bytes'] / 1024**2:,.0f} MB. "
+        + (f"Generated in {_num(data['generate_s'], 0)} s." if data["generate_s"]
+           else "Exports reused from an earlier generation (`--reuse-data`)."),
         "",
         "## Targets",
         "",
@@ -95,7 +97,8 @@ def render_markdown(results: dict) -> str:
         f"{_num(ingestion['comparable_raw_s'], 1)} s = **{_num(ingestion['ratio'])}x**. "
         f"XLSX ({_num(ingestion['xlsx_pipeline_s'], 1)} s in the pipeline) is excluded: "
         "DuckDB has no built-in XLSX reader here (the `excel` extension cannot be "
-        "downloaded), so there is no raw baseline; the pipeline reads it with python-calamine.",
+        "downloaded), so there is no raw baseline; the pipeline reads it with python-calamine, "
+        "or streams it with openpyxl when a sheet is too large to hold in memory.",
         "",
         "## Metric-layer queries per page and export",
         "",
