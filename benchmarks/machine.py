@@ -8,7 +8,7 @@ from importlib import metadata
 from pathlib import Path
 
 LIBRARIES = ("duckdb", "pandas", "pyarrow", "numpy", "streamlit", "altair", "openpyxl",
-             "xlsxwriter")
+             "xlsxwriter", "python-calamine")
 
 
 def _cpu_model() -> str:

@@ -64,7 +64,8 @@ def render_markdown(results: dict) -> str:
         "",
     ]
     out += _table(["check", "target", "measured", "met"], [
-        [c["check"], c["target"], f"{_num(c['measured'])} {c['unit']}",
+        [c["check"], c["target"], f"{_num(c['measured'], 3 if c['unit'] == 's' else 2)} "
+         f"{c['unit']}",
          "yes" if c["met"] else "**no**"] for c in results["targets"]])
     pipe, raw = ingestion["pipeline"], ingestion["raw_duckdb"]
     formats = sorted(set(pipe["seconds_by_format"]) | set(raw["seconds_by_format"]))
