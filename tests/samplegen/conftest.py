@@ -118,7 +118,8 @@ GLASGOW_REASONS = dict(zip(["Bill query", "Payment", "Change of details", "Fault
 def read_glasgow(folder: Path) -> dict[str, pd.DataFrame]:
     base = folder / "glasgow"
     raw = pd.read_excel(base / "Claremont_Interactions_2026-05-25_to_2026-11-22.xlsx",
-                        sheet_name="Interactions", skiprows=2, dtype=str).fillna("")
+                        sheet_name="Interactions", skiprows=2, dtype=str,
+                        engine="openpyxl").fillna("")
     raw = raw.drop_duplicates()
     local = pd.to_datetime(raw["Start Date"] + " " + raw["Start Time"],
                            format="%d/%m/%Y %H:%M:%S", errors="coerce")
