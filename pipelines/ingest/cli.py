@@ -65,6 +65,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     if not report.results:
         print("No export files found: check the patterns in the source configs and "
               "--exports-dir.")
+    if report.summaries_s:
+        print(f"rebuilt the metric summary tables in {report.summaries_s:.1f} s")
     return 1 if report.failed else 0
 
 

@@ -26,6 +26,10 @@ def test_ingest_status_rejects(workspace, capsys):
                               "seconds", "status"]
     assert row.split()[:6] == ["contacts_1.csv", "testco", "contacts", "2", "1", "1"]
     assert row.split()[-1] == "loaded"
+    assert "rebuilt the metric summary tables in" in out
+    # the same file again changes nothing: no rebuild, nothing said about one
+    assert main(["ingest", *_paths(workspace), "--exports-dir", str(workspace.exports)]) == 0
+    assert "summary tables" not in capsys.readouterr().out
 
     assert main(["status", "--warehouse", str(workspace.warehouse)]) == 0
     lines = capsys.readouterr().out.splitlines()
