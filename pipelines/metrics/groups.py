@@ -80,16 +80,22 @@ def shown_groups(centres: pd.DataFrame, query: MetricQuery) -> list[Group]:
 
 
 def baseline_centres(centres: pd.DataFrame, query: MetricQuery) -> tuple[str, ...]:
-    """The baseline's centres. The centres filter does not apply: it chooses what is
-    shown, and a vendor's gap must not change because the in-house centre is hidden."""
+    """The baseline's centres: the in-house centres pooled, a group of the query's
+    grouping, or any one centre (METRICS.md: "any centre can be chosen instead"), under
+    every grouping. The centres filter does not apply: it chooses what is shown, and a
+    vendor's gap must not change because the in-house centre is hidden."""
     if query.baseline == IN_HOUSE_BASELINE:
         members = centres[centres["sourcing"] == "in_house"]
     else:
         members = centres[centres["group_key"] == query.baseline]
         if members.empty:
+            members = centres[centres["centre_id"] == query.baseline]
+        if members.empty:
             raise ValueError(
-                f"Baseline {query.baseline!r} is not a {query.group_by} key; use "
-                f"'{IN_HOUSE_BASELINE}' or one of: {', '.join(sorted(set(centres['group_key'])))}"
+                f"Baseline {query.baseline!r} is neither a centre nor a {query.group_by} "
+                f"key; use '{IN_HOUSE_BASELINE}', a centre id "
+                f"({', '.join(centres['centre_id'])}) or one of: "
+                f"{', '.join(sorted(set(centres['group_key'])))}"
             )
     return tuple(sorted(members["centre_id"]))
 

@@ -117,6 +117,19 @@ def test_compare_by_vendor_from_the_link(app):
     assert groups == ["In-house", "Atlântico Serviços", "Claremont Contact", "Pacific Reach BPO"]
 
 
+@pytest.mark.parametrize(("baseline", "group_by"), [("glasgow", "vendor"),
+                                                     ("leeds", "shore"),
+                                                     ("manila", "sourcing")])
+def test_compare_groups_against_a_single_centre_baseline(app, baseline, group_by):
+    # These links raised a ValueError: the sidebar offers centres as baselines, but the
+    # metric layer only accepted a group key of the grouping.
+    at = app("compare", baseline=baseline, group_by=group_by)
+    centre_name = {"glasgow": "Claremont Glasgow", "leeds": "Northwind Leeds",
+                   "manila": "Pacific Reach Manila"}[baseline]
+    assert f"gaps against {centre_name}" in at.caption[0].value
+    assert not at.exception
+
+
 def test_partner_review_scorecard_against_targets(app, sample_warehouse):
     at = app("partner_review", vendor="Pacific Reach BPO")
     assert at.title[0].value == "Partner review"

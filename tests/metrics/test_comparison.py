@@ -77,8 +77,28 @@ def test_hiding_the_baseline_centre_does_not_change_the_gap(csat, con, strict, p
     assert pick(table, "csat_pct", "manila", WEEK)["gap"] == pytest.approx(-30.0)
 
 
+def test_a_single_centre_baseline_under_every_grouping(csat, con, strict, pick):
+    # The sidebar offers centres as baselines whatever the grouping (METRICS.md: "any
+    # centre can be chosen instead").
+    by_vendor = metric_table(con, MetricQuery(metrics=CSAT, group_by="vendor",
+                                              baseline="manila"), strict)
+    in_house = pick(by_vendor, "csat_pct", "in_house", WEEK)
+    assert (in_house["baseline_value"], in_house["gap"]) == (50.0, pytest.approx(30.0))
+    manila_vendor = pick(by_vendor, "csat_pct", "Pacific Reach BPO", WEEK)
+    assert manila_vendor["gap"] == 0.0 and math.isnan(manila_vendor["p_value"])
+
+    by_shore = metric_table(con, MetricQuery(metrics=CSAT, group_by="shore",
+                                             baseline="leeds"), strict)
+    # onshore = leeds 32/40 + glasgow 2/10 = 34/50 = 68 %, against leeds alone 80 %
+    onshore = pick(by_shore, "csat_pct", "onshore", WEEK)
+    assert (onshore["baseline_value"], onshore["gap"]) == (80.0, pytest.approx(-12.0))
+    assert not math.isnan(onshore["p_value"])  # glasgow is in it: not the baseline
+    # offshore = manila 20/40 = 50 %: 30 points behind leeds
+    assert pick(by_shore, "csat_pct", "offshore", WEEK)["gap"] == pytest.approx(-30.0)
+
+
 def test_unknown_baseline_is_reported(csat, con, strict):
-    with pytest.raises(ValueError, match="Baseline 'york' is not a centre key"):
+    with pytest.raises(ValueError, match="Baseline .york. is neither a centre nor a centre key"):
         metric_table(con, MetricQuery(baseline="york"), strict)
 
 
