@@ -48,7 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--qa-evaluator-org", choices=("own", "client"))
     parser.add_argument("--metric", dest="metrics", nargs="+", default=[], metavar="ID")
     parser.add_argument("--baseline", default=IN_HOUSE_BASELINE,
-                        help="'in_house' (all in-house centres pooled) or a group key")
+                        help="'in_house' (all in-house centres pooled), a group key or a "
+                        "centre id")
     parser.add_argument("--warehouse", type=Path, help="DuckDB file (default: CC_WAREHOUSE "
                         "or warehouse/contact_centre.duckdb)")
     parser.add_argument("--config-dir", type=Path, help="folder with settings.yaml and "

@@ -31,7 +31,7 @@ class MetricQuery:
     channels: tuple[str, ...] = ()
     queues: tuple[str, ...] = ()
     contact_reasons: tuple[str, ...] = ()
-    baseline: str = IN_HOUSE_BASELINE  # all in-house centres pooled, or a group key
+    baseline: str = IN_HOUSE_BASELINE  # in-house pooled, a group key or a centre id
     breakdown: Breakdown | None = None
     qa_evaluator_org: Literal["own", "client"] | None = None
     metrics: tuple[str, ...] = ()
