@@ -259,7 +259,7 @@ def pbx_leg_export(folder: Path) -> tuple[dict, Expected]:
             "1794816005.42": ("phone", "31612345678"),
             "1794816005.43": ("phone", "31207942200"),   # 020 ... national: 0 -> 31
         },
-        not_provided=("complaint", "contact_reason"),
+        not_provided=("complaint",),
         filtered_ids=("1794816005.47", "1794816005.48"),
     )
     return export, expected
@@ -637,12 +637,13 @@ def german_vendor_export(folder: Path, ambiguous_times: str | None = None
     ]
     _write(folder, relative, "\n".join([GERMAN_HEADER, *rows]) + "\n", encoding="latin-1",
            newline="\r\n")
-    seconds = {"format": "seconds", "decimal_separator": ",", "thousands_separator": "."}
     export = {
         "pattern": "kundenservice/Anrufe_*.csv",
         "format": "csv",
         "delimiter": ";",
         "decimal_separator": ",",
+        # Excel's "#.##0" number format writes 1234 s as 1.234: the dot groups thousands
+        "thousands_separator": ".",
         "encoding": "latin-1",
         "true_words": ["Ja"],
         "false_words": ["Nein"],
@@ -659,9 +660,8 @@ def german_vendor_export(folder: Path, ambiguous_times: str | None = None
                 "answered": "Angenommen",
                 "abandoned": "Aufgelegt",
                 "wait_s": "Wartezeit (Sek.)",
-                # Excel's "#.##0" number format writes 1234 s as 1.234
-                "talk_s": {"column": "Gesprächsdauer (Sek.)", **seconds},
-                "hold_s": {"column": "Halten (Sek.)", **seconds},
+                "talk_s": "Gesprächsdauer (Sek.)",
+                "hold_s": "Halten (Sek.)",
                 "wrap_s": "Nacharbeit (Sek.)",
                 "transferred": "Weitergeleitet",
                 "complaint": "Beschwerde",
