@@ -44,7 +44,7 @@ class MetricSettings:
         return replace(self, **overrides)
 
 
-def _read_settings_file(directory: Path) -> dict:
+def read_settings_file(directory: Path) -> dict:
     path = directory / "settings.yaml"
     if not path.exists():
         return {}
@@ -54,7 +54,7 @@ def _read_settings_file(directory: Path) -> dict:
 
 def load_metric_settings(directory: Path | None = None) -> MetricSettings:
     """Metric settings from ``settings.yaml`` (section ``metrics``), defaults elsewhere."""
-    raw = _read_settings_file(directory or config_dir()).get("metrics") or {}
+    raw = read_settings_file(directory or config_dir()).get("metrics") or {}
     known = {field.name for field in fields(MetricSettings)}
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -67,7 +67,7 @@ def load_metric_settings(directory: Path | None = None) -> MetricSettings:
 
 def customer_salt(directory: Path | None = None) -> str:
     """The salt for customer identifiers: environment first, then settings.yaml."""
-    salt = os.environ.get("CC_CUSTOMER_SALT") or _read_settings_file(
+    salt = os.environ.get("CC_CUSTOMER_SALT") or read_settings_file(
         directory or config_dir()
     ).get("customer_salt")
     if not salt:

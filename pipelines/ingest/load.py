@@ -9,19 +9,20 @@ row per kind, and commit. Any file-level problem rolls everything back and recor
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from .config import ExportSpec, SourceConfig
+from .config import ExportSpec, IngestSettings, SourceConfig
 from .identifiers import hashed_sql
 from .readers import FileProblem, StagedFile, stage_file
 from .scratch import SCRATCH
 from .sql_text import SqlParams, execute, quote_ident
-from .validate import KindValidator
+from .validate import FileContext, KindValidator, shown_value_sql
 
 KIND_ORDER = ("contacts", "surveys", "qa")
 
@@ -38,6 +39,18 @@ class KindResult:
     seconds: float = 0.0
     message: str = ""
     load_id: int | None = None
+    rows_filtered: int = 0
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How a run loads each file."""
+
+    salt: str
+    guards: IngestSettings = field(default_factory=IngestSettings)
+    reload: bool = False    # load again even when the same bytes loaded, replacing them
+    now_utc: dt.datetime = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
 
 
 def file_sha256(path: Path) -> str:
@@ -52,17 +65,23 @@ def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
 
 
+LOADS_COLUMNS = ("load_id, file_name, sha256, centre_id, kind, rows_read, rows_loaded, "
+                 "rows_rejected, rows_filtered, started_at, finished_at, status, message, "
+                 "config_sha256")
+
+
 def record_failure(con: duckdb.DuckDBPyConnection, path: Path, sha: str,
                    centre_id: str | None, kinds: list[str], message: str,
-                   started: float) -> list[KindResult]:
+                   started: float, config_sha256: str | None = None) -> list[KindResult]:
     results = []
     for kind in kinds:
         load_id = next_load_id(con)
         con.execute(
-            "INSERT INTO loads VALUES ($id, $file, $sha, $centre, $kind, 0, 0, 0, "
-            "to_timestamp($started)::TIMESTAMP, now()::TIMESTAMP, 'failed', $message)",
+            f"INSERT INTO loads ({LOADS_COLUMNS}) VALUES ($id, $file, $sha, $centre, $kind, "
+            "0, 0, 0, 0, to_timestamp($started)::TIMESTAMP, now()::TIMESTAMP, 'failed', "
+            "$message, $config)",
             {"id": load_id, "file": str(path), "sha": sha, "centre": centre_id, "kind": kind,
-             "started": started, "message": message})
+             "started": started, "message": message, "config": config_sha256})
         results.append(KindResult(path, centre_id, kind, "failed", message=message,
                                   load_id=load_id, seconds=time.time() - started))
     return results
@@ -77,6 +96,8 @@ def _raw_row_sql(spec: ExportSpec, staged: StagedFile, params: SqlParams, salt: 
         if column in identifier_types:
             value = hashed_sql(value, identifier_types[column], params, salt,
                                spec.default_country_code)
+        else:
+            value = shown_value_sql(value)
         pairs.append(f"{params.add(column)}, {value}")
     return f"json_object({', '.join(pairs)})"
 
@@ -99,6 +120,58 @@ def _malformed_row_sql(spec: ExportSpec, staged: StagedFile, params: SqlParams,
             f"THEN sha256({salt} || ':unknown:' || trim(f)) ELSE f END)}})")
 
 
+def _collapsed_legs_sql(legs, columns: list[str], good: str) -> str:
+    """One row per contact from its legs, each column by its rule (docs/SOURCE_CONFIG.md).
+
+    Legs are in v_leg order (the leg number, or start order for ``order_by``). With
+    ``union: [talk_s]`` each leg talks over [start + wait, start + wait + talk]; the
+    contact's talk is the total length of the union of those intervals, so overlapping
+    hop records count once: islands of overlapping intervals, each max(end) - min(start).
+    """
+
+    def combine(column: str) -> str:
+        value = f"v_{column}"
+        if column == "transferred" and legs.transferred_when_several_legs:
+            return "count(*) > 1"
+        if column in legs.union:
+            return "any_value(u.union_talk_s)"
+        if column in legs.summed:
+            return f"sum({value})"
+        if column in legs.maximum:
+            return f"max({value})"
+        if column in legs.any_leg:
+            return f"bool_or({value})"
+        if column in legs.all_legs:
+            return f"bool_and({value})"
+        if column in legs.last_leg:
+            return f"arg_max_null({value}, v_leg)"
+        if column in legs.answering_leg:
+            return f"arg_min_null({value}, v_leg) FILTER (WHERE v_answered)"
+        return f"arg_min_null({value}, v_leg)"
+
+    union = ""
+    if legs.union:
+        union = f"""
+        LEFT JOIN (
+            SELECT v_contact_id, sum(island_end - island_start) AS union_talk_s
+            FROM (SELECT v_contact_id, island, min(s) AS island_start, max(e) AS island_end
+                  FROM (SELECT *, sum(CASE WHEN reach IS NULL OR s > reach THEN 1 ELSE 0 END)
+                                  OVER (PARTITION BY v_contact_id ORDER BY s, v_leg) AS island
+                        FROM (SELECT v_contact_id, v_leg, s, e,
+                                     max(e) OVER (PARTITION BY v_contact_id ORDER BY s, v_leg
+                                                  ROWS BETWEEN UNBOUNDED PRECEDING
+                                                  AND 1 PRECEDING) AS reach
+                              FROM (SELECT v_contact_id, v_leg,
+                                           epoch(v_started_at) + coalesce(v_wait_s, 0) AS s,
+                                           epoch(v_started_at) + coalesce(v_wait_s, 0)
+                                               + v_talk_s AS e
+                                    FROM {good} WHERE v_talk_s IS NOT NULL)))
+                  GROUP BY ALL)
+            GROUP BY v_contact_id) AS u USING (v_contact_id)"""
+    return ("(SELECT v_contact_id, " + ", ".join(f"{combine(c)} AS v_{c}" for c in columns)
+            + f" FROM {good} AS g{union} GROUP BY v_contact_id)")
+
+
 def _insert_records_sql(kind: str, validator: KindValidator, params: SqlParams) -> list[str]:
     """Statements replacing the kind's rows by key and inserting the checked good rows."""
     mapping = validator.mapping
@@ -107,26 +180,7 @@ def _insert_records_sql(kind: str, validator: KindValidator, params: SqlParams) 
         columns = ["channel", "queue", "contact_reason", "agent_id", "customer_key",
                    "started_at", "answered", "abandoned", "wait_s", "talk_s", "hold_s",
                    "wrap_s", "transferred", "complaint"]
-        if mapping.legs:
-            legs = mapping.legs
-
-            def combine(column: str) -> str:
-                value = f"v_{column}"
-                if column == "transferred" and legs.transferred_when_several_legs:
-                    return "count(*) > 1"
-                if column in legs.summed:
-                    return f"sum({value})"
-                if column in legs.any_leg:
-                    return f"bool_or({value})"
-                if column in legs.last_leg:
-                    return f"arg_max_null({value}, v_leg)"
-                return f"arg_min_null({value}, v_leg)"
-
-            source = ("(SELECT v_contact_id, "
-                      + ", ".join(f"{combine(c)} AS v_{c}" for c in columns)
-                      + f" FROM {good} GROUP BY v_contact_id)")
-        else:
-            source = good
+        source = _collapsed_legs_sql(mapping.legs, columns, good) if mapping.legs else good
         return [
             f"DELETE FROM contacts WHERE centre_id = $centre AND contact_id IN "
             f"(SELECT v_contact_id FROM {good})",
@@ -164,17 +218,32 @@ def _insert_records_sql(kind: str, validator: KindValidator, params: SqlParams) 
     return statements
 
 
+@dataclass
+class CheckedKind:
+    """One kind of a staged file, checked: ``checked_<kind>`` holds its rows."""
+
+    kind: str
+    validator: KindValidator
+    params: SqlParams
+    filtered: int
+
+
 def _check_kind(con: duckdb.DuckDBPyConnection, config: SourceConfig, spec: ExportSpec,
-                kind: str, staged: StagedFile, salt: str) -> tuple[KindValidator, SqlParams]:
+                kind: str, staged: StagedFile, options: LoadOptions,
+                context: FileContext) -> CheckedKind:
     """Create ``checked_<kind>``: converted values and errors per row."""
     params = SqlParams()
-    validator = KindValidator(spec, spec.kinds[kind], config.centre.timezone, salt, params,
-                              staged)
-    for statement in validator.create_checked_sql():
+    validator = KindValidator(spec, spec.kinds[kind], config.centre.timezone, options.salt,
+                              params, staged, context)
+    has_cell_problems = con.execute("SELECT count(*) > 0 FROM cell_problems").fetchone()[0]
+    for statement in validator.create_checked_sql(has_cell_problems):
         execute(con, statement, params.values)
     if whole_contacts := validator.reject_whole_contacts_sql():
         con.execute(whole_contacts)
-    return validator, params
+    filtered = 0
+    if count_sql := validator.filtered_count_sql():
+        filtered = con.execute(count_sql).fetchone()[0]
+    return CheckedKind(kind, validator, params, filtered)
 
 
 def _reject_across_kinds(con: duckdb.DuckDBPyConnection, kinds: list[str]) -> None:
@@ -201,14 +270,84 @@ def _sql_literal(word: str) -> str:
     return f"'{word}'"
 
 
+def _replace_earlier_loads_sql(kind: str) -> list[str]:
+    """``--reload``: the rows, rejects and ledger status of this file's earlier loads."""
+    table = {"contacts": "contacts", "surveys": "surveys", "qa": "qa_evaluations"}[kind]
+    earlier = ("(SELECT load_id FROM loads WHERE centre_id = $centre AND kind = $kind "
+               "AND status = 'loaded' AND (sha256 = $sha OR file_name = $file))")
+    statements = []
+    if kind == "qa":
+        statements.append(
+            "DELETE FROM qa_sections WHERE centre_id = $centre AND evaluation_id IN "
+            f"(SELECT evaluation_id FROM qa_evaluations WHERE load_id IN {earlier})")
+    return statements + [
+        f"DELETE FROM {table} WHERE centre_id = $centre AND load_id IN {earlier}",
+        f"DELETE FROM rejects WHERE load_id IN {earlier}",
+        f"UPDATE loads SET status = 'replaced' WHERE load_id IN {earlier}",
+    ]
+
+
+def _kind_counts(con: duckdb.DuckDBPyConnection, kind: str,
+                 malformed: int) -> tuple[int, int, int]:
+    """(read, loaded, rejected) of a checked kind; malformed rows count as read, rejected."""
+    read, loaded, rejected = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE len(errors) = 0), "
+        f"count(*) FILTER (WHERE len(errors) > 0) FROM checked_{kind}").fetchone()
+    return read + malformed, loaded, rejected + malformed
+
+
+def top_reject_reasons(con: duckdb.DuckDBPyConnection, kind: str, staged: StagedFile,
+                       malformed: int, limit: int = 3) -> list[tuple]:
+    """(column, rows, example row, example reason) of the kind's most common reasons;
+    reasons differing only in the quoted value count as one."""
+    malformed_rows = ("UNION ALL SELECT _cc_row, column_name, reason FROM malformed"
+                      if malformed else "")
+    return con.execute(f"""
+        WITH reasons AS (
+            SELECT {staged.data_row_sql('_ord')} AS row, e."column" AS column_name,
+                   e.reason AS reason
+            FROM (SELECT _ord, unnest(errors) AS e FROM checked_{kind} WHERE len(errors) > 0)
+            {malformed_rows}
+        )
+        SELECT column_name, count(DISTINCT row) AS rows, min(row), arg_min(reason, row)
+        FROM reasons
+        GROUP BY column_name, regexp_replace(reason, '''[^'']*''', '', 'g')
+        ORDER BY rows DESC, min(row) LIMIT {int(limit)}""").fetchall()
+
+
+def describe_reasons(top: list[tuple]) -> str:
+    return "; ".join(
+        f"{count} row{'s' if count > 1 else ''}"
+        + (f" in column '{column}'" if column else "") + f", e.g. row {row}: {reason}"
+        for column, count, row, reason in top)
+
+
+def check_reject_share(con: duckdb.DuckDBPyConnection, path: Path, kind: str,
+                       staged: StagedFile, malformed: int, max_reject_pct: float) -> None:
+    """Raise FileProblem when more than ``max_reject_pct`` of the kind's rows are rejected,
+    naming the top reasons with an example row each."""
+    read, _, rejected = _kind_counts(con, kind, malformed)
+    if not read or rejected * 100 <= max_reject_pct * read:
+        return
+    reasons = describe_reasons(top_reject_reasons(con, kind, staged, malformed))
+    raise FileProblem(
+        f"{path}: {rejected} of {read} {kind} rows ({100 * rejected / read:.1f} %) would be "
+        f"rejected, more than max_reject_pct ({max_reject_pct:g} %): nothing from this file "
+        f"was loaded. Top reasons: {reasons}. Fix the config (python -m pipelines check "
+        "shows what would load) or ask the centre for a corrected file.")
+
+
 def _store_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: SourceConfig,
-                spec: ExportSpec, kind: str, staged: StagedFile, salt: str,
-                validator: KindValidator, params: SqlParams, take_malformed: bool,
-                started: float) -> KindResult:
+                spec: ExportSpec, staged: StagedFile, checked: CheckedKind,
+                options: LoadOptions, take_malformed: bool, started: float) -> KindResult:
     """Replace the kind's rows by key, insert its rejects and its loads row."""
+    kind, salt = checked.kind, options.salt
     load_id = next_load_id(con)
-    statements = _insert_records_sql(kind, validator, params)
-    values = {**params.values, "centre": config.centre.id, "load_id": load_id}
+    statements = _insert_records_sql(kind, checked.validator, checked.params)
+    if options.reload:
+        statements = _replace_earlier_loads_sql(kind) + statements
+    values = {**checked.params.values, "centre": config.centre.id, "load_id": load_id,
+              "kind": kind, "sha": sha, "file": str(path)}
     for statement in statements:
         execute(con, statement, values)
 
@@ -221,19 +360,16 @@ def _store_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: So
         FROM (SELECT _ord, unnest(errors) AS e FROM checked_{kind}
               WHERE len(errors) > 0) AS c JOIN staged AS s USING (_ord)""",
         {**reject_params.values, "load_id": load_id})
-    malformed = 0
-    if take_malformed and staged.malformed_rows:
+    malformed = staged.malformed_rows if take_malformed else 0
+    if malformed:
         malformed_params = SqlParams()
         salt_param = malformed_params.add(salt)
         execute(
             con, f"INSERT INTO rejects SELECT $load_id, _cc_row, column_name, reason, "
             f"{_malformed_row_sql(spec, staged, malformed_params, salt_param)} FROM malformed",
             {**malformed_params.values, "load_id": load_id})
-        malformed = staged.malformed_rows
 
-    read, loaded, rejected = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE len(errors) = 0), "
-        f"count(*) FILTER (WHERE len(errors) > 0) FROM checked_{kind}").fetchone()
+    read, loaded, rejected = _kind_counts(con, kind, malformed)
     notes = []
     if spec.kinds[kind].legs:
         contacts = con.execute("SELECT count(DISTINCT v_contact_id) FROM "
@@ -246,16 +382,19 @@ def _store_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: So
             "AND c.contact_id = s.v_contact_id)", {"centre": config.centre.id}).fetchone()[0]
         if unknown:
             notes.append(f"{unknown} surveys name no loaded contact (reason: unknown)")
+    if checked.filtered:
+        notes.append(f"{checked.filtered} rows left out by the row filters")
     message = "; ".join(notes)
-    read, rejected = read + malformed, rejected + malformed
     con.execute(
-        "INSERT INTO loads VALUES ($id, $file, $sha, $centre, $kind, $read, $loaded, "
-        "$rejected, to_timestamp($started)::TIMESTAMP, now()::TIMESTAMP, 'loaded', $message)",
+        f"INSERT INTO loads ({LOADS_COLUMNS}) VALUES ($id, $file, $sha, $centre, $kind, "
+        "$read, $loaded, $rejected, $filtered, to_timestamp($started)::TIMESTAMP, "
+        "now()::TIMESTAMP, 'loaded', $message, $config)",
         {"id": load_id, "file": str(path), "sha": sha, "centre": config.centre.id,
          "kind": kind, "read": read, "loaded": loaded, "rejected": rejected,
-         "started": started, "message": message or None})
+         "filtered": checked.filtered, "started": started, "message": message or None,
+         "config": spec.config_sha256})
     return KindResult(path, config.centre.id, kind, "loaded", read, loaded, rejected,
-                      time.time() - started, message, load_id)
+                      time.time() - started, message, load_id, checked.filtered)
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -263,17 +402,39 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ROLLBACK")
 
 
+STAGING_TABLES = ("checked_contacts", "checked_surveys", "checked_qa", "malformed",
+                  "cell_problems", "csv_reject_errors", "csv_reject_scans")
+
+
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
     """Free the temp tables of the previous file."""
     con.execute("DROP VIEW IF EXISTS staged")
     con.execute(f"DROP TABLE IF EXISTS {SCRATCH}.staged_raw")
-    for table in ("checked_contacts", "checked_surveys", "checked_qa", "malformed",
-                  "csv_reject_errors", "csv_reject_scans"):
+    for table in STAGING_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+def check_file(con: duckdb.DuckDBPyConnection, path: Path, config: SourceConfig,
+               spec: ExportSpec, options: LoadOptions,
+               captures: dict[str, str] | None = None) -> tuple[StagedFile, list[CheckedKind]]:
+    """Stage the file and check every kind it feeds (temp tables only, no warehouse
+    change); raises FileProblem when it cannot load at all."""
+    staged = stage_file(con, path, spec)
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS cell_problems "
+                "(_ord BIGINT, column_name VARCHAR, reason VARCHAR)")
+    context = FileContext(file_name=path.name, captures=captures or {},
+                          guards=options.guards, now_utc=options.now_utc)
+    kinds = [k for k in KIND_ORDER if k in spec.kinds]
+    checked = [_check_kind(con, config, spec, kind, staged, options, context)
+               for kind in kinds]
+    if len(kinds) > 1:
+        _reject_across_kinds(con, kinds)
+    return staged, checked
+
+
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, config: SourceConfig,
-              spec: ExportSpec, salt: str) -> list[KindResult]:
+              spec: ExportSpec, options: LoadOptions,
+              captures: dict[str, str] | None = None) -> list[KindResult]:
     """Load one file (all the kinds it feeds) in one transaction."""
     started = time.time()
     kinds = [k for k in KIND_ORDER if k in spec.kinds]
@@ -282,24 +443,26 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, config: SourceConfig,
         "SELECT count(DISTINCT kind) FROM loads WHERE sha256 = $sha AND centre_id = $centre "
         "AND status = 'loaded' AND list_contains($kinds, kind)",
         {"sha": sha, "centre": config.centre.id, "kinds": kinds}).fetchone()[0]
-    if already == len(kinds):
+    if already == len(kinds) and not options.reload:
         return [KindResult(path, config.centre.id, k, "skipped",
                            message="same content (sha256) already loaded",
                            seconds=time.time() - started) for k in kinds]
+    max_reject_pct = (spec.max_reject_pct if spec.max_reject_pct is not None
+                      else options.guards.max_reject_pct)
     try:
         # Staging and checking write scratch and temp tables only, outside the
         # transaction: there the staged rowids are the file order from 0 (inside one they
         # are transaction-local), and a transaction may write one database only. The
         # transaction then holds every change to the warehouse.
-        staged = stage_file(con, path, spec)
-        checked = {kind: _check_kind(con, config, spec, kind, staged, salt) for kind in kinds}
-        if len(kinds) > 1:
-            _reject_across_kinds(con, kinds)
+        staged, checked = check_file(con, path, config, spec, options, captures)
+        for position, kind in enumerate(checked):
+            check_reject_share(con, path, kind.kind, staged,
+                               staged.malformed_rows if position == 0 else 0, max_reject_pct)
         con.execute("BEGIN TRANSACTION")
         results = [
-            _store_kind(con, path, sha, config, spec, kind, staged, salt, *checked[kind],
+            _store_kind(con, path, sha, config, spec, staged, kind, options,
                         take_malformed=(position == 0), started=started)
-            for position, kind in enumerate(kinds)
+            for position, kind in enumerate(checked)
         ]
         con.execute("COMMIT")
         for result in results:  # the file's time, its commit included
@@ -317,6 +480,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, config: SourceConfig,
     finally:
         drop_staging(con)
     con.execute("BEGIN TRANSACTION")
-    results = record_failure(con, path, sha, config.centre.id, kinds, message, started)
+    results = record_failure(con, path, sha, config.centre.id, kinds, message, started,
+                             spec.config_sha256)
     con.execute("COMMIT")
     return results

@@ -15,8 +15,8 @@ from pipelines.metrics.summaries import build_summaries, summary_info
 from pipelines.warehouse import create_schema
 from pipelines.warehouse.building import BuildingCopy, write_lock
 
-from .config import ExportSpec, SourceConfig, load_source_configs
-from .load import KIND_ORDER, KindResult, file_sha256, load_file, record_failure
+from .config import ExportSpec, SourceConfig, load_ingest_settings, load_source_configs
+from .load import KIND_ORDER, KindResult, LoadOptions, file_sha256, load_file, record_failure
 from .scratch import scratch_database, scratch_path
 
 DEFAULT_EXPORTS_DIR = settings.REPO_ROOT / "sample_data" / "exports"
@@ -48,22 +48,29 @@ class FileJob:
     config: SourceConfig | None
     spec: ExportSpec | None
     problem: str | None = None
+    captures: dict[str, str] = field(default_factory=dict)  # the pattern's {placeholders}
 
 
-def _pattern_matches(path: Path, root: Path, pattern: str) -> bool:
+def _pattern_matches(path: Path, root: Path, spec: ExportSpec) -> dict[str, str] | None:
+    """The placeholders' values when the file matches the export's pattern, else None."""
     try:
-        relative = path.resolve().relative_to(root.resolve())
-        return PurePath(relative).match(pattern)
+        relative = PurePath(path.resolve().relative_to(root.resolve()))
     except ValueError:
-        return PurePath(path).match(pattern)  # outside the root: match the path's tail
+        relative = PurePath(path)  # outside the root: match the path's tail
+    if not relative.match(spec.glob):
+        return None
+    return spec.captures(relative.as_posix())
 
 
-def match_file(path: Path, configs: list[SourceConfig], root: Path) -> FileJob:
+def match_file(path: Path, configs: list[SourceConfig], root: Path,
+               centre: str | None = None) -> FileJob:
     """The config and export spec whose pattern matches the file (exactly one)."""
-    matches = [(config, spec) for config in configs for spec in config.exports
-               if _pattern_matches(path, root, spec.pattern)]
+    matches = [(config, spec, captures) for config in configs for spec in config.exports
+               if (centre is None or config.centre.id == centre)
+               and (captures := _pattern_matches(path, root, spec)) is not None]
     if len(matches) == 1:
-        return FileJob(path, *matches[0])
+        config, spec, captures = matches[0]
+        return FileJob(path, config, spec, captures=captures)
     if not matches:
         return FileJob(path, None, None,
                        f"{path}: no source config matches this file (unknown centre); add a "
@@ -77,9 +84,10 @@ def discover_files(configs: list[SourceConfig], root: Path) -> list[FileJob]:
     jobs = {}
     for config in configs:
         for spec in config.exports:
-            for path in sorted(root.glob(spec.pattern)):
-                if path.is_file():
-                    jobs.setdefault(path, FileJob(path, config, spec))
+            for path in sorted(root.glob(spec.glob)):
+                captures = spec.captures(path.relative_to(root).as_posix())
+                if path.is_file() and captures is not None:
+                    jobs.setdefault(path, FileJob(path, config, spec, captures=captures))
     return list(jobs.values())
 
 
@@ -99,8 +107,11 @@ def refresh_centres(con: duckdb.DuckDBPyConnection, configs: list[SourceConfig])
 
 def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = None,
                  warehouse: Path | None = None, exports_root: Path | None = None,
-                 progress: bool = False) -> RunReport:
-    """Load the given files (default: every file the configs' patterns match).
+                 progress: bool = False, reload: bool = False,
+                 centre: str | None = None) -> RunReport:
+    """Load the given files (default: every file the configs' patterns match, or only
+    ``centre``'s). ``reload``: load them again even when their bytes already loaded,
+    replacing the rows of their earlier loads (after a config change).
 
     Raises ConfigError for an invalid source config and WarehouseBusy when another run
     is writing; file problems are reported per file in the returned RunReport.
@@ -109,11 +120,14 @@ def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = N
     warehouse = Path(warehouse or settings.warehouse_path())
     root = Path(exports_root or exports_dir())
     configs = load_source_configs(config_dir)
-    salt = settings.customer_salt(config_dir)
+    options = LoadOptions(salt=settings.customer_salt(config_dir),
+                          guards=load_ingest_settings(config_dir), reload=reload)
     if files is None:
         jobs = discover_files(configs, root)
+        if centre is not None:
+            jobs = [job for job in jobs if job.config.centre.id == centre]
     else:
-        jobs = [match_file(Path(f), configs, root) for f in files]
+        jobs = [match_file(Path(f), configs, root, centre) for f in files]
     jobs.sort(key=_job_order)
 
     report = RunReport(warehouse=warehouse)
@@ -129,7 +143,7 @@ def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = N
                                 ).fetchone()[0]
             with scratch_database(con, scratch_path(warehouse)):
                 for job in tqdm(jobs, desc="ingest", unit="file", disable=not progress):
-                    report.results += _run_job(con, job, salt)
+                    report.results += _run_job(con, job, options)
             changed = before != after or any(r.status != "skipped" for r in report.results)
             # the metric layer's day-level cells, for the settings the app will read with
             metric_settings = settings.load_metric_settings(config_dir)
@@ -149,7 +163,8 @@ def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = N
     return report
 
 
-def _run_job(con: duckdb.DuckDBPyConnection, job: FileJob, salt: str) -> list[KindResult]:
+def _run_job(con: duckdb.DuckDBPyConnection, job: FileJob,
+             options: LoadOptions) -> list[KindResult]:
     started = time.time()
     if job.problem or not job.path.is_file():
         message = job.problem or f"{job.path}: no such file"
@@ -158,4 +173,4 @@ def _run_job(con: duckdb.DuckDBPyConnection, job: FileJob, salt: str) -> list[Ki
         results = record_failure(con, job.path, sha, None, ["unknown"], message, started)
         con.execute("COMMIT")
         return results
-    return load_file(con, job.path, job.config, job.spec, salt)
+    return load_file(con, job.path, job.config, job.spec, options, job.captures)

@@ -32,8 +32,8 @@ CREATE TABLE IF NOT EXISTS contacts (
     talk_s         DOUBLE,
     hold_s         DOUBLE,
     wrap_s         DOUBLE,
-    transferred    BOOLEAN NOT NULL,
-    complaint      BOOLEAN NOT NULL,
+    transferred    BOOLEAN,            -- NULL: the centre does not export it
+    complaint      BOOLEAN,            -- NULL: the centre does not export it
     load_id        BIGINT NOT NULL
 );
 
@@ -83,9 +83,15 @@ CREATE TABLE IF NOT EXISTS loads (
     rows_rejected BIGINT NOT NULL,
     started_at    TIMESTAMP NOT NULL,-- UTC
     finished_at   TIMESTAMP,         -- UTC
-    status        VARCHAR NOT NULL,  -- 'loaded' | 'failed' | 'skipped'
-    message       VARCHAR
+    status        VARCHAR NOT NULL,  -- 'loaded' | 'failed' | 'replaced' (by a --reload)
+    message       VARCHAR,
+    rows_filtered BIGINT NOT NULL DEFAULT 0, -- left out by the config's row filters
+    config_sha256 VARCHAR            -- of the export's config when it loaded (stale check)
 );
+
+-- Warehouses made before these columns existed (CREATE TABLE IF NOT EXISTS keeps them).
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS rows_filtered BIGINT DEFAULT 0;
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS config_sha256 VARCHAR;
 
 CREATE TABLE IF NOT EXISTS rejects (
     load_id     BIGINT NOT NULL,     -- key (with row_number, column_name)
@@ -94,3 +100,8 @@ CREATE TABLE IF NOT EXISTS rejects (
     reason      VARCHAR NOT NULL,
     raw_row     VARCHAR              -- the row as read, JSON; identifier columns already hashed
 );
+
+-- Optional since complaint and transfer flags may be missing from an export (a NULL is
+-- "not provided", never a made-up false); idempotent on warehouses made before.
+ALTER TABLE contacts ALTER COLUMN transferred DROP NOT NULL;
+ALTER TABLE contacts ALTER COLUMN complaint DROP NOT NULL;

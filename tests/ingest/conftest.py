@@ -128,3 +128,9 @@ def load_one(workspace: Workspace) -> Callable[..., RunReport]:
         return workspace.ingest()
 
     return run
+
+
+def lenient(export: dict) -> dict:
+    """The export with no whole-file reject threshold: for tests of row-level reasons on
+    files that are mostly bad rows on purpose (the threshold has tests of its own)."""
+    return {**copy.deepcopy(export), "max_reject_pct": 100}

@@ -19,6 +19,7 @@ from .conftest import (
     SURVEYS_EXPORT,
     SURVEYS_HEADER,
     contacts_row,
+    lenient,
 )
 
 
@@ -116,7 +117,7 @@ def test_failed_file_changes_nothing_else(workspace):
 
 
 def test_bad_dates_and_durations(workspace, load_one):
-    report = load_one(CONTACTS_EXPORT, "testco/contacts_1.csv", _contacts(
+    report = load_one(lenient(CONTACTS_EXPORT), "testco/contacts_1.csv", _contacts(
         contacts_row("C1"),
         contacts_row("C2", start="2026-02-30 10:00:00"),
         contacts_row("C3", start="yesterday"),
@@ -142,7 +143,7 @@ def test_negative_duration(workspace, load_one):
 
 
 def test_out_of_range_csat_and_nps(workspace, load_one):
-    load_one(SURVEYS_EXPORT, "testco/surveys_1.csv", "\n".join([
+    load_one(lenient(SURVEYS_EXPORT), "testco/surveys_1.csv", "\n".join([
         SURVEYS_HEADER,
         "S1,C1,2026-06-01 10:00:00,5,10,Y,fine",
         "S2,C1,2026-06-01 10:00:00,6,9,Y,",      # CSAT above the 1-5 scale
@@ -159,7 +160,7 @@ def test_out_of_range_csat_and_nps(workspace, load_one):
 
 
 def test_out_of_range_qa_scores(workspace, load_one):
-    load_one(QA_EXPORT, "testco/qa_1.csv", "\n".join([
+    load_one(lenient(QA_EXPORT), "testco/qa_1.csv", "\n".join([
         QA_HEADER,
         "E1,C1,Us,2026-06-01,80,0,90,70",
         "E2,C1,Us,2026-06-01,104,0,90,70",
@@ -176,7 +177,7 @@ def test_out_of_range_qa_scores(workspace, load_one):
 
 
 def test_unknown_channel_reason_and_flag_word(workspace, load_one):
-    load_one(CONTACTS_EXPORT, "testco/contacts_1.csv", _contacts(
+    load_one(lenient(CONTACTS_EXPORT), "testco/contacts_1.csv", _contacts(
         contacts_row("C1"),
         contacts_row("C2", channel="fax"),
         contacts_row("C3", reason="weather"),
@@ -192,21 +193,49 @@ def test_unknown_channel_reason_and_flag_word(workspace, load_one):
 
 
 def test_duplicate_rows_and_keys(workspace, load_one):
-    report = load_one(CONTACTS_EXPORT, "testco/contacts_1.csv", _contacts(
+    report = load_one(lenient(CONTACTS_EXPORT), "testco/contacts_1.csv", _contacts(
         contacts_row("C1"),
         contacts_row("C2"),
         contacts_row("C1"),                 # exact duplicate of row 1
         contacts_row("C2", talk="55")))     # same key, different content
+    # on_conflict defaults to reject_both: nothing says which C2 is right
     assert workspace.query("SELECT contact_id, talk_s FROM contacts ORDER BY 1") == [
-        ("C1", 100.0), ("C2", 100.0)]
+        ("C1", 100.0)]
+    conflict = ("conflicting rows for key C2 (rows 2, 4): they differ, so none is loaded "
+                "(on_conflict: reject_both)")
     assert workspace.rejects() == [
+        (2, "id", conflict),
         (3, None, "exact duplicate of row 1"),
-        (4, "id", "duplicate key C2 (first seen at row 2); the first row was kept")]
-    assert report.results[0].rows_rejected == 2
+        (4, "id", conflict)]
+    assert report.results[0].rows_rejected == 3
+
+
+@pytest.mark.parametrize(("rule", "order", "kept_talk", "kept_row"), [
+    ("keep_first", None, 100.0, 2),
+    ("keep_last", None, 55.0, 3),
+    # ordered by start: row 2 starts at 11:00, row 3 at 10:30, so the last is row 2
+    ("keep_last", "started_at", 100.0, 2),
+])
+def test_conflicting_keys_keep_one_by_rule(workspace, load_one, rule, order, kept_talk,
+                                           kept_row):
+    export = lenient(CONTACTS_EXPORT)
+    export["contacts"]["on_conflict"] = rule
+    if order:
+        export["contacts"]["conflict_order"] = order
+    load_one(export, "testco/contacts_1.csv", _contacts(
+        contacts_row("C1"),
+        contacts_row("C2", start="2026-06-01 11:00:00"),
+        contacts_row("C2", start="2026-06-01 10:30:00", talk="55")))
+    assert workspace.query("SELECT talk_s FROM contacts WHERE contact_id = 'C2'") == [
+        (kept_talk,)]
+    rejected_row = 5 - kept_row  # rows 2 and 3 hold C2
+    assert workspace.rejects() == [
+        (rejected_row, "id", f"duplicate key C2 (rows 2, 3): row {kept_row} was kept "
+                             f"(on_conflict: {rule})")]
 
 
 def test_too_few_and_too_many_fields(workspace, load_one):
-    load_one(CONTACTS_EXPORT, "testco/contacts_1.csv", _contacts(
+    load_one(lenient(CONTACTS_EXPORT), "testco/contacts_1.csv", _contacts(
         contacts_row("C1"),
         "C2,voice,payment",
         contacts_row("C3"),

@@ -266,6 +266,8 @@ def test_legs_duplicate_leg_rejects_the_later_and_keeps_contact(workspace, load_
     export = copy.deepcopy(CONTACTS_EXPORT)
     del export["contacts"]["columns"]["transferred"]
     export["contacts"]["legs"] = {"leg_column": "leg", "sum": ["talk_s"]}
+    export["contacts"]["on_conflict"] = "keep_first"
+    export["max_reject_pct"] = 100
     header = "id,leg,channel,reason,agent,phone,start,answered,abandoned,wait,talk,hold,wrap," \
              "transferred,complaint"
     rows = [header,
@@ -278,4 +280,11 @@ def test_legs_duplicate_leg_rejects_the_later_and_keeps_contact(workspace, load_
     assert workspace.query("SELECT contact_id, talk_s, transferred FROM contacts") == [
         ("C1", 150.0, True)]
     assert workspace.rejects() == [
-        (3, "id", "duplicate key C1/2 (first seen at row 2); the first row was kept")]
+        (3, "id", "duplicate key C1/2 (rows 2, 3): row 2 was kept (on_conflict: keep_first)")]
+
+    # by default (reject_both) neither leg 2 is trusted, so the contact is rejected whole
+    export["contacts"].pop("on_conflict")
+    workspace.warehouse.unlink()
+    load_one(export, "testco/contacts_1.csv", "\n".join(rows) + "\n")
+    assert workspace.query("SELECT count(*) FROM contacts") == [(0,)]
+    assert [r[0] for r in workspace.rejects()] == [1, 2, 3]

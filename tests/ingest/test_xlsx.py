@@ -85,6 +85,8 @@ def _load_workbook(workspace):
     del export["delimiter"]
     export["contacts"]["columns"]["started_at"] = {"date": "day", "time": "clock"}
     export["contacts"]["timestamp_format"] = "%d/%m/%Y %H:%M:%S"
+    export["contacts"]["on_conflict"] = "keep_first"
+    export["max_reject_pct"] = 100  # 2 of its 3 rows are bad on purpose
     workspace.source(export)
     book = openpyxl.Workbook()
     sheet = book.active

@@ -95,11 +95,13 @@ def expected_values(tables) -> pd.DataFrame:
         add(week, centre, "asa_s", rt_answered["wait_s"].mean(), len(rt_answered))
         short = realtime["abandoned"] & (realtime["wait_s"] < SETTINGS.short_abandon_s)
         offered = realtime[(realtime["answered"] | realtime["abandoned"]) & ~short]
-        in_sl = offered["answered"] & (offered["wait_s"] <= SETTINGS.service_level_threshold_s)
+        timed = offered[offered["wait_s"].notna()]  # no recorded wait: cannot be judged
+        in_sl = timed["answered"] & (timed["wait_s"] <= SETTINGS.service_level_threshold_s)
         add(week, centre, "service_level_pct", *proportion(in_sl)[:2])
         add(week, centre, "abandon_pct", *proportion(offered["abandoned"])[:2])
-        add(week, centre, "transfer_pct", *proportion(answered["transferred"])[:2])
-        add(week, centre, "complaint_pct", *proportion(answered["complaint"])[:2])
+        # flags a centre does not export (NULL) are not in the population
+        add(week, centre, "transfer_pct", *proportion(answered["transferred"].dropna())[:2])
+        add(week, centre, "complaint_pct", *proportion(answered["complaint"].dropna())[:2])
         with_key = answered[answered["customer_key"].notna()]
         add(week, centre, "fcr_repeat_pct", *proportion(~with_key["repeated"].astype(bool))[:2])
 

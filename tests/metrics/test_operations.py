@@ -74,3 +74,21 @@ def test_settings_move_the_thresholds(wh, con, settings, pick):
     # the 8 s abandon is now short: offered = 1, answered within 30 s = 1
     assert pick(table, "service_level_pct", "leeds", WEEK)[["value", "n"]].tolist() == [100, 1]
     assert pick(table, "abandon_pct", "leeds", WEEK)[["value", "n"]].tolist() == [0, 1]
+
+
+def test_inputs_a_centre_does_not_export_give_no_data(wh, con, settings, pick):
+    # Manila's export has no waits, no complaint and no transfer flags: stored as NULL
+    # ("not provided"), so those metrics have no population there, never 0 %.
+    for talk in (100, 200, 300):
+        wh.contact("manila", "2026-06-02 09:00", wait_s=None, talk_s=talk, complaint=None,
+                   transferred=None)
+    wh.contact("manila", "2026-06-02 09:00", answered=False, abandoned=True, wait_s=None,
+               talk_s=None, complaint=None, transferred=None)
+    table = metric_table(con, MetricQuery(), settings)
+    for metric in ("complaint_pct", "transfer_pct", "service_level_pct", "asa_s"):
+        row = pick(table, metric, "manila", WEEK)
+        assert row["n"] == 0 and row["value"] != row["value"], metric  # n = 0, value NaN
+    # handle time is exported: (100 + 200 + 300) / 3 = 200 over 3 answered contacts
+    assert pick(table, "aht_s", "manila", WEEK)[["value", "n"]].tolist() == [200.0, 3]
+    # the abandon has no wait, so it cannot be shown to be short: 1 of 4 offered
+    assert pick(table, "abandon_pct", "manila", WEEK)[["value", "n"]].tolist() == [25.0, 4]

@@ -67,7 +67,8 @@ SELECT
     COUNT(*) FILTER (WHERE answered AND has_customer_key) AS fcr_repeat_pct__n,
     COUNT(*) FILTER (WHERE answered AND has_customer_key AND NOT repeated)
         AS fcr_repeat_pct__x,
-    COUNT(*) FILTER (WHERE answered) AS complaint_pct__n,
+    -- complaints and transfers a centre does not export are NULL: not in the population
+    COUNT(complaint) FILTER (WHERE answered) AS complaint_pct__n,
     COUNT(*) FILTER (WHERE answered AND complaint) AS complaint_pct__x,
     COUNT(*) FILTER (WHERE answered) AS response_rate_pct__n,
     COUNT(handle_s) AS aht_s__n,
@@ -76,13 +77,15 @@ SELECT
     COUNT(wait_s) FILTER (WHERE answered AND real_time) AS asa_s__n,
     SUM(wait_s) FILTER (WHERE answered AND real_time) AS asa_s__x,
     SUM(wait_s * wait_s) FILTER (WHERE answered AND real_time) AS asa_s__xx,
-    COUNT(*) FILTER (WHERE real_time AND offered) AS service_level_pct__n,
+    -- an offered contact with no recorded wait cannot be judged against the threshold
+    COUNT(*) FILTER (WHERE real_time AND offered AND wait_s IS NOT NULL)
+        AS service_level_pct__n,
     COUNT(*) FILTER (
         WHERE real_time AND answered AND wait_s <= $service_level_threshold_s
     ) AS service_level_pct__x,
     COUNT(*) FILTER (WHERE real_time AND offered) AS abandon_pct__n,
     COUNT(*) FILTER (WHERE real_time AND counted_abandon) AS abandon_pct__x,
-    COUNT(*) FILTER (WHERE answered) AS transfer_pct__n,
+    COUNT(transferred) FILTER (WHERE answered) AS transfer_pct__n,
     COUNT(*) FILTER (WHERE answered AND transferred) AS transfer_pct__x
 FROM selected
 WHERE local_date BETWEEN $start AND $end
