@@ -373,7 +373,7 @@ LEG_KEYS = {"leg_column", "order_by", "first_leg", "last_leg", "answering_leg", 
             "union", "any", "all", "transferred_when_several_legs"}
 COLUMN_KEYS = {
     TEXT: {"column"}, CODE: {"column"}, INTEGER: {"column"},
-    DURATION: {"column", "format", "decimal_separator"},
+    DURATION: {"column", "format", "decimal_separator", "thousands_separator"},
     FLAG: {"column", "true_words", "false_words", "otherwise", "negate"},
     **{conversion: {"column", "decimal_separator", "thousands_separator"}
        for conversion in (CSAT, NPS, PERCENT)},

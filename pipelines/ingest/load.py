@@ -370,6 +370,7 @@ def _store_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: So
             {**malformed_params.values, "load_id": load_id})
 
     read, loaded, rejected = _kind_counts(con, kind, malformed)
+    read += checked.filtered  # read = loaded + filtered + rejected
     notes = []
     if spec.kinds[kind].legs:
         contacts = con.execute("SELECT count(DISTINCT v_contact_id) FROM "

@@ -101,20 +101,21 @@ DURATION_UNITS = {"seconds": "seconds", "milliseconds": "milliseconds",
                   "auto": "H:MM:SS, M:SS or seconds"}
 
 
-def duration_sql(text: str, fmt: str, decimal_separator: str) -> str:
+def duration_sql(text: str, fmt: str, decimal_separator: str,
+                 thousands_separator: str | None = None) -> str:
     """Seconds from a duration text in one of the DURATION_FORMATS."""
+    number = _number_sql(text, decimal_separator, thousands_separator)
     if fmt == "seconds":
-        return _number_sql(text, decimal_separator)
+        return number
     if fmt == "milliseconds":
-        return f"({_number_sql(text, decimal_separator)} / 1000.0)"
+        return f"({number} / 1000.0)"
     if fmt == "minutes":
-        return f"({_number_sql(text, decimal_separator)} * 60.0)"
+        return f"({number} * 60.0)"
     if fmt == "hms":
         return _clock_sql(text, 3)
     if fmt == "mmss":
         return _clock_sql(text, 2)
-    return (f"coalesce({_clock_sql(text, 3)}, {_clock_sql(text, 2)}, "
-            f"{_number_sql(text, decimal_separator)})")
+    return f"coalesce({_clock_sql(text, 3)}, {_clock_sql(text, 2)}, {number})"
 
 
 def _quote_sql_text(reason: str) -> str:
@@ -302,8 +303,9 @@ class KindValidator:
         mapping, spec, params = self.mapping, self.spec, self.params
         if name in mapping.constants:
             return CheckedColumn(name, None, None, params.add(mapping.constants[name]), [])
-        if name not in mapping.columns:
-            return CheckedColumn(name, None, None, "NULL", [])
+        if name not in mapping.columns:  # not provided; a reason not given is 'unknown'
+            return CheckedColumn(name, None, None,
+                                 "'unknown'" if name == "contact_reason" else "NULL", [])
         column = mapping.columns[name]
         if name == KEY_COLUMN[mapping.kind]:
             return self._key(name, column)
@@ -333,7 +335,7 @@ class KindValidator:
             value, errors = self._flag(name, column, t)
         elif conversion == DURATION:
             fmt = column.format or spec.duration_format
-            value = duration_sql(t, fmt, decimal)
+            value = duration_sql(t, fmt, decimal, thousands)
             errors += [
                 (f"{t} IS NOT NULL AND {v} IS NULL",
                  _raw_in_reason("bad duration ", t,
