@@ -174,3 +174,33 @@ def _run_job(con: duckdb.DuckDBPyConnection, job: FileJob,
         con.execute("COMMIT")
         return results
     return load_file(con, job.path, job.config, job.spec, options, job.captures)
+
+
+@dataclass(frozen=True)
+class StaleFile:
+    file: Path
+    centre_id: str
+    kinds: tuple[str, ...]
+    why: str
+
+
+def stale_files(con: duckdb.DuckDBPyConnection, configs: list[SourceConfig],
+                root: Path) -> list[StaleFile]:
+    """Files whose rows loaded under another version of their export's config."""
+    loaded = con.execute(
+        "SELECT file_name, centre_id, list(DISTINCT kind ORDER BY kind), "
+        "list(DISTINCT coalesce(config_sha256, '')) FROM loads WHERE status = 'loaded' "
+        "GROUP BY ALL ORDER BY file_name").fetchall()
+    stale = []
+    for file_name, centre_id, kinds, hashes in loaded:
+        job = match_file(Path(file_name), configs, root, centre_id)
+        if job.spec is None:
+            why = "no export of its centre's config matches it now"
+        elif "" in hashes:
+            why = "loaded before config versions were recorded"
+        elif hashes != [job.spec.config_sha256]:
+            why = f"{job.spec.where} changed since it loaded"
+        else:
+            continue
+        stale.append(StaleFile(Path(file_name), centre_id, tuple(kinds), why))
+    return stale
