@@ -46,7 +46,7 @@ class CheckedColumn:
     source: str | None         # source column(s) named in rejects
     text_sql: str | None       # trimmed source text, NULL when empty
     value_sql: str             # converted value, NULL when unparseable or empty
-    errors: list[tuple[str, str]]  # (condition on t_/v_ columns, reason SQL)
+    errors: list[tuple]        # (condition on t_/v_ columns, reason SQL[, source column])
     helpers: tuple[str, ...] = ()  # select items computed from the t_ columns
     extra_texts: tuple[str, ...] = ()  # more source texts the helpers read
 
@@ -233,7 +233,8 @@ class KindValidator:
         if ts.offset:
             errors.append((f"o_{name} IS NOT NULL AND os_{name} IS NULL",
                            _raw_in_reason("bad UTC offset ", f"o_{name}",
-                                          f" in {ts.offset}: expected +01:00, -0500 or Z")))
+                                          f" in {ts.offset}: expected +01:00, -0500 or Z"),
+                           ts.offset))
         no_offset = f"os_{name} IS NULL AND " if ts.offset else ""
         if skipped:
             errors.append((
@@ -443,13 +444,14 @@ class KindValidator:
         values = [f"{c.value_sql} AS v_{c.name}" for c in columns]
         checks = []
         for c in columns:
-            for condition, reason in c.errors:
+            for condition, reason, *source in c.errors:
                 checks.append(f"CASE WHEN {condition} THEN {{'column': "
-                              f"{self.params.add(c.source)}, 'reason': {reason}}} END")
+                              f"{self.params.add(source[0] if source else c.source)}, "
+                              f"'reason': {reason}}} END")
         # The list is built only for rows failing some check (CASE evaluates its branch
         # on those rows alone): building it for every row costs more than the reading.
         # OR is true as soon as one condition is (NULL and false both fall to ELSE).
-        any_failure = " OR ".join(f"({condition})" for c in columns for condition, _ in c.errors)
+        any_failure = " OR ".join(f"({error[0]})" for c in columns for error in c.errors)
         null_error = "CAST(NULL AS STRUCT(\"column\" VARCHAR, reason VARCHAR))"
         no_errors = f"list_filter([{null_error}], lambda e: e IS NOT NULL)"
         error_list = (f"CASE WHEN {any_failure} THEN list_filter([{', '.join(checks)}], "

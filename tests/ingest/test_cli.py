@@ -22,9 +22,9 @@ def test_ingest_status_rejects(workspace, capsys):
     out = capsys.readouterr().out
     assert code == 0
     header, _, row = out.splitlines()[:3]
-    assert header.split() == ["file", "centre", "kind", "read", "loaded", "rejected",
-                              "seconds", "status"]
-    assert row.split()[:6] == ["contacts_1.csv", "testco", "contacts", "2", "1", "1"]
+    assert header.split() == ["file", "centre", "kind", "read", "loaded", "filtered",
+                              "rejected", "seconds", "status"]
+    assert row.split()[:7] == ["contacts_1.csv", "testco", "contacts", "2", "1", "0", "1"]
     assert row.split()[-1] == "loaded"
     assert "rebuilt the metric summary tables in" in out
     # the same file again changes nothing: no rebuild, nothing said about one
