@@ -7,12 +7,16 @@ notice rather than failing the page.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import streamlit as st
 
 from dashboard.lookups import Dimensions
+from pipelines import settings
+from pipelines.ingest.config import load_ingest_settings
 from pipelines.metrics import MetricQuery
 
 SPANS = {1: "1 week", 4: "4 weeks", 13: "13 weeks", 26: "26 weeks", 52: "52 weeks"}
@@ -152,5 +156,11 @@ def _write_url(filters: Filters) -> None:
             st.query_params[key] = value
 
 
+@functools.cache
+def _reason_labels(config_dir: Path) -> dict[str, str]:
+    return load_ingest_settings(config_dir).contact_reasons
+
+
 def reason_label(code: str) -> str:
-    return code.replace("_", " ").capitalize()
+    """The deployment's label of a reason code (settings.yaml, ingest.contact_reasons)."""
+    return _reason_labels(settings.config_dir()).get(code, code.replace("_", " ").capitalize())

@@ -9,7 +9,7 @@ import pytest
 from pipelines.ingest import ConfigError, load_source_configs
 from pipelines.settings import DEFAULT_CONFIG_DIR
 
-from .conftest import CENTRE, CONTACTS_EXPORT, SURVEYS_EXPORT
+from .conftest import CENTRE, CONTACTS_EXPORT, CONTACTS_HEADER, SURVEYS_EXPORT, contacts_row
 
 
 def test_sample_configs_are_valid():
@@ -87,3 +87,47 @@ def test_invalid_config_stops_the_run_before_any_write(workspace):
     with pytest.raises(ConfigError):
         workspace.ingest()
     assert not workspace.warehouse.exists()
+
+
+def test_a_deployment_defines_its_own_reason_catalogue(workspace):
+    (workspace.config_dir / "settings.yaml").write_text(
+        "ingest:\n  contact_reasons:\n    meter_reading: Meter reading\n"
+        "    tariff_change: Tariff change\n", encoding="utf-8")
+    export = copy.deepcopy(CONTACTS_EXPORT)
+    export["contacts"]["value_maps"] = {"contact_reason": {"Zähler": "meter_reading"}}
+    workspace.source(export)
+    (config,) = load_source_configs(workspace.config_dir)
+    assert config.exports[0].kinds["contacts"].codes["contact_reason"] == (
+        "meter_reading", "tariff_change", "unknown")
+    # the sample's codes are not a law: billing_query is not in this catalogue
+    export["contacts"]["value_maps"] = {"contact_reason": {"Rechnung": "billing_query"}}
+    message = _error(workspace, export)
+    assert "'billing_query' is not one of meter_reading, tariff_change, unknown" in message
+    assert "ingest.contact_reasons in settings.yaml" in message
+
+
+def test_loads_with_its_own_reason_codes(workspace):
+    (workspace.config_dir / "settings.yaml").write_text(
+        "ingest:\n  contact_reasons: [meter_reading]\n", encoding="utf-8")
+    workspace.source(CONTACTS_EXPORT)
+    workspace.write("testco/contacts_1.csv", "\n".join([
+        CONTACTS_HEADER, contacts_row("C1", reason="meter_reading"),
+        contacts_row("C2", reason="")]) + "\n")
+    assert not workspace.ingest().failed
+    assert workspace.query("SELECT contact_id, contact_reason FROM contacts ORDER BY 1") == [
+        ("C1", "meter_reading"), ("C2", "unknown")]
+
+
+@pytest.mark.parametrize(("columns_started_at", "fragment"), [
+    ("start", "'%H:%M:%S' holds a time only and there is no date source"),
+    ({"time": "start", "date_from_file": "day", "date_format": "%Y%m%d"},
+     "'day' is not a {placeholder} of the export's pattern"),
+    ({"time": "start", "date_value": "16/11/2026"}, "'16/11/2026' is not an ISO date"),
+    ({"date": "d", "time": "start", "date_format": "%d.%m.%Y"},
+     "time_format: is required with date_format and a time column"),
+])
+def test_time_only_values_need_a_date_source(workspace, columns_started_at, fragment):
+    export = copy.deepcopy(CONTACTS_EXPORT)
+    export["contacts"]["timestamp_format"] = "%H:%M:%S"
+    export["contacts"]["columns"]["started_at"] = columns_started_at
+    assert fragment in _error(workspace, export)
