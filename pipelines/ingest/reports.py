@@ -18,6 +18,11 @@ def load_status(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
     return con.sql(_query("status"))
 
 
+def feed_freshness(con: duckdb.DuckDBPyConnection, timezone: str) -> duckdb.DuckDBPyRelation:
+    """Per centre and kind with records: latest record, usual cadence, lag, late or not."""
+    return con.sql(_query("feeds"), params={"tz": timezone})
+
+
 def rejected_rows(con: duckdb.DuckDBPyConnection, centre_id: str | None = None,
                   load_id: int | None = None) -> duckdb.DuckDBPyRelation:
     return con.sql(_query("rejects"), params={"centre": centre_id, "load_id": load_id})

@@ -39,8 +39,8 @@ from pipelines.settings import MetricSettings
 LONG_COLUMNS = [
     "period_start", "period_end", "group_by", "centre_id", "centre_name", "sourcing",
     "breakdown_value", "metric", "unit", "value", "n", "ci_low", "ci_high",
-    "baseline_value", "gap", "p_value", "significant", "insufficient_sample",
-    "provisional", "target", "status", "coverage",
+    "baseline_value", "baseline_n", "gap", "gap_se", "p_value", "significant",
+    "insufficient_sample", "provisional", "target", "status", "coverage",
 ]
 BASELINE_KEY = "\x00baseline"  # never a real group key
 CELL = ["period_start", "breakdown_value"]
@@ -239,6 +239,8 @@ def _compare_with_baseline(table: pd.DataFrame, groups: list[Group],
     is_baseline = table["group_key"].map(is_baseline_group).to_numpy(bool)
     table["gap"] = np.where(is_baseline & ~np.isnan(table["value"].to_numpy(float)), 0.0,
                             table["value"] - table["baseline_value"])
+    table["baseline_n"] = n_b
+    table["gap_se"] = np.where(is_baseline, np.nan, _gap_se(table, kind, n, n_b))
     p_value[is_baseline] = np.nan
     table["p_value"] = p_value
 
@@ -250,6 +252,25 @@ def _compare_with_baseline(table: pd.DataFrame, groups: list[Group],
         & (n >= min_sample) & (n_b >= min_sample) & ~is_baseline & ~counted
     )
     return table
+
+
+def _gap_se(table: pd.DataFrame, kind: np.ndarray, n: np.ndarray,
+            n_b: np.ndarray) -> np.ndarray:
+    """Unpooled standard error of value - baseline_value, in the metric's unit: what a
+    trend over several periods' gaps weighs them by (pipelines/metrics/persistence.py)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = table["value"].to_numpy(float) / 100
+        p_b = table["baseline_value"].to_numpy(float) / 100
+        proportion = 100 * np.sqrt(p * (1 - p) / n + p_b * (1 - p_b) / n_b)
+        mean = np.sqrt(table["sd"].to_numpy(float) ** 2 / n
+                       + table["sd_b"].to_numpy(float) ** 2 / n_b)
+        by_se = np.sqrt(table["se"].to_numpy(float) ** 2 + table["se_b"].to_numpy(float) ** 2)
+    se = np.full(len(table), np.nan)
+    se[kind == "proportion"] = proportion[kind == "proportion"]
+    se[kind == "mean"] = mean[kind == "mean"]
+    differenced = (kind == "nps") | (kind == "adjusted_proportion")
+    se[differenced] = by_se[differenced]
+    return np.where((n > 0) & (n_b > 0) & np.isfinite(se), se, np.nan)
 
 
 def _apply_targets(table: pd.DataFrame, groups: list[Group], targets: Targets,
@@ -286,6 +307,7 @@ def _finish(table: pd.DataFrame, query: MetricQuery, groups: list[Group],
     table["group_by"] = query.group_by
     table["centre_id"] = table["group_key"]
     table["n"] = table["n"].astype("int64")
+    table["baseline_n"] = table["baseline_n"].astype("int64")
     for column in ("significant", "insufficient_sample", "provisional"):
         table[column] = table[column].astype(bool)
     result = table[LONG_COLUMNS].reset_index(drop=True)
