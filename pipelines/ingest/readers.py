@@ -1,24 +1,54 @@
-"""Reading one export file into DuckDB as text rows, once.
+"""Reading one export file into DuckDB as text rows, once, losing nothing silently.
 
 Every format ends in the same shape: the temp view ``staged`` over the scratch table
 ``staged_raw`` (see scratch.py) (``_ord``, the row's 1-based
-position among the well-formed rows, plus every source column as VARCHAR) and the temp
+position among the well-formed rows, plus every source column as VARCHAR), the temp
 table ``malformed`` (``_cc_row``, the data row in the file, of rows the CSV reader could
-not split into the header's fields). ``StagedFile.data_row_sql`` turns an ``_ord`` into
-the data row number shown to users. Problems that make the whole file unusable raise
-``FileProblem``.
+not split into the header's fields, with a reason naming the physical line the row
+starts on and the row's text, cut after 1,000 characters) and the temp table
+``cell_problems`` (``_ord``, ``column_name``, ``reason``: cells that hold no value to
+read, such as an XLSX formula without a cached value; empty for CSV and Parquet).
+``StagedFile.data_row_sql`` turns an ``_ord`` into the data row number shown to users.
+Problems that make the whole file unusable raise ``FileProblem``.
+
+Data row numbers count records (a quoted value spanning lines is one row) after the
+skipped rows and the header; blank lines are not rows.
+
+CSV reconciliation, the rule: after staging, the records read must account for the
+file's lines. Counted after the skipped rows and the header, over the lines holding more
+than CR/LF characters ("content lines": blank lines are skipped by the reader, a missing
+final line break does not matter),
+
+    content lines = good rows + runs of line breaks inside the good rows' values
+                    + the content lines of the rejected records' text
+
+(a value spanning n content lines holds n - 1 runs of breaks). The cheap check comes
+first: one pass counting line breaks (``bytes.count`` over 1 MiB chunks, a gzip file
+streamed, beside DuckDB's read); when the lines up to the last content line number
+exactly the records read, every record is one line and nothing was lost. Only when they
+differ is the file scanned for blank lines and the staged values for embedded breaks.
+A difference fails the file (``FileProblem``: "the CSV reader accounted for N of M
+lines"), naming both counts.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import difflib
 import gzip
 import io
-from dataclasses import dataclass
+import re
+import tempfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from . import xlsx
 from .config import ExportSpec
@@ -51,6 +81,12 @@ class StagedFile:
             return ord_sql
         gaps = "[" + ", ".join(str(int(g)) for g in self.gaps) + "]"
         return f"({ord_sql} + len(list_filter({gaps}, lambda g: g < {ord_sql})))"
+
+
+def _create_cell_problems(con: duckdb.DuckDBPyConnection) -> None:
+    """The (empty) table of cells without a value to read; the XLSX reader fills it."""
+    con.execute("CREATE OR REPLACE TEMP TABLE cell_problems "
+                "(_ord BIGINT, column_name VARCHAR, reason VARCHAR)")
 
 
 def detect_format(path: Path) -> str:
@@ -99,8 +135,68 @@ def check_columns(path: Path, header: list[str], spec: ExportSpec) -> None:
 
 # --- CSV -------------------------------------------------------------------------------
 
+CHUNK_BYTES = 1 << 20
+# A stray quote swallows the lines after it into one rejected record; each such record is
+# isolated and the file read again, at most this many times before the file fails.
+MAX_BROKEN_QUOTE_ROWS = 1_000
+RAW_LINE_CHARS = 1_000           # of a malformed row kept in its reject
+# DuckDB keeps at most this many bytes of a rejected record's text (csv_line)
+CSV_LINE_CAP_BYTES = 10_000
+# bytes read from the file for a malformed record whose csv_line the cap cut
+RECORD_WINDOW_BYTES = 4 << 20
+QUOTE_ERRORS = ("UNQUOTED VALUE",)
+
+
+@dataclass(frozen=True)
+class CsvHeader:
+    columns: list[str]
+    physical_lines: int   # lines of the skipped rows and the header
+    newline: bytes        # b"\n" (also for CRLF), or b"\r" for old Mac files
+
+
+@dataclass(frozen=True)
+class _CsvSource:
+    """Bytes DuckDB reads: the export itself, or a cleaned copy (plain UTF-8)."""
+
+    path: Path
+    compression: str      # gzip | none
+    encoding: str         # as configured, or utf-8 for a copy
+
+    def raw_chunks(self) -> Iterator[bytes]:
+        opener = gzip.open if self.compression == "gzip" else open
+        with opener(self.path, "rb") as handle:
+            while chunk := handle.read(CHUNK_BYTES):
+                yield chunk
+
+    def view_chunks(self) -> Iterator[bytes]:
+        """The text as UTF-8 bytes, as DuckDB sees it: its reject byte positions count
+        these bytes (a latin-1 or UTF-16 file is transcoded, a UTF-16 BOM kept as U+FEFF)."""
+        if self.encoding == "utf-8":
+            yield from self.raw_chunks()
+            return
+        if self.encoding == "latin-1":
+            for chunk in self.raw_chunks():
+                yield chunk.decode("latin-1").encode("utf-8")
+            return
+        decoder = None
+        for chunk in self.raw_chunks():
+            if decoder is None:
+                codec = "utf-16-be" if chunk.startswith(b"\xfe\xff") else "utf-16-le"
+                decoder = codecs.getincrementaldecoder(codec)("replace")
+            yield decoder.decode(chunk).encode("utf-8")
+        if decoder is not None:
+            yield decoder.decode(b"", final=True).encode("utf-8")
+
+    def line_chunks(self) -> Iterator[bytes]:
+        """Bytes whose line breaks are the text's: the raw bytes unless UTF-16."""
+        return self.view_chunks() if self.encoding == "utf-16" else self.raw_chunks()
+
 
 def read_csv_header(path: Path, spec: ExportSpec) -> list[str]:
+    return csv_header(path, spec).columns
+
+
+def csv_header(path: Path, spec: ExportSpec) -> CsvHeader:
     opener = gzip.open if spec.format == "csv.gz" else open
     encoding = "utf-8-sig" if spec.encoding == "utf-8" else spec.encoding
     try:
@@ -119,57 +215,580 @@ def read_csv_header(path: Path, spec: ExportSpec) -> list[str]:
                 f"{path}: line {line} is not valid {spec.encoding} (byte "
                 f"{head[error.start]:#04x}); set encoding in the config ({spec.where}), "
                 "e.g. latin-1") from None
-    rows = list(csv.reader(io.StringIO(text), delimiter=spec.delimiter, quotechar=spec.quote))
+    # newline="": lines end at \n, \r\n or \r, so line_num counts physical lines
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter,
+                        quotechar=spec.quote)
+    rows = []
+    with contextlib.suppress(csv.Error):  # e.g. a quote left open by the 64 KiB read
+        for row in reader:
+            rows.append(row)
+            if len(rows) > spec.skip_rows:
+                break
     if len(rows) <= spec.skip_rows or not any(c.strip() for c in rows[spec.skip_rows]):
         raise FileProblem(f"{path}: no header row found (skip_rows: {spec.skip_rows}); "
                           "the file holds no data")
-    return [c.strip() for c in rows[spec.skip_rows]]
+    newline = b"\r" if "\n" not in text and "\r" in text else b"\n"
+    return CsvHeader([c.strip() for c in rows[spec.skip_rows]], reader.line_num, newline)
 
 
-def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> StagedFile:
-    header = read_csv_header(path, spec)
-    check_columns(path, header, spec)
-    con.execute("DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans")
-    options = {
-        "columns": {c: "VARCHAR" for c in header},
-        "delim": spec.delimiter, "quote": spec.quote, "escape": spec.quote,
-        "skip": spec.skip_rows, "encoding": spec.encoding,
-        "compression": "gzip" if spec.format == "csv.gz" else "none",
-    }
-    con.execute(
-        f"CREATE OR REPLACE TABLE {SCRATCH}.staged_raw AS SELECT * FROM read_csv($path, "
-        "columns = $columns, header = true, auto_detect = false, delim = $delim, "
-        "quote = $quote, escape = $escape, skip = $skip, encoding = $encoding, "
-        "compression = $compression, store_rejects = true, "
-        "rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans')",
-        {"path": str(path), **options},
-    )
-    header_lines = spec.skip_rows + 1
-    encoding_error = con.execute(
-        "SELECT min(line) FROM csv_reject_errors WHERE error_type = 'INVALID ENCODING'"
-    ).fetchone()[0]
-    if encoding_error is not None:
-        raise FileProblem(
-            f"{path}: line {encoding_error} is not valid {spec.encoding}; set encoding in "
-            f"the config ({spec.where}), e.g. latin-1")
-    # One reject per malformed row (the reader may report several errors for one line).
+@dataclass(frozen=True)
+class _LineCount:
+    """Line breaks in a file, counted in one cheap pass."""
+
+    breaks: int
+    final_breaks: int     # in the run of CR/LF bytes that ends the file
+
+    @property
+    def lines_to_last_content(self) -> int:
+        return self.breaks - self.final_breaks + 1
+
+
+def _count_lines(chunks: Iterable[bytes], newline: bytes) -> _LineCount:
+    breaks = final = 0
+    for chunk in chunks:
+        breaks += chunk.count(newline)
+        stripped = chunk.rstrip(b"\r\n")
+        if len(stripped) == len(chunk):
+            final = 0
+        elif stripped:
+            final = chunk.count(newline, len(stripped))
+        else:
+            final += chunk.count(newline)
+    return _LineCount(breaks, final)
+
+
+def _blank_pairs(data: bytes, newline: bytes, after_break: bool) -> tuple[int, bool]:
+    """Blank lines in ``data`` (lines empty but for CRs) and whether it ends with a line
+    break; ``after_break``: the byte before ``data`` is one. A blank line is a break
+    right after a break."""
+    if newline == b"\n":
+        data = data.replace(b"\r", b"")
+    if not data:
+        return 0, after_break
+    text = (newline if after_break else b"") + data
+    squeezed, pair = text, newline + newline
+    while pair in squeezed:
+        squeezed = squeezed.replace(pair, newline)
+    return len(text) - len(squeezed), data.endswith(newline)
+
+
+@dataclass
+class _FileLines:
+    """What one pass over a file's text found (see _scan_lines)."""
+
+    content_lines: int = 0        # after the header: lines holding more than CR/LF
+    blank_lines: int = 0          # after the header, those inside quoted values too
+    blank_before_last: int = 0    # of those, before the last offset asked for
+    # physical line (1-based) of each offset asked for
+    line_at: dict[int, int] = field(default_factory=dict)
+    # up to RECORD_WINDOW_BYTES of the text from each window offset asked for
+    windows: dict[int, bytes] = field(default_factory=dict)
+
+
+def _scan_lines(chunks: Iterable[bytes], newline: bytes, header_lines: int,
+                offsets: list[int], window_offsets: set[int]) -> _FileLines:
+    """One pass over the text (UTF-8 view): content and blank lines after the first
+    ``header_lines`` lines, the physical line of each byte offset (sorted) and windows."""
+    import numpy as np
+
+    found = _FileLines()
+    wanted = np.asarray(offsets, dtype=np.int64)
+    last = int(wanted[-1]) if len(wanted) else -1
+    pos = lines = 0
+    data_start = 0 if header_lines == 0 else None
+    after_break, tail_content, data_breaks = True, False, 0
+    open_windows: dict[int, bytearray] = {}
+    for chunk in chunks:
+        end = pos + len(chunk)
+        lo, hi = np.searchsorted(wanted, [pos, end])
+        if hi > lo:
+            breaks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == newline[0])
+            inside = wanted[lo:hi] - pos
+            for offset, line in zip(wanted[lo:hi].tolist(),
+                                    (lines + np.searchsorted(breaks, inside) + 1).tolist(),
+                                    strict=True):
+                found.line_at[offset] = line
+                if offset in window_offsets:
+                    open_windows[offset] = bytearray()
+        for offset, window in list(open_windows.items()):
+            start = max(offset - pos, 0)
+            window += chunk[start:start + RECORD_WINDOW_BYTES - len(window)]
+            if len(window) >= RECORD_WINDOW_BYTES:
+                found.windows[offset] = bytes(open_windows.pop(offset))
+        if data_start is None:
+            at = -1
+            for _ in range(header_lines - lines):
+                at = chunk.find(newline, at + 1)
+                if at < 0:
+                    break
+            if at >= 0:
+                data_start = pos + at + 1
+        if data_start is not None and data_start < end:
+            data = chunk[max(data_start - pos, 0):]
+            data_breaks += data.count(newline)
+            if pos <= last < end and last >= data_start:
+                split = last - max(pos, data_start)
+                before, after_break = _blank_pairs(data[:split], newline, after_break)
+                found.blank_before_last = found.blank_lines + before
+                after, after_break = _blank_pairs(data[split:], newline, after_break)
+                found.blank_lines += before + after
+            else:
+                blank, after_break = _blank_pairs(data, newline, after_break)
+                found.blank_lines += blank
+            cut = data.rfind(newline)
+            tail = data[cut + 1:] if cut >= 0 else data
+            if cut >= 0:
+                tail_content = bool(tail.strip(b"\r"))
+            else:
+                tail_content = tail_content or bool(tail.strip(b"\r"))
+        lines += chunk.count(newline)
+        pos = end
+    found.windows.update((offset, bytes(w)) for offset, w in open_windows.items())
+    if last >= 0 and last >= pos:
+        raise ValueError(f"byte {last} is beyond the end of the text ({pos} bytes)")
+    found.content_lines = data_breaks - found.blank_lines + (1 if tail_content else 0)
+    return found
+
+
+def _parse_record(text: str, delimiter: str, quote: str) -> tuple[int | None, int]:
+    """Parse the record at the start of ``text`` as DuckDB's reader does (blanks around a
+    quoted value allowed, a doubled quote inside one is a quote; a quote inside an
+    unquoted value is a character): (where the first quoted field that does not parse
+    opens, or None; the end of the record, its line break excluded). A quoted field does
+    not parse when its closing quote is missing (the record then runs to the end of the
+    text) or is followed by more than blanks before the delimiter or line end (the
+    record then ends with that line)."""
+    q, d = re.escape(quote), re.escape(delimiter)
+    quoted = re.compile(f"{q}(?:[^{q}]|{q}{q})*+{q}[ \t]*")
+    unquoted = re.compile(f"[^{d}\r\n]*")
+    pos, size = 0, len(text)
+    while True:
+        start = pos
+        while pos < size and text[pos] in " \t" and text[pos] != delimiter:
+            pos += 1
+        if text.startswith(quote, pos):
+            opened = pos
+            match = quoted.match(text, pos)
+            if match is None:
+                return opened, size
+            pos = match.end()
+            if pos < size and text[pos] not in "\r\n" and text[pos] != delimiter:
+                ends = [i for i in (text.find("\n", pos), text.find("\r", pos)) if i >= 0]
+                return opened, min(ends, default=size)
+        else:
+            pos = unquoted.match(text, start).end()
+        if pos == size or text[pos] != delimiter:
+            return None, pos
+        pos += 1
+
+
+@dataclass(frozen=True)
+class _BrokenRecord:
+    """A record a stray quote broke: it starts at ``start`` (byte of the UTF-8 text) and
+    ends with the line where its offending quote opened; ``expect`` is its text up to
+    that line's break, as far as the reader's reject shows it."""
+
+    start: int
+    expect: bytes
+
+
+@dataclass
+class _Placeholder:
+    marker: str            # the placeholder row's text, found again among the rejects
+    original_line: int     # physical line of the broken record in the export
+    removed_lines: int     # physical lines it took
+    raw_line: str          # its text, cut
+
+
+def _cut(text: str, length: int | None = None) -> str:
+    length = len(text) if length is None else length
+    if length <= RAW_LINE_CHARS:
+        return text
+    return text[:RAW_LINE_CHARS] + f"… [cut, {length} characters]"
+
+
+class _CsvReading:
+    """Reads one CSV export into ``staged_raw`` and ``malformed``, making every loss loud.
+
+    DuckDB's reader, given a stray quote (``2,"bob,20``), rejects one record holding that
+    line and every line up to the next quote or the end of its scan range: those rows
+    would be lost. Such a record is isolated: a copy of the file is written with that
+    record's lines (through the line where the offending quote opened) replaced by a
+    placeholder row of too many fields, and read again; the placeholder's reject stands
+    for the broken row (same record number, so later rows keep theirs). Repeated for
+    newly exposed stray quotes, at most MAX_BROKEN_QUOTE_ROWS times.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec,
+                 header: CsvHeader):
+        self.con, self.path, self.spec, self.header = con, path, spec, header
+        self.source = _CsvSource(path, "gzip" if spec.format == "csv.gz" else "none",
+                                 spec.encoding)
+        self.placeholders: list[_Placeholder] = []
+        self.workdir: tempfile.TemporaryDirectory | None = None
+
+    # --- reading ----------------------------------------------------------------------
+
+    def read(self) -> None:
+        spec = self.spec
+        self.con.execute("DROP TABLE IF EXISTS csv_reject_errors; "
+                         "DROP TABLE IF EXISTS csv_reject_scans")
+        options = {
+            "columns": {c: "VARCHAR" for c in self.header.columns},
+            "delim": spec.delimiter, "quote": spec.quote, "escape": spec.quote,
+            "skip": spec.skip_rows, "encoding": self.source.encoding,
+            "compression": self.source.compression,
+        }
+        self.con.execute(
+            f"CREATE OR REPLACE TABLE {SCRATCH}.staged_raw AS SELECT * FROM read_csv($path, "
+            "columns = $columns, header = true, auto_detect = false, delim = $delim, "
+            "quote = $quote, escape = $escape, skip = $skip, encoding = $encoding, "
+            "compression = $compression, store_rejects = true, "
+            "rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans')",
+            {"path": str(self.source.path), **options},
+        )
+
+    def check_encoding(self) -> None:
+        encoding_error = self.con.execute(
+            "SELECT min(line) FROM csv_reject_errors WHERE error_type = 'INVALID ENCODING'"
+        ).fetchall()[0][0]
+        if encoding_error is not None:
+            raise FileProblem(
+                f"{self.path}: line {encoding_error} is not valid {self.spec.encoding}; set "
+                f"encoding in the config ({self.spec.where}), e.g. latin-1")
+
+    def broken_records(self) -> list[_BrokenRecord]:
+        """Quote errors whose reject holds lines after the broken record's own."""
+        rows = self.con.execute(
+            "SELECT arg_min(line_byte_position, byte_position), "
+            "arg_min(csv_line, byte_position), min(line) FROM csv_reject_errors "
+            "WHERE list_contains($types, error_type) GROUP BY line ORDER BY 1",
+            {"types": list(QUOTE_ERRORS)}).fetchall()
+        newline = self.header.newline.decode()
+        broken = []
+        for position, csv_line, line in rows:
+            body = csv_line.lstrip("\r\n")
+            start = position - 1 + len(csv_line) - len(body)
+            capped = len(csv_line.encode("utf-8")) >= CSV_LINE_CAP_BYTES - 3
+            opened, _ = _parse_record(body, self.spec.delimiter, self.spec.quote)
+            if opened is None:
+                if not capped and newline not in body.rstrip("\r\n"):
+                    continue  # one line: the reject is the whole record
+                raise FileProblem(
+                    f"{self.path}: the CSV reader reports a broken quote in record {line} "
+                    "(counting the header), which spans several lines, but where that row "
+                    f"ends cannot be told; fix the quoting there (quote: {self.spec.quote!r})")
+            end = body.find(newline, opened)
+            if end < 0:
+                if not capped:
+                    continue  # the record runs to the end of the file: nothing swallowed
+                end = len(body)
+            elif not capped and not body[end + 1:].strip("\r\n"):
+                continue
+            broken.append(_BrokenRecord(start, body[:end].encode("utf-8")))
+        return broken
+
+    def isolate(self, broken: list[_BrokenRecord]) -> None:
+        """Write the next copy with each broken record replaced by a placeholder row."""
+        if len(self.placeholders) + len(broken) > MAX_BROKEN_QUOTE_ROWS:
+            raise FileProblem(
+                f"{self.path}: more than {MAX_BROKEN_QUOTE_ROWS:,} rows have an unterminated "
+                f"or stray quote ({self.spec.quote!r}); the file is probably not quoted as "
+                f"the config says (quote in {self.spec.where}) or is damaged: re-export it")
+        if self.workdir is None:
+            self.workdir = tempfile.TemporaryDirectory(prefix="csv-clean-",
+                                                       dir=_scratch_folder(self.con))
+        target = Path(self.workdir.name) / f"clean-{len(self.placeholders)}.csv"
+        done = len(self.placeholders)
+        found = _write_clean_copy(self.source.view_chunks(), target, broken,
+                                  self.header.newline, lambda n: self._marker(done + n),
+                                  self.path)
+        previous = self.source
+        for placeholder, line in found:
+            placeholder.original_line = self.original_line(line)
+        self.placeholders = sorted(self.placeholders + [p for p, _ in found],
+                                   key=lambda p: p.original_line)
+        self.source = _CsvSource(target, "none", "utf-8")
+        if previous.path != self.path:
+            previous.path.unlink()
+
+    def _marker(self, number: int) -> str:
+        """A placeholder row: a word no export holds, then one field too many."""
+        letters = [c for c in "abcdefghijklmnopqrstuvwxyz"
+                   if c not in (self.spec.delimiter, self.spec.quote)]
+        word, number = "", number + len(letters) ** 4
+        while number:
+            number, digit = divmod(number, len(letters))
+            word += letters[digit]
+        # (the last field is not empty: the reader ignores one trailing delimiter)
+        return word + self.spec.delimiter * len(self.header.columns) + word
+
+    def original_line(self, line: int) -> int:
+        """The export's physical line of a line of the current copy."""
+        shift = 0
+        for placeholder in self.placeholders:
+            if placeholder.original_line - shift >= line:
+                break
+            shift += placeholder.removed_lines - 1
+        return line + shift
+
+    def close(self) -> None:
+        if self.workdir is not None:
+            self.workdir.cleanup()
+            self.workdir = None
+
+
+def _scratch_folder(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The folder of the scratch database (cleaned copies are as large as the export)."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = $name",
+                      {"name": SCRATCH}).fetchall()
+    return str(Path(row[0][0]).parent) if row and row[0][0] else None
+
+
+def _write_clean_copy(chunks: Iterable[bytes], target: Path, broken: list[_BrokenRecord],
+                      newline: bytes, marker: Callable[[int], str], shown: Path
+                      ) -> list[tuple[_Placeholder, int]]:
+    """Copy the text to ``target``, each broken record (through the end of the line its
+    ``expect`` ends on) replaced by a placeholder row. Returns the placeholders with the
+    physical line (in the text copied) each broken record started on."""
+    found: list[tuple[_Placeholder, int]] = []
+    source = iter(chunks)
+    buffer, position, lines = b"", 0, 0   # the buffer holds the text from byte `position`
+
+    def more() -> bool:
+        nonlocal buffer
+        chunk = next(source, None)
+        if chunk is not None:
+            buffer += chunk
+        return chunk is not None
+
+    with target.open("wb") as out:
+        for number, record in enumerate(broken):
+            if record.start < position:
+                continue  # inside the record before (not seen: rejects do not overlap)
+            while position + len(buffer) < record.start:
+                out.write(buffer)
+                lines += buffer.count(newline)
+                position, buffer = position + len(buffer), b""
+                if not more():
+                    break
+            skip = record.start - position
+            out.write(buffer[:skip])
+            lines += buffer.count(newline, 0, skip)
+            buffer, position = buffer[skip:], record.start
+            while len(buffer) < len(record.expect) and more():
+                pass
+            if not buffer.startswith(record.expect):
+                raise FileProblem(
+                    f"{shown}: the CSV reader's position of a broken row (byte "
+                    f"{record.start}) does not match the file's text there, so the row "
+                    "cannot be isolated; fix the quoting in the file")
+            # the record: through the line break after `expect` (or the end of the text)
+            decoder = codecs.getincrementaldecoder("utf-8")("replace")
+            kept, chars, taken, breaks, search = [], 0, 0, 0, len(record.expect)
+            while True:
+                at = buffer.find(newline, search)
+                piece = buffer if at < 0 else buffer[:at + 1]
+                text = decoder.decode(piece)
+                chars += len(text)
+                if taken < RAW_LINE_CHARS * 4:
+                    kept.append(text)
+                taken += len(piece)
+                breaks += piece.count(newline)
+                buffer = buffer[len(piece):]
+                if at >= 0 or not more():
+                    break
+                search = 0
+            position += taken
+            text = "".join(kept)
+            line_break = (0 if at < 0 else
+                          2 if newline == b"\n" and piece.endswith(b"\r\n") else 1)
+            if len(text) == chars:  # all of it kept
+                text = text[:len(text) - line_break]
+            row = marker(number)
+            removed = breaks if at >= 0 else breaks + 1
+            found.append((_Placeholder(row, 0, removed, _cut(text, chars - line_break)),
+                          lines + 1))
+            lines += breaks
+            out.write(row.encode("utf-8") + piece[len(piece) - line_break:])
+        out.write(buffer)
+        for chunk in source:
+            out.write(chunk)
+    return found
+
+
+def _blank_rows_before(source: _CsvSource, spec: ExportSpec, lines: list[int]
+                       ) -> dict[int, int] | None:
+    """For each reader line number (records and blank lines counted from the file's
+    first line, as DuckDB numbers rejects), the blank lines after the header before it.
+
+    Python's csv module splits the records as DuckDB does; None when the two disagree
+    (a wanted line is blank) or the module cannot parse the text.
+    """
+    wanted = iter(sorted(lines))
+    target = next(wanted, None)
+    found: dict[int, int] = {}
+    header_records = spec.skip_rows + 1
+    opener = gzip.open if source.compression == "gzip" else open
+    limit = csv.field_size_limit(2**31 - 1)
+    try:
+        with opener(source.path, "rt", encoding=source.encoding, errors="replace",
+                    newline="") as handle:
+            blanks = 0
+            for entry, row in enumerate(csv.reader(handle, delimiter=spec.delimiter,
+                                                   quotechar=spec.quote), start=1):
+                if target is None:
+                    break
+                if entry == target:
+                    if not row:
+                        return None
+                    found[entry] = blanks
+                    target = next(wanted, None)
+                elif not row and entry > header_records:
+                    blanks += 1
+    except csv.Error:
+        pass  # the last record left a quote open: nothing after it is wanted
+    finally:
+        csv.field_size_limit(limit)
+    return found if target is None else None
+
+
+def _content_lines(text: str, newline: str) -> int:
+    if newline == "\n":
+        text = text.replace("\r", "")
+    return sum(1 for line in text.split(newline) if line)
+
+
+def _runs_in_values_sql(columns: list[str], newline: bytes) -> str:
+    """SQL: per staged row, the runs of line breaks inside its values (a value spanning
+    n lines that are not blank holds n - 1 runs)."""
+    if newline == b"\n":
+        runs = "len(regexp_extract_all(replace({c}, chr(13), ''), chr(10) || '+'))"
+        test = "contains({c}, chr(10))"
+    else:
+        runs = "len(regexp_extract_all({c}, chr(13) || '+'))"
+        test = "contains({c}, chr(13))"
+    terms = [f"CASE WHEN {test.format(c=quote_ident(c))} THEN "
+             f"{runs.format(c=quote_ident(c))} ELSE 0 END" for c in columns]
+    return " + ".join(terms)
+
+
+def _cut_sql(text: str) -> str:
+    return (f"CASE WHEN length({text}) > {RAW_LINE_CHARS} THEN left({text}, {RAW_LINE_CHARS})"
+            f" || '… [cut, ' || length({text}) || ' characters]' ELSE {text} END")
+
+
+def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
+    """Build ``malformed`` (one row per rejected record), reconcile records with lines."""
+    con, spec, header, path = reading.con, reading.spec, reading.header, reading.path
+    newline = header.newline.decode()
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE malformed AS
-        SELECT line - $header_lines AS _cc_row, CAST(NULL AS VARCHAR) AS column_name,
-               CASE arg_min(error_type, byte_position)
-                   WHEN 'MISSING COLUMNS' THEN 'too few fields: the header has '
-                       || $width || ' (truncated or malformed row)'
-                   WHEN 'TOO MANY COLUMNS' THEN 'too many fields: the header has '
-                       || $width || ' (unquoted delimiter in a value?)'
-                   WHEN 'UNQUOTED VALUE' THEN 'unterminated or stray quote (truncated row?)'
-                   ELSE lower(arg_min(error_type, byte_position)) || ': '
-                       || arg_min(error_message, byte_position) END AS reason,
-               any_value(rtrim(csv_line, chr(13) || chr(10))) AS raw_line
+        CREATE OR REPLACE TEMP TABLE csv_rejected AS
+        SELECT line, arg_min(error_type, byte_position) AS error_type,
+               arg_min(error_message, byte_position) AS error_message,
+               arg_min(csv_line, byte_position) AS csv_line,
+               arg_min(line_byte_position, byte_position) - 1 AS line_offset
         FROM csv_reject_errors GROUP BY line
-        """,
-        {"header_lines": header_lines, "width": len(header)},
-    )
+        """)
+    good, rejected = con.execute(
+        f"SELECT (SELECT count(*) FROM {SCRATCH}.staged_raw), "
+        "(SELECT count(*) FROM csv_rejected)").fetchall()[0]
+    records = good + rejected
+    one_line_each = (fast is not None
+                     and fast.lines_to_last_content - header.physical_lines == records)
+    info: dict[str, list] = {"line": [], "physical_line": [], "blanks_before": [],
+                             "reason": [], "raw_line": []}
+    if not (one_line_each and rejected == 0):
+        starts = con.execute(
+            "SELECT line, line_offset + strlen(csv_line) "
+            "- strlen(ltrim(csv_line, chr(13) || chr(10))) AS start, "
+            f"strlen(csv_line) >= {CSV_LINE_CAP_BYTES - 3} AS capped, "
+            "trim(csv_line, chr(13) || chr(10)) AS text "
+            "FROM csv_rejected ORDER BY start").fetchall()
+        placeholders = {p.marker: p for p in reading.placeholders}
+        capped = {start for _, start, is_capped, _ in starts if is_capped}
+        try:
+            lines = _scan_lines(reading.source.view_chunks(), header.newline,
+                                header.physical_lines, [s for _, s, _, _ in starts], capped)
+        except ValueError as error:
+            raise FileProblem(f"{path}: the CSV reader's rejects do not match the file "
+                              f"({error})") from None
+        blanks = (_blank_rows_before(reading.source, spec, [r[0] for r in starts])
+                  if lines.blank_before_last and starts else {})
+        malformed_content = 0
+        for line, start, is_capped, text in starts:
+            placeholder = placeholders.get(text)
+            reason = raw_line = None
+            content = None
+            if placeholder is not None:
+                physical = placeholder.original_line
+                reason = "unterminated or stray quote (the lines after it were read as rows)"
+                raw_line = placeholder.raw_line
+            else:
+                physical = reading.original_line(lines.line_at[start])
+                if is_capped:
+                    window = lines.windows[start].decode("utf-8", "replace")
+                    _, end = _parse_record(window, spec.delimiter, spec.quote)
+                    record = window[:end].rstrip("\r\n")
+                    raw_line = _cut(record)
+                    content = _content_lines(record, newline)
+            malformed_content += content if content is not None else 0
+            info["line"].append(line)
+            info["physical_line"].append(physical)
+            info["blanks_before"].append((blanks or {}).get(line, 0))
+            info["reason"].append(reason)
+            info["raw_line"].append(raw_line)
+        if not one_line_each:
+            runs = con.execute(
+                f"SELECT coalesce(sum({_runs_in_values_sql(header.columns, header.newline)}),"
+                f" 0) FROM {SCRATCH}.staged_raw").fetchall()[0][0]
+            break_char = "chr(10)" if header.newline == b"\n" else "chr(13)"
+            no_cr = ("replace(csv_line, chr(13), '')" if header.newline == b"\n"
+                     else "csv_line")
+            malformed_content += con.execute(
+                f"SELECT coalesce(sum(len(list_filter(string_split({no_cr}, {break_char}), "
+                f"lambda x: x <> ''))), 0) FROM csv_rejected WHERE strlen(csv_line) < "
+                f"{CSV_LINE_CAP_BYTES - 3}").fetchall()[0][0]
+            accounted = good + runs + malformed_content
+            if accounted != lines.content_lines:
+                raise FileProblem(
+                    f"{path}: the CSV reader accounted for {accounted} of "
+                    f"{lines.content_lines} lines after the header ({good} rows read, "
+                    f"{rejected} rejected, {runs} line breaks inside quoted values; blank "
+                    "lines not counted), so rows would be lost without a reject; check the "
+                    f"quoting (quote: {spec.quote!r}) or re-export the file")
+    line_info = pa.table({
+        "line": pa.array(info["line"], pa.int64()),
+        "physical_line": pa.array(info["physical_line"], pa.int64()),
+        "blanks_before": pa.array(info["blanks_before"], pa.int64()),
+        "reason": pa.array(info["reason"], pa.string()),
+        "raw_line": pa.array(info["raw_line"], pa.string()),
+    })
+    con.register("csv_line_info", line_info)
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE malformed AS
+            SELECT r.line - $header_records - coalesce(i.blanks_before, 0) AS _cc_row,
+                   CAST(NULL AS VARCHAR) AS column_name,
+                   coalesce(i.reason, CASE r.error_type
+                       WHEN 'MISSING COLUMNS' THEN 'too few fields: the header has '
+                           || $width || ' (truncated or malformed row)'
+                       WHEN 'TOO MANY COLUMNS' THEN 'too many fields: the header has '
+                           || $width || ' (unquoted delimiter in a value?)'
+                       WHEN 'UNQUOTED VALUE' THEN 'unterminated or stray quote (truncated row?)'
+                       ELSE lower(r.error_type) || ': ' || r.error_message END)
+                   || coalesce(' (line ' || i.physical_line || ')', '') AS reason,
+                   coalesce(i.raw_line, {_cut_sql("trim(r.csv_line, chr(13) || chr(10))")})
+                       AS raw_line
+            FROM csv_rejected AS r LEFT JOIN csv_line_info AS i USING (line)
+            """,
+            {"header_records": spec.skip_rows + 1, "width": len(header.columns)},
+        )
+    finally:
+        con.unregister("csv_line_info")
+        con.execute("DROP TABLE csv_rejected")
     # Good rows keep file order in staged_raw (its rowid, as it is created outside any
     # transaction); their data row numbers follow from the malformed rows' (see gaps).
     con.execute("CREATE OR REPLACE TEMP VIEW staged AS "
@@ -178,11 +797,35 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> S
         "SELECT coalesce(list(_cc_row - position ORDER BY _cc_row), []) FROM "
         "(SELECT _cc_row, row_number() OVER (ORDER BY _cc_row) AS position FROM malformed)"
     ).fetchone()[0]
-    good, malformed = con.execute(
-        f"SELECT (SELECT count(*) FROM {SCRATCH}.staged_raw), (SELECT count(*) FROM malformed)"
-    ).fetchone()
-    return StagedFile(columns=header, data_rows=good + malformed, malformed_rows=malformed,
+    _create_cell_problems(con)
+    return StagedFile(columns=header.columns, data_rows=records, malformed_rows=rejected,
                       gaps=tuple(gaps))
+
+
+def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> StagedFile:
+    header = csv_header(path, spec)
+    check_columns(path, header.columns, spec)
+    reading = _CsvReading(con, path, spec, header)
+    try:
+        # The cheap line count runs beside DuckDB's read (it releases the GIL; a gzip
+        # file is decompressed by both, on different cores).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            counted = pool.submit(_count_lines, reading.source.line_chunks(),
+                                  header.newline)
+            reading.read()
+            reading.check_encoding()
+            broken = reading.broken_records()
+            while broken:
+                reading.isolate(broken)
+                reading.read()
+                broken = reading.broken_records()
+            try:
+                fast = None if reading.placeholders else counted.result()
+            except (OSError, EOFError, zlib.error) as error:
+                raise FileProblem(f"{path}: cannot read the file ({error})") from None
+        return _finish_csv(reading, fast)
+    finally:
+        reading.close()
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -234,6 +877,7 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) 
                 f"SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM {SCRATCH}.staged_raw")
     con.execute("CREATE OR REPLACE TEMP TABLE malformed (_cc_row BIGINT, column_name VARCHAR, "
                 "reason VARCHAR, raw_line VARCHAR)")
+    _create_cell_problems(con)
     rows = con.execute(f"SELECT count(*) FROM {SCRATCH}.staged_raw").fetchone()[0]
     return StagedFile(columns=header, data_rows=rows, malformed_rows=0)
 
