@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dashboard import context  # noqa: E402
 from dashboard.connection import current_warehouse  # noqa: E402
 from dashboard.filters import sidebar_filters  # noqa: E402
+from dashboard.freshness import show_data_status  # noqa: E402
 from dashboard.lookups import dimensions  # noqa: E402
 from pipelines.settings import load_metric_settings, warehouse_path  # noqa: E402
 
@@ -32,6 +33,8 @@ pages = {
         st.Page(PAGES_DIR / "compare.py", title="Compare", icon=":material/compare_arrows:"),
         st.Page(PAGES_DIR / "partner_review.py", title="Partner review",
                 icon=":material/handshake:"),
+        st.Page(PAGES_DIR / "drilldown.py", title="Drill-down", url_path="drilldown",
+                icon=":material/troubleshoot:"),
     ],
     "Analysts": [st.Page(PAGES_DIR / "data.py", title="Data", icon=":material/database:")],
 }
@@ -61,5 +64,9 @@ if dims.first_day is None:
 
 uses_filters = selected.title != "Data" and dims.first_day is not None
 filters = sidebar_filters(dims) if uses_filters else None
+if filters is not None:  # is the data complete? on every page, under the filters
+    show_data_status(warehouse, dims, settings.reporting_timezone,
+                     period=(filters.week, filters.end), centres=filters.centres,
+                     where=st.sidebar)
 context.publish(context.PageContext(warehouse, settings, dims, filters))
 selected.run()

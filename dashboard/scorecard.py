@@ -1,12 +1,15 @@
 """The side-by-side scorecard: one column per centre, one row per metric.
 
 Each cell shows the value, its sample size, the change on the previous week, the gap
-to the baseline (marked when significant), and the target status. Significance is
-shown by a symbol and a tint, never by colour alone.
+to the baseline (marked when significant, with how long it has been behind and whether
+it is narrowing), and the target status. Significance is shown by a symbol and a tint,
+never by colour alone. A cell links to the drill-down that explains it. When the
+baseline's centres are not among the columns, a first column shows the baseline itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import pandas as pd
@@ -19,6 +22,7 @@ STATUS_MARKS = {
     "near": ("≈", "near target"),
     "missed": ("✖", "target missed"),
     "no data": ("–", "no data"),
+    "too few": ("?", "too few to judge"),
 }
 
 STYLE = """
@@ -37,6 +41,10 @@ table.scorecard td.better {background: #dcecf7;}
 table.scorecard td.small .value {color: #999;}
 table.scorecard .gap.worse {color: #A3470B; font-weight: 600;}
 table.scorecard .gap.better {color: #005A8C; font-weight: 600;}
+table.scorecard th.baseline, table.scorecard td.baseline {background: #f7f7f7;}
+table.scorecard a.cell {color: inherit; text-decoration: none; display: block;}
+table.scorecard a.cell:hover .value {text-decoration: underline;}
+table.scorecard .persist {color: #A3470B; font-size: 0.75rem;}
 </style>
 """
 
@@ -56,7 +64,17 @@ def judged_gaps(rows: pd.DataFrame, directions: dict[str, str | None]) -> pd.Ser
     return rows.apply(judge, axis=1) if len(rows) else pd.Series(dtype=str)
 
 
-def _cell(row: pd.Series, previous_value: float | None, unit: str, judgement: str) -> str:
+def target_status(row) -> str | None:
+    """The status shown: a target is not judged on a sample below the minimum."""
+    if not isinstance(row.status, str) or pd.isna(row.target):
+        return None
+    if row.status in ("met", "near", "missed") and bool(row.insufficient_sample):
+        return "too few"
+    return row.status
+
+
+def _cell(row: pd.Series, previous_value: float | None, unit: str, judgement: str,
+          persistence: str = "", link: str | None = None) -> str:
     classes = [judgement] if judgement else []
     if bool(row.insufficient_sample):
         classes.append("small")
@@ -78,10 +96,15 @@ def _cell(row: pd.Series, previous_value: float | None, unit: str, judgement: st
             f"{' sig.' if judgement else ''}</div>"
         )
     status = ""
-    if isinstance(row.status, str) and row.status in STATUS_MARKS and pd.notna(row.target):
-        mark, words = STATUS_MARKS[row.status]
+    shown_status = target_status(row)
+    if shown_status in STATUS_MARKS:
+        mark, words = STATUS_MARKS[shown_status]
+        short = {"near": "near", "too few": "too few to judge"}.get(shown_status,
+                                                                  words.split()[-1])
         status = f' · <span title="{words}: target {escape(format_value(row.target, unit))}">'
-        status += f"{mark} {words.split()[-1] if row.status != 'near' else 'near'}</span>"
+        status += f"{mark} {short}</span>"
+    if persistence:
+        gap += f'<div class="persist">{escape(persistence)}</div>'
     tooltip = ""
     if pd.notna(row.ci_low):
         tooltip = (
@@ -90,10 +113,18 @@ def _cell(row: pd.Series, previous_value: float | None, unit: str, judgement: st
             + (f", p={row.p_value:.3f}" if pd.notna(row.p_value) else "")
             + '"'
         )
-    return (
-        f'<td class="{" ".join(classes)}"{tooltip}><div class="value">{escape(value)}</div>'
-        f'{gap}<div class="meta">{" · ".join(escape(m) for m in meta)}{status}</div></td>'
-    )
+    content = (f'<div class="value">{escape(value)}</div>{gap}'
+               f'<div class="meta">{" · ".join(escape(m) for m in meta)}{status}</div>')
+    if link:
+        content = f'<a class="cell" href="{escape(link)}" target="_self">{content}</a>'
+    return f'<td class="{" ".join(classes)}"{tooltip}>{content}</td>'
+
+
+def _baseline_cell(row, unit: str) -> str:
+    n = int(row.baseline_n) if pd.notna(row.baseline_n) else 0
+    return (f'<td class="baseline"><div class="value">'
+            f'{escape(format_value(row.baseline_value, unit))}</div>'
+            f'<div class="meta">n={n:,}</div></td>')
 
 
 def scorecard_html(
@@ -101,9 +132,16 @@ def scorecard_html(
     previous_rows: pd.DataFrame,
     groups: list[tuple[str, str, str]],
     catalogue: dict,
+    persistence: dict[tuple[str, str], str] | None = None,
+    link: Callable[[str, str], str | None] | None = None,
+    baseline_label: str | None = None,
 ) -> str:
-    """HTML table for one period. ``groups`` is [(centre_id, label, sourcing)] in order."""
+    """HTML table for one period. ``groups`` is [(centre_id, label, sourcing)] in order;
+    ``persistence`` maps (metric, centre_id) to words such as "behind for 3 weeks";
+    ``link(metric, centre_id)`` gives a cell's drill-down URL; ``baseline_label``, when
+    given, adds the baseline's own column (its centres are not among the groups)."""
     directions = {metric_id: d.direction for metric_id, d in catalogue.items()}
+    persistence = persistence or {}
     rows = week_rows.assign(judgement=judged_gaps(week_rows, directions))
     by_cell = {(r.metric, r.centre_id): r for r in rows.itertuples(index=False)}
     previous = {
@@ -114,6 +152,12 @@ def scorecard_html(
         f'{"in-house" if sourcing == "in_house" else escape(sourcing)}</div></th>'
         for _, label, sourcing in groups
     )
+    if baseline_label:
+        header = (f'<th class="baseline">{escape(baseline_label)}<div class="meta">baseline'
+                  f"</div></th>{header}")
+    first_rows = {}
+    for r in rows.itertuples(index=False):
+        first_rows.setdefault(r.metric, r)
     body: list[str] = []
     family = None
     for metric_id, definition in catalogue.items():
@@ -122,10 +166,11 @@ def scorecard_html(
         if definition.family != family:
             family = definition.family
             body.append(
-                f'<tr class="family"><td colspan="{len(groups) + 1}">'
+                f'<tr class="family"><td colspan="{len(groups) + 1 + bool(baseline_label)}">'
                 f"{FAMILY_TITLES.get(family, family)}</td></tr>"
             )
-        cells = []
+        cells = ([_baseline_cell(first_rows[metric_id], definition.unit)] if baseline_label
+                 else [])
         for centre_id, _, _ in groups:
             row = by_cell.get((metric_id, centre_id))
             if row is None:
@@ -134,7 +179,8 @@ def scorecard_html(
             series = pd.Series(row._asdict())
             cells.append(
                 _cell(series, previous.get((metric_id, centre_id)), definition.unit,
-                      row.judgement)
+                      row.judgement, persistence.get((metric_id, centre_id), ""),
+                      link(metric_id, centre_id) if link else None)
             )
         body.append(
             f'<tr><td title="{escape(definition.definition)}">{escape(definition.name)}</td>'
