@@ -4,7 +4,9 @@ import streamlit as st
 
 from dashboard import context
 from dashboard.connection import cursor
+from dashboard.freshness import show_data_status
 from dashboard.lookups import loads_ledger
+from dashboard.plain import md_escape
 from pipelines.export.tables import frame_csv_bytes
 from pipelines.export.workbook import definitions_frame
 from pipelines.ingest.reports import load_status, rejected_rows
@@ -15,19 +17,25 @@ st.title("Data")
 st.caption(f"Warehouse `{ctx.warehouse.path}` (read-only). All times are UTC.")
 
 st.header("Freshness")
+show_data_status(ctx.warehouse, ctx.dims, ctx.settings.reporting_timezone)
 freshness = load_status(cursor(ctx.warehouse)).df()
+names = {c.centre_id: c.name for c in ctx.dims.centres}
 freshness["latest_file"] = freshness["latest_file"].str.extract(r"([^/\\]+)$", expand=False)
+freshness["centre_id"] = freshness["centre_id"].map(names).fillna(freshness["centre_id"])
 st.dataframe(
     freshness, hide_index=True, width="stretch",
     column_config={
+        "centre_id": "Centre", "kind": "Kind", "latest_file": "Latest file",
         "latest_load_at": st.column_config.DatetimeColumn("Loaded at", format="D MMM YYYY, HH:mm"),
         "latest_record_at": st.column_config.DatetimeColumn("Latest record",
                                                             format="D MMM YYYY, HH:mm"),
+        "record_rows": st.column_config.NumberColumn("Rows held", format="%d"),
+        "rows_rejected": st.column_config.NumberColumn("Rows rejected", format="%d"),
+        "failed_loads": st.column_config.NumberColumn("Failed loads", format="%d"),
     },
 )
-missing = freshness[freshness["record_rows"] == 0]
-for record in missing.itertuples():
-    st.warning(f"No {record.kind} loaded for centre {record.centre_id}.")
+for record in freshness[freshness["record_rows"] == 0].itertuples():
+    st.warning(f"No {record.kind} loaded for {md_escape(record.centre_id)}.")
 
 st.header("Loads")
 ledger = loads_ledger(ctx.warehouse)

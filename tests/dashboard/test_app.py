@@ -156,14 +156,14 @@ def test_data_page_lists_loads_rejects_and_definitions(app, sample_warehouse):
     loads, rejects = con.execute(
         "SELECT (SELECT count(*) FROM loads), (SELECT count(*) FROM rejects)").fetchone()
     con.close()
-    freshness, ledger, rejected, definitions = (d.value for d in at.dataframe)
+    _as_of, freshness, ledger, rejected, definitions = (d.value for d in at.dataframe)
     assert len(ledger) == loads
     assert len(rejected) == rejects > 0
     assert set(freshness["kind"]) == {"contacts", "surveys", "qa"}
     assert list(definitions["metric"]) == list(CATALOGUE)
 
     at.multiselect(key="rejects_centre").set_value(["manila"]).run()
-    assert set(at.dataframe[2].value["centre_id"]) == {"manila"}
+    assert set(at.dataframe[3].value["centre_id"]) == {"manila"}
 
 
 def test_no_warehouse_says_how_to_load(app, monkeypatch, tmp_path):
