@@ -832,25 +832,35 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> S
 
 
 def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> StagedFile:
-    rows = xlsx.sheet_rows(path, spec.sheet)
-    try:
-        for _ in range(spec.skip_rows):
-            next(rows, None)
-        header_cells = next(rows, None)
-        if not header_cells or not any(c not in (None, "") for c in header_cells):
-            raise FileProblem(f"{path}: no header row after {spec.skip_rows} title row(s) "
-                              f"(skip_rows in {spec.where}); the sheet holds no data")
-        header = [(xlsx.cell_text(c) or "").strip() for c in header_cells]
-        while header and not header[-1]:
-            header.pop()
-        check_columns(path, header, spec)
-        data_rows = xlsx.stage_rows(con, header, rows)
-    except xlsx.MissingSheet as problem:
-        raise FileProblem(f"{path}: {problem} (sheet in {spec.where})") from None
-    except xlsx.SheetProblem as problem:
-        raise FileProblem(f"{path}: {problem}") from None
-    finally:
-        rows.close()  # closes the workbook
+    _create_cell_problems(con)
+    # The sheet's XML is searched for formula and error cells beside the row reader
+    # (decompressing releases the GIL): a sheet without them costs no wall time.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        noted = pool.submit(xlsx.cell_notes, path, spec.sheet)
+        rows = xlsx.sheet_rows(path, spec.sheet)
+        skipped: list[int] = []
+        try:
+            for _ in range(spec.skip_rows):
+                next(rows, None)
+            header_cells = next(rows, None)
+            if not header_cells or not any(c not in (None, "") for c in header_cells):
+                raise FileProblem(f"{path}: no header row after {spec.skip_rows} title "
+                                  f"row(s) (skip_rows in {spec.where}); the sheet holds no "
+                                  "data")
+            header = [(xlsx.cell_text(c) or "").strip() for c in header_cells]
+            while header and not header[-1]:
+                header.pop()
+            check_columns(path, header, spec)
+            data_rows = xlsx.stage_rows(con, header, rows, skipped)
+        except xlsx.MissingSheet as problem:
+            raise FileProblem(f"{path}: {problem} (sheet in {spec.where})") from None
+        except xlsx.SheetProblem as problem:
+            raise FileProblem(f"{path}: {problem}") from None
+        finally:
+            rows.close()  # closes the workbook
+        notes = noted.result()
+    # rows: the header is sheet row skip_rows + 1 (both readers start at row 1)
+    data_rows += xlsx.apply_cell_notes(con, header, notes, spec.skip_rows + 2, skipped)
     con.execute("CREATE OR REPLACE TEMP VIEW staged AS "
                 f"SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM {SCRATCH}.staged_raw")
     con.execute("CREATE OR REPLACE TEMP TABLE malformed (_cc_row BIGINT, column_name VARCHAR, "

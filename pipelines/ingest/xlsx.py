@@ -8,14 +8,27 @@ Two row sources give the same cell values (tests/ingest/test_xlsx.py compares th
 
 Calamine reads the sheet unless its XML is larger than ``CALAMINE_MAX_SHEET_XML_BYTES``,
 which keeps a run's peak memory within budget for sheets of a million rows.
+
+Neither reader says when a cell holds no value to read: a formula without a cached value
+(written by tools that do not calculate, openpyxl among them) reads as empty, and
+calamine reads a cached error (``#DIV/0!``) as empty too. ``cell_notes`` finds both in
+the sheet's XML, only when it holds a formula or an error cell at all (a cheap search of
+the decompressed XML, run beside the row reader): the formula cells become
+``cell_problems`` rows, the errors their text. A time-only cell read as a datetime on
+Excel's day 0 (1899-12-30/31) is a time.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import html
+import re
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 import duckdb
 import pyarrow as pa
@@ -29,6 +42,9 @@ XLSX_BATCH_ROWS = 50_000
 CALAMINE_MAX_SHEET_XML_BYTES = 512 * 1024 * 1024
 
 Cell = object  # str | int | float | bool | date | datetime | time | timedelta | None
+# Excel's day 0 (serial 0 in the 1900 date system), as readers give a time-only cell
+# stored as a full date-time: 1899-12-30 (openpyxl, calamine) or 1899-12-31
+EXCEL_DAY_ZERO = (dt.date(1899, 12, 30), dt.date(1899, 12, 31))
 
 
 class SheetProblem(Exception):
@@ -48,6 +64,8 @@ def cell_text(value: Cell) -> str | None:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime):
+        if value.date() in EXCEL_DAY_ZERO:  # a time-only cell
+            return value.strftime("%H:%M:%S")
         if value.time() == dt.time(0):
             return value.strftime("%Y-%m-%d")
         return value.strftime("%Y-%m-%d %H:%M:%S")
@@ -111,6 +129,9 @@ def openpyxl_rows(path: Path, sheet_name: str | None) -> Iterator[tuple[Cell, ..
         if sheet_name is not None and sheet_name not in workbook.sheetnames:
             raise MissingSheet(f"no sheet '{sheet_name}'; sheets: {workbook.sheetnames}")
         sheet = workbook[sheet_name] if sheet_name else workbook.worksheets[0]
+        # read-only mode stops at the sheet's recorded <dimension>, which writers
+        # sometimes leave stale: rows below it would be lost without a word
+        sheet.reset_dimensions()
         yield from sheet.iter_rows(values_only=True)
     finally:
         workbook.close()
@@ -143,9 +164,11 @@ def _is_blank(cells: list[Cell] | tuple[Cell, ...]) -> bool:
 
 
 def stage_rows(con: duckdb.DuckDBPyConnection, header: list[str],
-               rows: Iterator[list[Cell] | tuple[Cell, ...]]) -> int:
+               rows: Iterator[list[Cell] | tuple[Cell, ...]],
+               skipped: list[int] | None = None) -> int:
     """Append the data rows below the header to the scratch table ``staged_raw`` in Arrow
-    batches; blank rows are skipped and not counted. Returns the data rows.
+    batches; blank rows are skipped and not counted (their 0-based positions among the
+    rows given are appended to ``skipped``). Returns the data rows.
 
     A batch is one flat list of cells, row after row; column j is the slice
     ``[j::width]``, so no Python code runs per cell for text cells.
@@ -157,9 +180,11 @@ def stage_rows(con: duckdb.DuckDBPyConnection, header: list[str],
     )
     width, rows_staged, cells = len(header), 0, []
     padding = [None] * width
-    for row in rows:
+    for position, row in enumerate(rows):
         row = row[:width]
         if _is_blank(row):
+            if skipped is not None:
+                skipped.append(position)
             continue  # blank rows (often trailing) are not data
         cells.extend(row)
         if len(row) < width:
@@ -187,3 +212,208 @@ def _append_batch(con: duckdb.DuckDBPyConnection, header: list[str], cells: list
                 + ", ".join(f"NULLIF(c{j}, '')" for j in range(width)) + " FROM xlsx_batch")
     con.unregister("xlsx_batch")
     return count
+
+
+# --- cells without a value to read --------------------------------------------------
+
+NOTE_CHUNK_BYTES = 1 << 20
+# cheap byte tests on the decompressed sheet XML, then exact ones on the chunks they hit
+_MAYBE = (b"<f", b":f", b'"e"', b"'e'")
+_FORMULA_OR_ERROR = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st\s*=\s*[\"']e[\"']")
+_CELL = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)c(\s[^>]*?)?(?:/>|>(.*?)</\1c>)", re.S)
+_CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CHILD = {name: re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + name + rb"(\s[^>]*?)?(?:/>|>(.*?)</"
+                            rb"(?:[A-Za-z_][\w.-]*:)?" + name + rb">)", re.S)
+          for name in (b"f", b"v", b"is")}
+_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]+)")
+
+
+@dataclass(frozen=True)
+class CellNote:
+    """A cell whose value the row readers do not give: a formula without a cached value
+    (``formula`` set) or a cached error (``error``: its text, e.g. ``#DIV/0!``)."""
+
+    row: int          # sheet row, 1-based
+    column: int       # 0-based, column A = 0
+    formula: str | None = None
+    error: str | None = None
+
+    @property
+    def reference(self) -> str:
+        return column_letters(self.column) + str(self.row)
+
+
+def column_letters(column: int) -> str:
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def sheet_part(archive: zipfile.ZipFile, sheet_name: str | None) -> str | None:
+    """The zip member holding the sheet's XML (the first worksheet when no name)."""
+    try:
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+        relations = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return None
+    targets = {}
+    for relation in relations:
+        target = relation.get("Target", "")
+        part = (target.lstrip("/") if target.startswith("/")
+                else str(PurePosixPath("xl") / target))
+        targets[relation.get("Id")] = part
+    for sheet in workbook.iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        relation = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+        part = targets.get(relation)
+        if part is None or not part.startswith("xl/worksheets/"):
+            continue
+        if sheet_name is None or sheet.get("name") == sheet_name:
+            return part
+    return None
+
+
+def cell_notes(path: Path, sheet_name: str | None) -> list[CellNote]:
+    """The sheet's formula cells without a cached value and its cached error cells.
+
+    The XML is searched as it is decompressed; cells are parsed only in the chunks
+    where a formula or error cell shows, so a sheet without either costs one pass of
+    decompression and byte search. Problems reading the workbook are left to the row
+    reader (its messages name them): here they give no notes.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = sheet_part(archive, sheet_name)
+            if part is None:
+                return []
+            with archive.open(part) as handle:
+                return _notes_in(handle)
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError):
+        return []
+
+
+def _notes_in(handle) -> list[CellNote]:
+    notes: list[CellNote] = []
+    shared: dict[bytes, tuple[str, str]] = {}   # si -> (formula, master cell)
+    carry = b""
+    while True:
+        chunk = handle.read(NOTE_CHUNK_BYTES)
+        text = carry + chunk
+        if chunk:
+            # whole rows only; the rest waits for the next chunk
+            cut = text.rfind(b"row>")
+            if cut < 0:
+                carry = text
+                continue
+            text, carry = text[:cut + 4], text[cut + 4:]
+        if any(token in text for token in _MAYBE):
+            _parse_notes(text, notes, shared)
+        if not chunk:
+            return notes
+
+
+def _parse_notes(text: bytes, notes: list[CellNote], shared: dict) -> None:
+    done = 0  # the end of the last cell parsed
+    for hit in _FORMULA_OR_ERROR.finditer(text):
+        start = text.rfind(b"<", 0, hit.start() + 1)
+        while start >= done and not _CELL_START.match(text, start):
+            start = text.rfind(b"<", 0, start)
+        if start < done:
+            continue  # in the cell parsed last, or not in a cell
+        cell = _CELL.match(text, start)
+        if cell is None:
+            continue
+        done = cell.end()
+        note = _cell_note(cell.group(2) or b"", cell.group(3) or b"", shared)
+        if note is not None:
+            notes.append(note)
+
+
+def _attributes(raw: bytes) -> dict[str, str]:
+    return {m.group(1).decode().rsplit(":", 1)[-1]:
+            html.unescape((m.group(2) if m.group(2) is not None else m.group(3)).decode())
+            for m in _ATTRIBUTE.finditer(raw)}
+
+
+def _cell_note(attributes: bytes, content: bytes, shared: dict) -> CellNote | None:
+    cell = _attributes(attributes)
+    reference = _REFERENCE.fullmatch(cell.get("r", ""))
+    if reference is None:
+        return None  # Excel, openpyxl and xlsxwriter always write r
+    row, column = int(reference.group(2)), _column_index(reference.group(1))
+    value = _CHILD[b"v"].search(content)
+    cached = html.unescape(value.group(2).decode()) if value and value.group(2) else ""
+    if cell.get("t") == "e" and cached:
+        return CellNote(row, column, error=cached)
+    formula = _CHILD[b"f"].search(content)
+    if formula is None or cached or _CHILD[b"is"].search(content):
+        return None
+    if cell.get("t") == "str" and value is not None:
+        return None  # a formula whose cached result is the empty string
+    details = _attributes(formula.group(1) or b"")
+    body = html.unescape(formula.group(2).decode()) if formula.group(2) else ""
+    if details.get("t") == "shared" and "si" in details:
+        key = details["si"].encode()
+        if body:
+            shared[key] = (body, column_letters(column) + str(row))
+        elif key in shared:
+            master, where = shared[key]
+            body = f"{master} (shared from {where})"
+    return CellNote(row, column, formula=body or "?")
+
+
+def apply_cell_notes(con: duckdb.DuckDBPyConnection, header: list[str],
+                     notes: list[CellNote], first_data_row: int, skipped: list[int]) -> int:
+    """Put the notes of the staged data rows into effect after ``stage_rows``: cached
+    errors become the cells' text, formulas without a cached value ``cell_problems``
+    rows (``_ord`` = the staged row). A row staged as blank because its only cells were
+    such is staged after all (later rows renumbered). Returns the rows added."""
+    width = len(header)
+    notes = [n for n in notes if n.row >= first_data_row and n.column < width]
+    if not notes:
+        return 0
+    skipped_set = set(skipped)
+    revive = sorted({n.row - first_data_row for n in notes}
+                    & skipped_set)  # data positions of blank-read rows holding notes
+    columns = ", ".join(quote_ident(c) for c in header)
+    for position in revive:
+        # rank among the rows now staged: earlier rows not skipped, or revived
+        number = position + 1 - (bisect.bisect_left(skipped, position)
+                                 - bisect.bisect_left(revive, position))
+        con.execute(f"UPDATE {SCRATCH}.staged_raw SET _cc_row = _cc_row + 1 "
+                    "WHERE _cc_row >= $n", {"n": number})
+        con.execute(f"INSERT INTO {SCRATCH}.staged_raw (_cc_row, {columns}) "
+                    f"VALUES ($n, {', '.join(['NULL'] * width)})", {"n": number})
+    still_skipped = sorted(skipped_set - set(revive))
+
+    def staged_row(note: CellNote) -> int:
+        position = note.row - first_data_row
+        return position + 1 - bisect.bisect_left(still_skipped, position)
+
+    for note in notes:
+        if note.error is not None:
+            con.execute(f"UPDATE {SCRATCH}.staged_raw SET {quote_ident(header[note.column])}"
+                        " = $text WHERE _cc_row = $row",
+                        {"text": note.error, "row": staged_row(note)})
+    problems = [(staged_row(n), header[n.column],
+                 f"formula ={n.formula} has no cached value (open and save the workbook "
+                 "in Excel, or export values)") for n in notes if n.formula is not None]
+    if problems:
+        con.executemany("INSERT INTO cell_problems VALUES (?, ?, ?)", problems)
+    return len(revive)

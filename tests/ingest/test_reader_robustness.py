@@ -14,18 +14,24 @@ after the header, blank lines not counted).
 from __future__ import annotations
 
 import copy
+import dataclasses
+import datetime as dt
 import gzip
 import json
+import re
+import zipfile
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
+import xlsxwriter
 import yaml
 
-from pipelines.ingest import readers
+from pipelines.ingest import readers, xlsx
 from pipelines.ingest.config import parse_source_config
 from pipelines.ingest.readers import FileProblem, stage_file
-from pipelines.ingest.scratch import scratch_database
+from pipelines.ingest.scratch import SCRATCH, scratch_database
 
 from .conftest import (
     CENTRE,
@@ -279,3 +285,214 @@ class _scratch:
     def __exit__(self, *exc) -> None:
         self.context.__exit__(*exc)
         self.con.close()
+
+
+# --- 5. XLSX formula cells --------------------------------------------------------------
+
+XLSX_EXPORT = dict(lenient(CONTACTS_EXPORT), pattern="testco/contacts_*.xlsx", format="xlsx")
+del XLSX_EXPORT["delimiter"]
+NO_CACHE = ("has no cached value (open and save the workbook in Excel, or export values)")
+
+
+@pytest.fixture(params=["calamine", "openpyxl"])
+def xlsx_reader(request, monkeypatch):
+    """Both row sources: openpyxl is forced by a zero calamine size limit."""
+    if request.param == "openpyxl":
+        monkeypatch.setattr(xlsx, "CALAMINE_MAX_SHEET_XML_BYTES", 0)
+    return request.param
+
+
+def _patch_sheet(path: Path, cells: dict[str, str | None], part="xl/worksheets/sheet1.xml",
+                 replace: dict[str, str] | None = None) -> None:
+    """Rewrite cells of the sheet XML: ``cells`` maps a reference to its new ``<c>``
+    element, or to None to drop the cell's cached ``<v>``; ``replace``: plain text
+    replacements."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info: archive.read(info.filename) for info in archive.infolist()}
+    for info, data in parts.items():
+        if info.filename != part:
+            continue
+        xml = data.decode()
+        for reference, element in cells.items():
+            pattern = re.compile(rf'<c r="{reference}"[^>]*?(?:/>|>.*?</c>)', re.S)
+            (old,) = pattern.findall(xml)
+            new = re.sub(r"<v>[^<]*</v>|<v\s*/>", "", old) if element is None else element
+            xml = xml.replace(old, new)
+        for old, new in (replace or {}).items():
+            assert old in xml, old
+            xml = xml.replace(old, new)
+        parts[info] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in parts.items():
+            archive.writestr(info, data)
+
+
+def _stage_xlsx(folder: Path, path: Path, export: dict | None = None):
+    """Stage a workbook whatever its header (the spec maps no columns)."""
+    spec = dataclasses.replace(_spec(folder, export or dict(XLSX_EXPORT, pattern="*.xlsx")),
+                               kinds={}, identifiers=())
+    with _scratch(folder) as con:
+        staged = stage_file(con, path, spec)
+        rows = con.execute(f"SELECT * FROM {SCRATCH}.staged_raw ORDER BY _cc_row").fetchall()
+        problems = con.execute("SELECT * FROM cell_problems ORDER BY _ord, column_name"
+                               ).fetchall()
+    return staged, rows, problems
+
+
+def _formula_workbook(path: Path) -> None:
+    """Header in row 1; data rows 2-6 (Excel rows). Cached values by xlsxwriter; three
+    cached values are then removed, and rows 5-6 get a shared formula."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Calls")
+    sheet.write_row(0, 0, ["id", "hold", "wrap", "talk", "note", "wait"])
+    sheet.write_row(1, 0, ["R1", 10, 20])
+    sheet.write_formula(1, 3, "=B2+C2", None, 30)
+    sheet.write_formula(1, 4, '="x"&"y"', None, "xy")
+    sheet.write_formula(1, 5, "=1/0", None, "#DIV/0!")
+    sheet.write_row(2, 0, ["R2", 1, 2])
+    sheet.write_formula(2, 3, "=B3+C3", None, 3)           # cached value removed below
+    sheet.write_formula(2, 5, "=NA()", None, "#N/A")
+    sheet.write_formula(3, 3, "=B4+C4", None, 0)           # the row's only cell, no cache
+    sheet.write_row(4, 0, ["R4", 5, 6])
+    sheet.write_formula(4, 3, "=B5+C5", None, 11)          # shared master, no cache
+    sheet.write_row(5, 0, ["R5", 7, 8])
+    sheet.write_formula(5, 3, "=B6+C6", None, 15)          # shared child, cached 15
+    sheet.write_row(6, 0, ["R6", 1, 1, 2, "plain", 0])
+    book.close()
+    _patch_sheet(path, {
+        "D3": None, "D4": None,
+        "D5": '<c r="D5"><f t="shared" ref="D5:D6" si="0">B5+C5</f></c>',
+        "D6": '<c r="D6"><f t="shared" si="0"/><v>15</v></c>',
+    })
+
+
+def test_formula_cells_cached_values_errors_and_missing_values(tmp_path, xlsx_reader):
+    path = tmp_path / "calls.xlsx"
+    _formula_workbook(path)
+    staged, rows, problems = _stage_xlsx(
+        tmp_path, path, dict(XLSX_EXPORT, pattern="*.xlsx", sheet="Calls"))
+    # the row holding only an uncached formula (Excel row 4) is data row 3, not skipped
+    assert staged.data_rows == 6
+    assert rows == [
+        (1, "R1", "10", "20", "30", "xy", "#DIV/0!"),   # cached values; the error as text
+        (2, "R2", "1", "2", None, None, "#N/A"),
+        (3, None, None, None, None, None, None),
+        (4, "R4", "5", "6", None, None, None),
+        (5, "R5", "7", "8", "15", None, None),           # a shared formula's cached value
+        (6, "R6", "1", "1", "2", "plain", "0"),
+    ]
+    assert problems == [
+        (2, "talk", f"formula =B3+C3 {NO_CACHE}"),
+        (3, "talk", f"formula =B4+C4 {NO_CACHE}"),
+        (4, "talk", f"formula =B5+C5 {NO_CACHE}"),
+    ]
+
+
+def test_openpyxl_written_formulas_have_no_cached_values(tmp_path, xlsx_reader):
+    """openpyxl writes <f>...</f><v /> and no value: every formula cell is a problem."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "hold", "wrap", "talk"])
+    sheet.append(["R1", 10, 20, "=B2+C2"])
+    sheet.append(["R2", 1, 2, "=SUM(B3:C3)"])
+    sheet.append([None, None, None, None])
+    sheet.append(["R3", 1, 2, 3])
+    path = tmp_path / "calls.xlsx"
+    book.save(path)
+    assert "<f>SUM(B3:C3)</f><v" in zipfile.ZipFile(path).read(
+        "xl/worksheets/sheet1.xml").decode()
+    staged, rows, problems = _stage_xlsx(tmp_path, path)
+    assert staged.data_rows == 3  # the blank row (Excel row 4) is not data
+    assert [r[4] for r in rows] == [None, None, "3"]
+    assert problems == [(1, "talk", f"formula =B2+C2 {NO_CACHE}"),
+                        (2, "talk", f"formula =SUM(B3:C3) {NO_CACHE}")]
+
+
+def test_sheet_without_formulas_is_not_parsed(tmp_path, monkeypatch):
+    def no_parse(*args):
+        raise AssertionError("a sheet without formula or error cells was parsed")
+
+    monkeypatch.setattr(xlsx, "_parse_notes", no_parse)
+    book = xlsxwriter.Workbook(str(tmp_path / "calls.xlsx"))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["id", "talk", "note"])
+    for r in range(1, 3000):
+        sheet.write_row(r, 0, [f"R{r}", r, "the f of e is 'e', \"e\", a:f"])
+    book.close()
+    staged, rows, problems = _stage_xlsx(tmp_path, tmp_path / "calls.xlsx")
+    assert staged.data_rows == 2999 and problems == []
+
+
+def test_workbook_cached_formula_values_load_and_errors_are_rejected(workspace, xlsx_reader):
+    workspace.source(XLSX_EXPORT)
+    book = xlsxwriter.Workbook(str(workspace.exports / "testco" / "contacts_1.xlsx"))
+    sheet = book.add_worksheet()
+    header = CONTACTS_HEADER.split(",")
+    sheet.write_row(0, 0, header)
+    talk = header.index("talk")
+    for r, (contact, formula, cached) in enumerate(
+            [("C1", "=60+40", 100), ("C2", "=1/0", "#DIV/0!"), ("C3", "=2*60", 120)], start=1):
+        sheet.write_row(r, 0, contacts_row(contact).split(","))
+        sheet.write_formula(r, talk, formula, None, cached)
+    book.close()
+    report = workspace.ingest()
+    assert _counts(report) == ("loaded", 3, 2, 1)
+    assert workspace.query("SELECT contact_id, talk_s FROM contacts ORDER BY 1") == [
+        ("C1", 100.0), ("C3", 120.0)]
+    assert workspace.rejects() == [
+        (2, "talk", "bad duration '#DIV/0!': expected seconds (duration_format)")]
+
+
+# --- 6. XLSX time-only cells ------------------------------------------------------------
+
+
+def test_time_only_cells_on_excel_day_zero_stage_as_times(tmp_path, xlsx_reader):
+    book = xlsxwriter.Workbook(str(tmp_path / "calls.xlsx"))
+    sheet = book.add_worksheet()
+    clock = book.add_format({"num_format": "hh:mm:ss"})
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    sheet.write_row(0, 0, ["id", "a", "b", "c", "d"])
+    sheet.write_row(1, 0, ["R1", "x", "x"])
+    sheet.write_number(1, 3, 0.4375, clock)                       # 10:30 as a time
+    sheet.write_datetime(1, 4, dt.datetime(2026, 6, 2, 11, 0), stamp)
+    sheet.write_row(2, 0, ["R2", "x", "x"])
+    sheet.write_number(2, 3, 0.25, stamp)                         # day 0 with a date format
+    book.close()
+    # ISO date-time cells (t="d"), as some writers store time-only values
+    _patch_sheet(tmp_path / "calls.xlsx", {
+        "B2": '<c r="B2" t="d"><v>1899-12-30T10:30:00</v></c>',
+        "C2": '<c r="C2" t="d"><v>1899-12-31T08:00:05</v></c>',
+        "B3": '<c r="B3" t="d"><v>1899-12-30T00:00:00</v></c>',
+        "C3": '<c r="C3" t="d"><v>2026-06-02T00:00:00</v></c>',
+    })
+    _, rows, _ = _stage_xlsx(tmp_path, tmp_path / "calls.xlsx",
+                             dict(XLSX_EXPORT, pattern="*.xlsx"))
+    assert rows == [
+        (1, "R1", "10:30:00", "08:00:05", "10:30:00", "2026-06-02 11:00:00"),
+        (2, "R2", "00:00:00", "2026-06-02", "06:00:00", None),
+    ]
+
+
+def test_cell_text_of_day_zero_datetimes():
+    assert xlsx.cell_text(dt.datetime(1899, 12, 30, 10, 30)) == "10:30:00"
+    assert xlsx.cell_text(dt.datetime(1899, 12, 31, 23, 59, 59)) == "23:59:59"
+    assert xlsx.cell_text(dt.datetime(1899, 12, 30)) == "00:00:00"
+    assert xlsx.cell_text(dt.datetime(1900, 1, 1, 6, 0)) == "1900-01-01 06:00:00"
+    assert xlsx.cell_text(dt.datetime(2026, 6, 2)) == "2026-06-02"
+
+
+# --- openpyxl: a stale <dimension> ------------------------------------------------------
+
+
+def test_openpyxl_reads_rows_beyond_a_stale_dimension(tmp_path, xlsx_reader):
+    book = xlsxwriter.Workbook(str(tmp_path / "calls.xlsx"))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["id", "talk"])
+    for r in range(1, 6):
+        sheet.write_row(r, 0, [f"R{r}", r])
+    book.close()
+    _patch_sheet(tmp_path / "calls.xlsx", {},
+                 replace={'<dimension ref="A1:B6"/>': '<dimension ref="A1:B2"/>'})
+    staged, rows, _ = _stage_xlsx(tmp_path, tmp_path / "calls.xlsx")
+    assert staged.data_rows == 5
+    assert [r[1] for r in rows] == ["R1", "R2", "R3", "R4", "R5"]
