@@ -13,6 +13,7 @@ import sys
 COMMAND_MODULES = [
     "pipelines.samplegen.cli",
     "pipelines.ingest.cli",
+    "pipelines.ingest.draft_cli",
     "pipelines.export.cli",
 ]
 
