@@ -41,6 +41,7 @@ import gzip
 import io
 import re
 import tempfile
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -243,9 +244,13 @@ class _LineCount:
         return self.breaks - self.final_breaks + 1
 
 
-def _count_lines(chunks: Iterable[bytes], newline: bytes) -> _LineCount:
+def _count_lines(chunks: Iterable[bytes], newline: bytes,
+                 stop: threading.Event | None = None) -> _LineCount | None:
+    """None when ``stop`` is set before the end (the read failed: no count needed)."""
     breaks = final = 0
     for chunk in chunks:
+        if stop is not None and stop.is_set():
+            return None
         breaks += chunk.count(newline)
         stripped = chunk.rstrip(b"\r\n")
         if len(stripped) == len(chunk):
@@ -704,8 +709,10 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
             "SELECT line, line_offset + strlen(csv_line) "
             "- strlen(ltrim(csv_line, chr(13) || chr(10))) AS start, "
             f"strlen(csv_line) >= {CSV_LINE_CAP_BYTES - 3} AS capped, "
-            "trim(csv_line, chr(13) || chr(10)) AS text "
-            "FROM csv_rejected ORDER BY start").fetchall()
+            "CASE WHEN $placeholders AND error_type = 'TOO MANY COLUMNS' "  # for matching
+            "THEN trim(csv_line, chr(13) || chr(10)) END AS text "
+            "FROM csv_rejected ORDER BY start",
+            {"placeholders": bool(reading.placeholders)}).fetchall()
         placeholders = {p.marker: p for p in reading.placeholders}
         capped = {start for _, start, is_capped, _ in starts if is_capped}
         try:
@@ -809,16 +816,22 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> S
     try:
         # The cheap line count runs beside DuckDB's read (it releases the GIL; a gzip
         # file is decompressed by both, on different cores).
+        stop = threading.Event()
         with ThreadPoolExecutor(max_workers=1) as pool:
             counted = pool.submit(_count_lines, reading.source.line_chunks(),
-                                  header.newline)
-            reading.read()
-            reading.check_encoding()
-            broken = reading.broken_records()
-            while broken:
-                reading.isolate(broken)
+                                  header.newline, stop)
+            try:
                 reading.read()
+                reading.check_encoding()
                 broken = reading.broken_records()
+                while broken:
+                    stop.set()  # the count is of the export, the rows now of a copy
+                    reading.isolate(broken)
+                    reading.read()
+                    broken = reading.broken_records()
+            except BaseException:
+                stop.set()
+                raise
             try:
                 fast = None if reading.placeholders else counted.result()
             except (OSError, EOFError, zlib.error) as error:

@@ -413,14 +413,18 @@ def test_sheet_without_formulas_is_not_parsed(tmp_path, monkeypatch):
         raise AssertionError("a sheet without formula or error cells was parsed")
 
     monkeypatch.setattr(xlsx, "_parse_notes", no_parse)
-    book = xlsxwriter.Workbook(str(tmp_path / "calls.xlsx"))
+    # inline strings (constant_memory): the text is in the sheet XML, with f, # and "e"
+    book = xlsxwriter.Workbook(str(tmp_path / "calls.xlsx"), {"constant_memory": True})
     sheet = book.add_worksheet()
     sheet.write_row(0, 0, ["id", "talk", "note"])
     for r in range(1, 3000):
-        sheet.write_row(r, 0, [f"R{r}", r, "the f of e is 'e', \"e\", a:f"])
+        sheet.write_row(r, 0, [f"R{r}", r, "fee #1 of 'e', \"e\" f>"])
     book.close()
+    xml = zipfile.ZipFile(tmp_path / "calls.xlsx").read("xl/worksheets/sheet1.xml")
+    assert b"<t>fee #1 of 'e', \"e\" f&gt;</t>" in xml
     staged, rows, problems = _stage_xlsx(tmp_path, tmp_path / "calls.xlsx")
     assert staged.data_rows == 2999 and problems == []
+    assert rows[0] == (1, "R1", "1", "fee #1 of 'e', \"e\" f>")
 
 
 def test_workbook_cached_formula_values_load_and_errors_are_rejected(workspace, xlsx_reader):
