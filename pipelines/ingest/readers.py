@@ -23,8 +23,8 @@ final line break does not matter),
                     + the content lines of the rejected records' text
 
 (a value spanning n content lines holds n - 1 runs of breaks). The cheap check comes
-first: one pass counting line breaks (``bytes.count`` over 1 MiB chunks, a gzip file
-streamed, beside DuckDB's read); when the lines up to the last content line number
+first: one pass counting line breaks (numpy over 1 MiB chunks, a gzip file streamed,
+in a thread beside DuckDB's read); when the lines up to the last content line number
 exactly the records read, every record is one line and nothing was lost. Only when they
 differ is the file scanned for blank lines and the staged values for embedded breaks.
 A difference fails the file (``FileProblem``: "the CSV reader accounted for N of M
@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from . import xlsx
@@ -246,12 +247,21 @@ class _LineCount:
 
 def _count_lines(chunks: Iterable[bytes], newline: bytes,
                  stop: threading.Event | None = None) -> _LineCount | None:
-    """None when ``stop`` is set before the end (the read failed: no count needed)."""
+    """None when ``stop`` is set before the end (the read failed: no count needed).
+
+    numpy counts a byte about twice as fast as ``bytes.count`` and releases the GIL.
+    """
     breaks = final = 0
+    code = newline[0]
     for chunk in chunks:
         if stop is not None and stop.is_set():
             return None
-        breaks += chunk.count(newline)
+        if not chunk:
+            continue
+        breaks += int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == code))
+        if chunk[-1:] not in (b"\r", b"\n"):
+            final = 0
+            continue
         stripped = chunk.rstrip(b"\r\n")
         if len(stripped) == len(chunk):
             final = 0
@@ -294,8 +304,6 @@ def _scan_lines(chunks: Iterable[bytes], newline: bytes, header_lines: int,
                 offsets: list[int], window_offsets: set[int]) -> _FileLines:
     """One pass over the text (UTF-8 view): content and blank lines after the first
     ``header_lines`` lines, the physical line of each byte offset (sorted) and windows."""
-    import numpy as np
-
     found = _FileLines()
     wanted = np.asarray(offsets, dtype=np.int64)
     last = int(wanted[-1]) if len(wanted) else -1

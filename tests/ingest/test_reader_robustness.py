@@ -242,6 +242,34 @@ def test_too_many_stray_quotes_fail_the_file(tmp_path, monkeypatch):
     assert not list(tmp_path.glob("csv-clean-*")), "the cleaned copies were not removed"
 
 
+@pytest.mark.parametrize(("codec", "encoding"), [
+    ("utf-8-sig", "utf-8"), ("utf-16", "utf-16"), ("latin-1", "latin-1")])
+def test_stray_quote_in_each_encoding(tmp_path, codec, encoding):
+    """DuckDB's reject positions count the text's UTF-8 bytes (a BOM included): the
+    broken row is found in a UTF-16 or latin-1 file as in a UTF-8 one."""
+    spec = _spec(tmp_path, dict(CONTACTS_EXPORT, encoding=encoding))
+    path = tmp_path / "contacts_1.csv"
+    path.write_bytes(_contacts(contacts_row("Cé1"), "C2,\"voice", contacts_row("Cé3"),
+                               contacts_row("C4")).encode(codec))
+    with _scratch(tmp_path) as con:
+        staged = stage_file(con, path, spec)
+        assert (staged.data_rows, staged.malformed_rows) == (4, 1)
+        assert con.execute("SELECT _cc_row, reason, raw_line FROM malformed").fetchall() == [
+            (2, "unterminated or stray quote (the lines after it were read as rows) (line 3)",
+             "C2,\"voice")]
+        assert con.execute("SELECT id FROM staged ORDER BY _ord").fetchall() == [
+            ("Cé1",), ("Cé3",), ("C4",)]
+
+
+def test_line_count_across_chunks():
+    """Breaks in the run of CR/LF ending the file, split over chunks (an empty last
+    chunk, as a decoder's flush gives, changes nothing)."""
+    count = readers._count_lines([b"h\na\nb", b"\n", b"\r\n\n", b""], b"\n")
+    assert (count.breaks, count.final_breaks, count.lines_to_last_content) == (5, 3, 3)
+    count = readers._count_lines([b"h\ra\r", b"b"], b"\r")
+    assert (count.breaks, count.final_breaks, count.lines_to_last_content) == (2, 0, 3)
+
+
 # --- 4. offending values are cut --------------------------------------------------------
 
 
