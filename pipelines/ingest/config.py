@@ -158,21 +158,23 @@ class TimestampSource:
         return "+".join(c for c in (self.date, self.time) if c)
 
 
+# legs rule -> the canonical column types it can combine
+LEG_RULES = {"first_leg": (TEXT, CODE, FLAG, DURATION), "last_leg": (TEXT, CODE, FLAG, DURATION),
+             "answering_leg": (TEXT, CODE, FLAG, DURATION), "sum": (DURATION,),
+             "max": (DURATION,), "union": (DURATION,), "any": (FLAG,), "all": (FLAG,)}
+
+
 @dataclass(frozen=True)
 class Legs:
     """Several rows (legs) per contact collapse into one contact."""
 
     leg_column: str | None         # numbers the legs; or they are ordered by order_by
     order_by: str | None           # a canonical timestamp column
-    first_leg: tuple[str, ...]     # canonical columns taken from the first leg (default)
-    last_leg: tuple[str, ...]      # taken from the last leg
-    answering_leg: tuple[str, ...]  # taken from the first answered leg
-    summed: tuple[str, ...]        # summed over legs
-    maximum: tuple[str, ...]       # the largest leg value
-    union: tuple[str, ...]         # talk over the union of the legs' talk intervals
-    any_leg: tuple[str, ...]       # flags true when any leg has them
-    all_legs: tuple[str, ...]      # flags true when every leg has them
+    rules: dict[str, str]          # canonical column -> a LEG_RULES key; else first_leg
     transferred_when_several_legs: bool
+
+    def rule(self, column: str) -> str:
+        return self.rules.get(column, "first_leg")
 
 
 @dataclass(frozen=True)
@@ -589,29 +591,16 @@ def _parse_legs(section: _Section) -> Legs:
                                       "timestamp such as started_at), one of them")
     if order_by and order_by != "started_at":
         raise legs.fail("order_by", f"'{order_by}' must be started_at, the legs' start")
-    rules = {
-        "first_leg": canonical_list("first_leg", (TEXT, CODE, FLAG, DURATION)),
-        "last_leg": canonical_list("last_leg", (TEXT, CODE, FLAG, DURATION)),
-        "answering_leg": canonical_list("answering_leg", (TEXT, CODE, FLAG, DURATION)),
-        "sum": canonical_list("sum", (DURATION,)),
-        "max": canonical_list("max", (DURATION,)),
-        "union": canonical_list("union", (DURATION,)),
-        "any": canonical_list("any", (FLAG,)),
-        "all": canonical_list("all", (FLAG,)),
-    }
-    seen: dict[str, str] = {}
-    for rule, columns in rules.items():
-        for column in columns:
-            if column in seen:
-                raise legs.fail(rule, f"'{column}' is already combined by {seen[column]}")
-            seen[column] = rule
-    if rules["union"] and rules["union"] != ("talk_s",):
+    rules: dict[str, str] = {}
+    for rule, conversions in LEG_RULES.items():
+        for column in canonical_list(rule, conversions):
+            if column in rules:
+                raise legs.fail(rule, f"'{column}' is already combined by {rules[column]}")
+            rules[column] = rule
+    if any(rule == "union" and column != "talk_s" for column, rule in rules.items()):
         raise legs.fail("union", "only talk_s can be combined over its intervals")
     return Legs(
-        leg_column=leg_column, order_by=order_by, first_leg=rules["first_leg"],
-        last_leg=rules["last_leg"], answering_leg=rules["answering_leg"],
-        summed=rules["sum"], maximum=rules["max"], union=rules["union"],
-        any_leg=rules["any"], all_legs=rules["all"],
+        leg_column=leg_column, order_by=order_by, rules=rules,
         transferred_when_several_legs=bool(legs.get("transferred_when_several_legs", True)),
     )
 

@@ -120,6 +120,19 @@ def _malformed_row_sql(spec: ExportSpec, staged: StagedFile, params: SqlParams,
             f"THEN sha256({salt} || ':unknown:' || trim(f)) ELSE f END)}})")
 
 
+# legs rule -> the aggregate combining a column's leg values (legs in v_leg order)
+LEG_AGGREGATES = {
+    "first_leg": "arg_min_null({value}, v_leg)",
+    "last_leg": "arg_max_null({value}, v_leg)",
+    "answering_leg": "arg_min_null({value}, v_leg) FILTER (WHERE v_answered)",
+    "sum": "sum({value})",
+    "max": "max({value})",
+    "union": "any_value(u.union_talk_s)",
+    "any": "bool_or({value})",
+    "all": "bool_and({value})",
+}
+
+
 def _collapsed_legs_sql(legs, columns: list[str], good: str) -> str:
     """One row per contact from its legs, each column by its rule (docs/SOURCE_CONFIG.md).
 
@@ -130,27 +143,12 @@ def _collapsed_legs_sql(legs, columns: list[str], good: str) -> str:
     """
 
     def combine(column: str) -> str:
-        value = f"v_{column}"
         if column == "transferred" and legs.transferred_when_several_legs:
             return "count(*) > 1"
-        if column in legs.union:
-            return "any_value(u.union_talk_s)"
-        if column in legs.summed:
-            return f"sum({value})"
-        if column in legs.maximum:
-            return f"max({value})"
-        if column in legs.any_leg:
-            return f"bool_or({value})"
-        if column in legs.all_legs:
-            return f"bool_and({value})"
-        if column in legs.last_leg:
-            return f"arg_max_null({value}, v_leg)"
-        if column in legs.answering_leg:
-            return f"arg_min_null({value}, v_leg) FILTER (WHERE v_answered)"
-        return f"arg_min_null({value}, v_leg)"
+        return LEG_AGGREGATES[legs.rule(column)].format(value=f"v_{column}")
 
     union = ""
-    if legs.union:
+    if "union" in legs.rules.values():
         union = f"""
         LEFT JOIN (
             SELECT v_contact_id, sum(island_end - island_start) AS union_talk_s
