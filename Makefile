@@ -7,9 +7,9 @@ PORT ?= 8501
 
 .PHONY: demo test setup browser warehouse samples lint clean bench
 
+# Address (127.0.0.1), headless, no usage stats, the viewer's toolbar: .streamlit/config.toml
 demo: warehouse  ## set up, load the sample exports, serve the dashboard
-	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT) --server.headless true \
-		--browser.gatherUsageStats false
+	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
 
 test: setup browser  ## set up and run the whole test suite
 	$(PY) -m pytest

@@ -6,9 +6,9 @@ import streamlit as st
 from dashboard import context
 from dashboard.charts import contribution_bars, shares_bar, trend_small_multiples
 from dashboard.filters import IN_HOUSE_BASELINE, reason_label
-from dashboard.formatting import centre_colours, format_gap, format_value
+from dashboard.formatting import centre_colours, format_gap
 from dashboard.queries import comments, contributions, flows, long_table
-from dashboard.review_pack import PackSection, ReviewPack
+from dashboard.review_pack import PackSection, PackTable, ReviewPack
 from dashboard.view import baseline_label
 from pipelines.metrics import CATALOGUE
 
@@ -63,26 +63,32 @@ colours = centre_colours([("In-house", "in_house"), (vendor, "vendor")])
 pack_sections: list[PackSection] = []
 
 st.header("Scorecard against targets")
-scorecard = pd.DataFrame({
+# Typed values with each row's unit: the screen and the pack show them formatted, the
+# workbook gets numbers with number formats.
+row_units = vendor_rows["unit"]
+gap_column = f"Gap to {baseline_name}"
+scorecard = PackTable(pd.DataFrame({
     "Metric": vendor_rows["metric"].map(lambda m: CATALOGUE[m].name),
-    "Value": [format_value(v, CATALOGUE[m].unit) for v, m in
-              zip(vendor_rows["value"], vendor_rows["metric"], strict=True)],
-    "Target": [format_value(t, CATALOGUE[m].unit) if pd.notna(t) else "" for t, m in
-               zip(vendor_rows["target"], vendor_rows["metric"], strict=True)],
+    "Value": vendor_rows["value"],
+    "Target": vendor_rows["target"],
     "Status": vendor_rows["status"].map(STATUS_ICONS).fillna(""),
-    f"Gap to {baseline_name}": [format_gap(g, CATALOGUE[m].unit) for g, m in
-                               zip(vendor_rows["gap"], vendor_rows["metric"], strict=True)],
+    gap_column: vendor_rows["gap"],
     "Significant": vendor_rows["significant"].map({True: "yes", False: ""}),
     "n": vendor_rows["n"],
-})
-with_targets = scorecard[scorecard["Target"] != ""]
+}), units={"Value": row_units, "Target": row_units, gap_column: "gap:" + row_units,
+            "n": "count"})
+with_targets = scorecard.rows(vendor_rows["target"].notna())
+numbers_right = {c: st.column_config.Column(alignment="right")
+                 for c in scorecard.numeric_columns()}
 st.subheader("Targets")
-st.dataframe(with_targets, hide_index=True, width="stretch")
+st.dataframe(with_targets.display(), hide_index=True, width="stretch",
+             column_config=numbers_right)
 met = (vendor_rows["status"] == "met").sum()
-st.caption(f"{met} of {len(with_targets)} targets met over the period "
+st.caption(f"{met} of {len(with_targets.frame)} targets met over the period "
            "(targets from targets.yaml; ≈ near is within the metric's tolerance).")
 with st.expander("All metrics, with and without targets"):
-    st.dataframe(scorecard, hide_index=True, width="stretch")
+    st.dataframe(scorecard.display(), hide_index=True, width="stretch",
+                 column_config=numbers_right)
 pack_sections.append(PackSection("Scorecard against targets", period_text,
                                  tables=[("Targets", with_targets), ("All metrics", scorecard)]))
 
@@ -168,7 +174,9 @@ else:
 
 st.header("Take it to the meeting")
 pack = ReviewPack(f"Partner review: {vendor}",
-                  f"{period_text} · compared with {baseline_name}", pack_sections)
+                  f"{period_text} · compared with {baseline_name}", pack_sections,
+                  reporting_timezone=ctx.settings.reporting_timezone,
+                  labels={"Reason": {code: reason_label(code) for code in ctx.dims.reasons}})
 stem = f"review_{vendor.replace(' ', '_')}_{filters.start}_{filters.end}"
 left, right = st.columns(2)
 left.download_button("Review pack (HTML, opens offline)", data=pack.to_html,

@@ -1,21 +1,32 @@
 """Keep free text from turning into spreadsheet formulas (CSV/formula injection).
 
-A text cell starting with ``=``, ``+``, ``-`` or ``@`` would be evaluated by Excel or
-LibreOffice; prefixing ``'`` keeps it text. Only text cells change: numbers (including
-negative gaps) are never touched, so numeric columns stay numeric.
+A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return may be
+evaluated by Excel or LibreOffice when the file is opened or the cell edited.
+
+- In CSV there is no cell type, so ``guard_text`` prefixes ``'`` to keep it text.
+- In XLSX a cell written as a string is never a formula; the workbook writer keeps the
+  text as it is and marks such cells with Excel's quote prefix (``needs_guard``), so an
+  edit in Excel keeps them text too, and no apostrophe shows.
+
+Only text changes: numbers (including negative gaps) are never touched, so numeric
+columns stay numeric.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def needs_guard(value: object) -> bool:
+    """True for text a spreadsheet could read as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
 def guard_text(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """``value`` with ``'`` in front when it is text that could become a formula (CSV)."""
+    return "'" + value if needs_guard(value) else value
 
 
 def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 
 import duckdb
 import openpyxl
@@ -21,6 +23,11 @@ from pipelines.export import (
 from pipelines.metrics import CATALOGUE, LONG_COLUMNS, MetricQuery, metric_table
 from pipelines.warehouse import create_schema
 
+HOSTILE = '=HYPERLINK("http://x")'
+POINTS = '+0.0" pts";-0.0" pts";0.0" pts"'
+# Text that a reader would take for a number: 57.7%, -21.6 pts, 1,247, 7:45, '+30 ...
+NUMBER_TEXT = re.compile(r"^'?[+-]?(\d[\d,]*(\.\d+)?\s*(%|pts|s)?|\d+:\d\d(:\d\d)?)$")
+
 
 @pytest.fixture
 def long(wh, con, settings):
@@ -30,17 +37,20 @@ def long(wh, con, settings):
         wh.survey("leeds", "2026-06-02 10:00", csat_raw=raw)
     for raw in (5, 2, 2):
         wh.survey("manila", "2026-06-02 10:00", csat_raw=raw)
-    wh.contact("leeds", "2026-06-02 09:00")
+    wh.contact("leeds", "2026-06-02 09:00")  # handle time 200 s
+    wh.contact("manila", "2026-06-02 09:00", talk_s=400.0, hold_s=45.0, wrap_s=20.0)  # 465 s
     return metric_table(con, MetricQuery(), settings)
 
 
 def test_formula_guard_touches_text_only():
-    frame = pd.DataFrame({"text": ["=1+1", "+44 7700", "-x", "@home", "fine", None],
-                          "gap": [-30.5, 1.0, -2.0, 0.0, 3.0, None]})
+    frame = pd.DataFrame({"text": ["=1+1", "+44 7700", "-x", "@home", "\tcmd", "\rcmd",
+                                   "fine", None],
+                          "gap": [-30.5, 1.0, -2.0, 0.0, 3.0, 4.0, 5.0, None]})
     guarded = guard_frame(frame)
-    assert guarded["text"].tolist()[:5] == ["'=1+1", "'+44 7700", "'-x", "'@home", "fine"]
-    assert guarded["text"].isna().tolist()[5]
-    assert guarded["gap"].tolist()[:5] == [-30.5, 1.0, -2.0, 0.0, 3.0]
+    assert guarded["text"].tolist()[:7] == ["'=1+1", "'+44 7700", "'-x", "'@home", "'\tcmd",
+                                            "'\rcmd", "fine"]
+    assert guarded["text"].isna().tolist()[7]
+    assert guarded["gap"].tolist()[:7] == [-30.5, 1.0, -2.0, 0.0, 3.0, 4.0, 5.0]
 
 
 def test_csv_parquet_xlsx_round_trip(long, tmp_path):
@@ -70,6 +80,16 @@ def test_csv_parquet_xlsx_round_trip(long, tmp_path):
     assert wide.loc[wide["Group"] == "leeds", "CSAT %"].iloc[0] == pytest.approx(200 / 3)
 
 
+def _rows(sheet, **key) -> dict[str, object]:
+    """The first data row whose cells match ``key``, as column name -> cell."""
+    header = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        cells = dict(zip(header, row, strict=True))
+        if all(cells[name].value == value for name, value in key.items()):
+            return cells
+    raise AssertionError(f"no row {key}")
+
+
 def test_xlsx_is_formatted_and_guarded(long, tmp_path):
     workbook = openpyxl.load_workbook(io.BytesIO(long_table_xlsx_bytes(long)))
     assert workbook.sheetnames == ["long", "wide", "definitions"]
@@ -79,19 +99,81 @@ def test_xlsx_is_formatted_and_guarded(long, tmp_path):
     assert sheet["A1"].font.bold
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["E"].width > 10  # centre_name sized to content
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    col = {name: index for index, name in enumerate(header)}
-    manila = next(r for r in rows if r[col["centre_id"]] == "manila"
-                  and r[col["metric"]] == "csat_pct")
-    assert manila[col["centre_name"]] == "'=HYPERLINK(\"http://x\")"
-    assert manila[col["gap"]] == pytest.approx(-100 / 3)
-    row_index = rows.index(manila) + 2
-    assert sheet.cell(row_index, col["value"] + 1).number_format == '0.0"%"'
-    assert sheet.cell(row_index, col["period_start"] + 1).number_format == "yyyy-mm-dd"
-    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    manila = _rows(sheet, centre_id="manila", metric="csat_pct")
+    # Text that would be a formula stays text, as written, marked so an edit keeps it text
+    name = manila["centre_name"]
+    assert (name.data_type, name.value, name.quotePrefix) == ("s", HOSTILE, True)
+    assert manila["centre_id"].quotePrefix is False
+    assert manila["period_start"].value == dt.datetime(2026, 6, 1)
+    assert manila["period_start"].number_format == "yyyy-mm-dd"
     definitions = workbook["definitions"]
     assert definitions["A2"].value == "csat_pct"
     assert definitions.max_row == len(CATALOGUE) + 1
+
+
+def test_xlsx_numbers_are_numbers_in_their_units(long):
+    data = long_table_xlsx_bytes(long)
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook["long"]
+
+    # CSAT: leeds 2 of 3 satisfied, manila 1 of 3: 33.3 %, a gap of -33.3 points.
+    csat = _rows(sheet, centre_id="manila", metric="csat_pct")
+    assert csat["value"].data_type == "n" and csat["value"].value == pytest.approx(100 / 3)
+    for column in ("value", "ci_low", "ci_high", "baseline_value"):
+        assert csat[column].number_format == '0.0"%"', column
+    assert csat["baseline_value"].value == pytest.approx(200 / 3)
+    assert csat["gap"].data_type == "n" and csat["gap"].value == pytest.approx(-100 / 3)
+    assert csat["gap"].number_format == POINTS  # the sign from the format, not from text
+    assert (csat["n"].value, csat["n"].number_format) == (3, "#,##0")
+    assert csat["p_value"].data_type == "n" and csat["p_value"].number_format == "0.0000"
+    assert csat["significant"].data_type == "b"
+
+    # AHT: manila 400 + 45 + 20 = 465 s (7:45) against leeds' 200 s (3:20): +265 s.
+    aht = _rows(sheet, centre_id="manila", metric="aht_s")
+    assert aht["value"].value == dt.timedelta(seconds=465)  # an Excel time, read back
+    assert aht["value"].number_format == "[m]:ss"
+    assert aht["baseline_value"].value == dt.timedelta(seconds=200)
+    assert (aht["gap"].data_type, aht["gap"].value) == ("n", pytest.approx(265))
+    assert aht["gap"].number_format == '+#,##0" s";-#,##0" s";0" s"'
+    contacts = _rows(sheet, centre_id="manila", metric="contacts")
+    assert (contacts["value"].value, contacts["value"].number_format) == (1, "#,##0")
+    assert contacts["gap"].number_format == "+#,##0;-#,##0;0"
+
+    wide = workbook["wide"]
+    manila = _rows(wide, Group="manila")
+    assert manila["CSAT %"].value == pytest.approx(100 / 3)
+    assert manila["CSAT %"].number_format == '0.0"%"'
+    assert manila["AHT (s)"].value == dt.timedelta(seconds=465)
+    assert manila["AHT (s)"].number_format == "[m]:ss"
+    assert manila["Contacts"].number_format == "#,##0"
+    assert (manila["Name"].value, manila["Name"].quotePrefix) == (HOSTILE, True)
+
+    for sheet in workbook:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)
+                assert not (cell.data_type == "s" and NUMBER_TEXT.match(cell.value)), (
+                    sheet.title, cell.coordinate, cell.value)
+                if cell.data_type in ("n", "d") and cell.value is not None:
+                    assert cell.number_format != "General", (sheet.title, cell.coordinate)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 3 and not any(b"<f>" in archive.read(n) for n in sheets)
+
+
+def test_cli_xlsx_is_typed(warehouse_file, tmp_path):
+    path, config = warehouse_file
+    out = tmp_path / "out"
+    assert main(["export", "--warehouse", str(path), "--config-dir", str(config), "--out",
+                 str(out), "--format", "xlsx", "--grain", "month", "--quiet"]) == 0
+    workbook = openpyxl.load_workbook(out / "metrics.xlsx")
+    aht = _rows(workbook["long"], metric="aht_s")
+    # 100 s (1:40) against a 90 s (1:30) target, both Excel times
+    assert aht["value"].value == dt.timedelta(seconds=100)
+    assert aht["target"].value == dt.timedelta(seconds=90)
+    assert aht["target"].number_format == "[m]:ss"
+    assert aht["status"].value == "missed"
+    assert _rows(workbook["wide"], Group="leeds")["AHT (s)"].number_format == "[m]:ss"
 
 
 def test_csv_bytes_match_the_file(long, tmp_path):
