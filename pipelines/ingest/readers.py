@@ -272,21 +272,6 @@ def _count_lines(chunks: Iterable[bytes], newline: bytes,
     return _LineCount(breaks, final)
 
 
-def _blank_pairs(data: bytes, newline: bytes, after_break: bool) -> tuple[int, bool]:
-    """Blank lines in ``data`` (lines empty but for CRs) and whether it ends with a line
-    break; ``after_break``: the byte before ``data`` is one. A blank line is a break
-    right after a break."""
-    if newline == b"\n":
-        data = data.replace(b"\r", b"")
-    if not data:
-        return 0, after_break
-    text = (newline if after_break else b"") + data
-    squeezed, pair = text, newline + newline
-    while pair in squeezed:
-        squeezed = squeezed.replace(pair, newline)
-    return len(text) - len(squeezed), data.endswith(newline)
-
-
 @dataclass
 class _FileLines:
     """What one pass over a file's text found (see _scan_lines)."""
@@ -303,23 +288,31 @@ class _FileLines:
 def _scan_lines(chunks: Iterable[bytes], newline: bytes, header_lines: int,
                 offsets: list[int], window_offsets: set[int]) -> _FileLines:
     """One pass over the text (UTF-8 view): content and blank lines after the first
-    ``header_lines`` lines, the physical line of each byte offset (sorted) and windows."""
+    ``header_lines`` lines, the physical line of each byte offset (sorted) and windows.
+
+    A blank line is empty, or a lone CR before an LF; vectorised over each chunk's line
+    breaks, so the pass costs about as much as counting them.
+    """
     found = _FileLines()
     wanted = np.asarray(offsets, dtype=np.int64)
     last = int(wanted[-1]) if len(wanted) else -1
-    pos = lines = 0
+    code, lf = newline[0], newline == b"\n"
+    pos = lines = data_breaks = 0
     data_start = 0 if header_lines == 0 else None
-    after_break, tail_content, data_breaks = True, False, 0
+    previous_break = -1             # offset of the last break seen
+    tail_content = False            # after the last break of the data
     open_windows: dict[int, bytearray] = {}
     for chunk in chunks:
+        if not chunk:
+            continue
         end = pos + len(chunk)
+        array = np.frombuffer(chunk, dtype=np.uint8)
+        breaks = np.flatnonzero(array == code)
         lo, hi = np.searchsorted(wanted, [pos, end])
         if hi > lo:
-            breaks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == newline[0])
             inside = wanted[lo:hi] - pos
-            for offset, line in zip(wanted[lo:hi].tolist(),
-                                    (lines + np.searchsorted(breaks, inside) + 1).tolist(),
-                                    strict=True):
+            numbers = lines + np.searchsorted(breaks, inside) + 1
+            for offset, line in zip(wanted[lo:hi].tolist(), numbers.tolist(), strict=True):
                 found.line_at[offset] = line
                 if offset in window_offsets:
                     open_windows[offset] = bytearray()
@@ -328,36 +321,42 @@ def _scan_lines(chunks: Iterable[bytes], newline: bytes, header_lines: int,
             window += chunk[start:start + RECORD_WINDOW_BYTES - len(window)]
             if len(window) >= RECORD_WINDOW_BYTES:
                 found.windows[offset] = bytes(open_windows.pop(offset))
-        if data_start is None:
-            at = -1
-            for _ in range(header_lines - lines):
-                at = chunk.find(newline, at + 1)
-                if at < 0:
-                    break
-            if at >= 0:
-                data_start = pos + at + 1
+        if data_start is None and lines + len(breaks) >= header_lines:
+            data_start = pos + int(breaks[header_lines - lines - 1]) + 1
         if data_start is not None and data_start < end:
-            data = chunk[max(data_start - pos, 0):]
-            data_breaks += data.count(newline)
-            if pos <= last < end and last >= data_start:
-                split = last - max(pos, data_start)
-                before, after_break = _blank_pairs(data[:split], newline, after_break)
-                found.blank_before_last = found.blank_lines + before
-                after, after_break = _blank_pairs(data[split:], newline, after_break)
-                found.blank_lines += before + after
-            else:
-                blank, after_break = _blank_pairs(data, newline, after_break)
-                found.blank_lines += blank
-            cut = data.rfind(newline)
-            tail = data[cut + 1:] if cut >= 0 else data
-            if cut >= 0:
+            first = max(data_start - pos, 0)
+            index = int(np.searchsorted(breaks, first))
+            data = breaks[index:]   # the breaks ending data lines
+            if len(data):
+                starts = np.empty_like(data)   # the break before each
+                starts[0] = breaks[index - 1] if index else previous_break - pos
+                starts[1:] = data[:-1]
+                if lf and b"\r" in chunk:   # a line of CRs only is blank too
+                    not_cr = np.cumsum(array != 13)
+                    upto = np.where(data > 0, not_cr[np.maximum(data - 1, 0)], 0)
+                    since = np.where(starts >= 0, not_cr[np.maximum(starts, 0)], 0)
+                    blank = upto == since
+                else:
+                    blank = data - starts == 1
+                    if starts[0] < 0:
+                        blank[0] = data[0] == 0
+                if starts[0] < 0 and tail_content:
+                    blank[0] = False   # the line began in an earlier chunk, with content
+                data_breaks += len(data)
+                found.blank_lines += int(np.count_nonzero(blank))
+                if last >= pos:
+                    cut = np.searchsorted(data, last - pos)
+                    found.blank_before_last += int(np.count_nonzero(blank[:cut]))
+                tail = chunk[int(data[-1]) + 1:]
                 tail_content = bool(tail.strip(b"\r"))
             else:
-                tail_content = tail_content or bool(tail.strip(b"\r"))
-        lines += chunk.count(newline)
+                tail_content = tail_content or bool(chunk[first:].strip(b"\r"))
+        if len(breaks):
+            previous_break = pos + int(breaks[-1])
+        lines += len(breaks)
         pos = end
     found.windows.update((offset, bytes(w)) for offset, w in open_windows.items())
-    if last >= 0 and last >= pos:
+    if last >= pos:
         raise ValueError(f"byte {last} is beyond the end of the text ({pos} bytes)")
     found.content_lines = data_breaks - found.blank_lines + (1 if tail_content else 0)
     return found
@@ -712,7 +711,13 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
                      and fast.lines_to_last_content - header.physical_lines == records)
     info: dict[str, list] = {"line": [], "physical_line": [], "blanks_before": [],
                              "reason": [], "raw_line": []}
-    if not (one_line_each and rejected == 0):
+    capped_any = rejected and con.execute(
+        f"SELECT count(*) FROM csv_rejected WHERE strlen(csv_line) >= {CSV_LINE_CAP_BYTES - 3}"
+    ).fetchall()[0][0]
+    # Every record one line, no blank line before the last: a reject's physical line is
+    # its record number shifted by the header's extra lines; nothing to scan.
+    line_shift = header.physical_lines - (spec.skip_rows + 1)
+    if not one_line_each or capped_any:
         starts = con.execute(
             "SELECT line, line_offset + strlen(csv_line) "
             "- strlen(ltrim(csv_line, chr(13) || chr(10))) AS start, "
@@ -721,21 +726,35 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
             "THEN trim(csv_line, chr(13) || chr(10)) END AS text "
             "FROM csv_rejected ORDER BY start",
             {"placeholders": bool(reading.placeholders)}).fetchall()
-        placeholders = {p.marker: p for p in reading.placeholders}
         capped = {start for _, start, is_capped, _ in starts if is_capped}
-        try:
-            lines = _scan_lines(reading.source.view_chunks(), header.newline,
-                                header.physical_lines, [s for _, s, _, _ in starts], capped)
-        except ValueError as error:
-            raise FileProblem(f"{path}: the CSV reader's rejects do not match the file "
-                              f"({error})") from None
+        # the file's pass runs beside the queries over the staged values (both release
+        # the GIL)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scanning = pool.submit(_scan_lines, reading.source.view_chunks(), header.newline,
+                                   header.physical_lines, [s for _, s, _, _ in starts], capped)
+            runs = malformed_content = 0
+            if not one_line_each:
+                runs = con.execute(
+                    f"SELECT coalesce(sum({_runs_in_values_sql(header.columns, header.newline)})"
+                    f", 0) FROM {SCRATCH}.staged_raw").fetchall()[0][0]
+                break_char = "chr(10)" if header.newline == b"\n" else "chr(13)"
+                no_cr = ("replace(csv_line, chr(13), '')" if header.newline == b"\n"
+                         else "csv_line")
+                malformed_content = con.execute(
+                    f"SELECT coalesce(sum(len(list_filter(string_split({no_cr}, {break_char})"
+                    f", lambda x: x <> ''))), 0) FROM csv_rejected WHERE strlen(csv_line) < "
+                    f"{CSV_LINE_CAP_BYTES - 3}").fetchall()[0][0]
+            try:
+                lines = scanning.result()
+            except ValueError as error:
+                raise FileProblem(f"{path}: the CSV reader's rejects do not match the file "
+                                  f"({error})") from None
         blanks = (_blank_rows_before(reading.source, spec, [r[0] for r in starts])
                   if lines.blank_before_last and starts else {})
-        malformed_content = 0
+        placeholders = {p.marker: p for p in reading.placeholders}
         for line, start, is_capped, text in starts:
             placeholder = placeholders.get(text)
             reason = raw_line = None
-            content = None
             if placeholder is not None:
                 physical = placeholder.original_line
                 reason = "unterminated or stray quote (the lines after it were read as rows)"
@@ -747,24 +766,13 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
                     _, end = _parse_record(window, spec.delimiter, spec.quote)
                     record = window[:end].rstrip("\r\n")
                     raw_line = _cut(record)
-                    content = _content_lines(record, newline)
-            malformed_content += content if content is not None else 0
+                    malformed_content += _content_lines(record, newline)
             info["line"].append(line)
             info["physical_line"].append(physical)
             info["blanks_before"].append((blanks or {}).get(line, 0))
             info["reason"].append(reason)
             info["raw_line"].append(raw_line)
         if not one_line_each:
-            runs = con.execute(
-                f"SELECT coalesce(sum({_runs_in_values_sql(header.columns, header.newline)}),"
-                f" 0) FROM {SCRATCH}.staged_raw").fetchall()[0][0]
-            break_char = "chr(10)" if header.newline == b"\n" else "chr(13)"
-            no_cr = ("replace(csv_line, chr(13), '')" if header.newline == b"\n"
-                     else "csv_line")
-            malformed_content += con.execute(
-                f"SELECT coalesce(sum(len(list_filter(string_split({no_cr}, {break_char}), "
-                f"lambda x: x <> ''))), 0) FROM csv_rejected WHERE strlen(csv_line) < "
-                f"{CSV_LINE_CAP_BYTES - 3}").fetchall()[0][0]
             accounted = good + runs + malformed_content
             if accounted != lines.content_lines:
                 raise FileProblem(
@@ -794,12 +802,14 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
                            || $width || ' (unquoted delimiter in a value?)'
                        WHEN 'UNQUOTED VALUE' THEN 'unterminated or stray quote (truncated row?)'
                        ELSE lower(r.error_type) || ': ' || r.error_message END)
-                   || coalesce(' (line ' || i.physical_line || ')', '') AS reason,
+                   || ' (line ' || coalesce(i.physical_line, r.line + $line_shift) || ')'
+                       AS reason,
                    coalesce(i.raw_line, {_cut_sql("trim(r.csv_line, chr(13) || chr(10))")})
                        AS raw_line
             FROM csv_rejected AS r LEFT JOIN csv_line_info AS i USING (line)
             """,
-            {"header_records": spec.skip_rows + 1, "width": len(header.columns)},
+            {"header_records": spec.skip_rows + 1, "width": len(header.columns),
+             "line_shift": line_shift},
         )
     finally:
         con.unregister("csv_line_info")

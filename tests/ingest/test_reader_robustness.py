@@ -17,7 +17,9 @@ import copy
 import dataclasses
 import datetime as dt
 import gzip
+import itertools
 import json
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -221,6 +223,24 @@ def test_clean_file_is_read_once_and_not_scanned(tmp_path, monkeypatch):
     assert reads == [1]
 
 
+def test_one_line_rejects_are_numbered_without_a_second_pass(tmp_path, monkeypatch):
+    """When every record is one line (the cheap count says so), a reject's physical line
+    follows from its record number: no pass over the file. A title row spanning two
+    lines shifts the lines by one."""
+    monkeypatch.setattr(readers, "_scan_lines", lambda *a: pytest.fail("file scanned"))
+    spec = _spec(tmp_path, dict(CONTACTS_EXPORT, skip_rows=1))
+    path = tmp_path / "contacts_1.csv"
+    path.write_text("\"Calls,\nweek 23\"\n" + _contacts(
+        contacts_row("C1"), "C2,voice", contacts_row("C3"), contacts_row("C4") + ",x"))
+    with _scratch(tmp_path) as con:
+        staged = stage_file(con, path, spec)
+        assert (staged.data_rows, staged.malformed_rows) == (4, 2)
+        assert con.execute("SELECT _cc_row, reason FROM malformed ORDER BY 1").fetchall() == [
+            (2, "too few fields: the header has 14 (truncated or malformed row) (line 5)"),
+            (4, "too many fields: the header has 14 (unquoted delimiter in a value?) "
+                "(line 7)")]
+
+
 def test_too_many_stray_quotes_fail_the_file(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "MAX_BROKEN_QUOTE_ROWS", 2)
     spec = _spec(tmp_path, CONTACTS_EXPORT)
@@ -268,6 +288,45 @@ def test_line_count_across_chunks():
     assert (count.breaks, count.final_breaks, count.lines_to_last_content) == (5, 3, 3)
     count = readers._count_lines([b"h\ra\r", b"b"], b"\r")
     assert (count.breaks, count.final_breaks, count.lines_to_last_content) == (2, 0, 3)
+
+
+def _plain_split(text: bytes, newline: bytes, header: int, offsets: list[int]):
+    """_scan_lines's answers worked out the plain way, on the whole text at once."""
+    start = 0
+    for _ in range(header):
+        start = text.index(newline, start) + 1
+    *lines, last_line = text[start:].split(newline)
+    ends = list(itertools.accumulate((len(line) + 1 for line in lines), initial=start - 1))[1:]
+
+    def blank(line: bytes) -> bool:
+        return not (line.replace(b"\r", b"") if newline == b"\n" else line)
+
+    until = offsets[-1] if offsets else -1
+    return (sum(not blank(line) for line in lines) + (not blank(last_line)),
+            sum(blank(line) for line in lines),
+            sum(blank(line) and end < until for line, end in zip(lines, ends, strict=True)),
+            {offset: text.count(newline, 0, offset) + 1 for offset in offsets})
+
+
+def test_line_scan_matches_a_plain_split_in_any_chunking():
+    """Content and blank lines (CR-only lines blank too), blank lines before the last
+    offset and each offset's physical line, with chunks cut anywhere (a CRLF split, a
+    line over several chunks)."""
+    chooser = random.Random(5)
+    for _ in range(1500):
+        newline = chooser.choice([b"\n", b"\r"])
+        words = ([b"a", b"bb", b"", b"\r", b" ", b"\r\r", b"x\ry"] if newline == b"\n"
+                 else [b"a", b"bb", b"", b" "])
+        end = chooser.choice([b"\n", b"\r\n"]) if newline == b"\n" else b"\r"
+        lines = [chooser.choice(words) for _ in range(chooser.randint(3, 25))]
+        text = end.join(lines) + chooser.choice([b"", end, end + end])
+        header = chooser.randint(1, 2)
+        offsets = sorted(chooser.sample(range(len(text)), chooser.randint(0, 3)))
+        size = chooser.randint(1, 9)
+        found = readers._scan_lines([text[i:i + size] for i in range(0, len(text), size)],
+                                    newline, header, offsets, set())
+        assert (found.content_lines, found.blank_lines, found.blank_before_last,
+                found.line_at) == _plain_split(text, newline, header, offsets), (text, size)
 
 
 # --- 4. offending values are cut --------------------------------------------------------
