@@ -9,6 +9,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
+from ..config import DATE_DIRECTIVES
+
 _DATE_PARTS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y",
                "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y", "%d.%m.%y", "%d-%b-%Y", "%d %b %Y",
                "%d-%b-%y", "%Y.%m.%d")
@@ -24,7 +26,7 @@ _DAY_FIRST = {"%d/%m": "%m/%d", "%d-%m": "%m-%d", "%d.%m": "%m.%d"}
 
 
 def is_time_only(fmt: str) -> bool:
-    return not any(d in fmt for d in ("%d", "%j", "%Y", "%y", "%m", "%b", "%B"))
+    return not any(d in fmt for d in DATE_DIRECTIVES)
 
 
 def is_date_only(fmt: str) -> bool:
@@ -49,6 +51,10 @@ def _month_first(fmt: str) -> str | None:
         if month_first in fmt:
             return fmt.replace(month_first, day_first)
     return None
+
+
+def _day_before_month(fmt: str) -> bool:
+    return fmt.index("%d") < fmt.index("%m")
 
 
 def fit_timestamp_formats(values: Sequence[str]) -> tuple[list[tuple[str, int]], int, str]:
@@ -77,19 +83,16 @@ def fit_timestamp_formats(values: Sequence[str]) -> tuple[list[tuple[str, int]],
         for fmt in found:
             twin = _month_first(fmt)
             if twin and twin not in found:
-                orientation = "day" if fmt.index("%d") < fmt.index("%m") else "month"
+                orientation = "day" if _day_before_month(fmt) else "month"
                 example = next(v for v in groups[shape]
                                if parses(twin, v) is None and parses(fmt, v))
-                parsed = parses(fmt, example)
-                evidence = (f"{orientation} first: {example} has "
-                            f"{parsed.day if orientation == 'day' else parsed.month} "
-                            f"{'> 12' if orientation == 'day' else ''}").rstrip()
-                if orientation == "month":
-                    evidence = f"month first: {example} has day {parsed.day} > 12"
+                day = parses(fmt, example).day
+                evidence = (f"day first: {example} has {day} > 12" if orientation == "day"
+                            else f"month first: {example} has day {day} > 12")
                 break
         if orientation:
             break
-    chosen: list[tuple[str, int]] = []
+    chosen: dict[str, int] = {}  # format -> values it parses, in order of first use
     unparsed = 0
     ambiguous = False
     for shape, found in sorted(fits.items(), key=lambda kv: -sum(counts[v] for v in
@@ -101,27 +104,21 @@ def fit_timestamp_formats(values: Sequence[str]) -> tuple[list[tuple[str, int]],
         preferred = found
         if orientation:
             preferred = [f for f in found if _month_first(f) is None
-                         or (f.index("%d") < f.index("%m")) == (orientation == "day")] or found
+                         or _day_before_month(f) == (orientation == "day")] or found
         elif any(_month_first(f) for f in found):
             ambiguous = True
             us = any("%p" in f for f in found)
             preferred = [f for f in found if _month_first(f) is None
-                         or (f.index("%d") > f.index("%m")) == us] or found
+                         or (not _day_before_month(f)) == us] or found
         fmt = preferred[0]
         failed = sum(counts[v] for v in groups[shape] if parses(fmt, v) is None)
         unparsed += failed
-        size -= failed
-        for known, n in chosen:
-            if known == fmt:
-                chosen[chosen.index((known, n))] = (known, n + size)
-                break
-        else:
-            chosen.append((fmt, size))
+        chosen[fmt] = chosen.get(fmt, 0) + size - failed
     if ambiguous and not orientation:
-        us = any("%p" in f for f, _ in chosen)
+        us = any("%p" in f for f in chosen)
         evidence = (f"no day or month > 12 seen: {'month' if us else 'day'} first assumed"
                     f"{' (AM/PM)' if us else ''} — check")
-    return chosen, unparsed, evidence
+    return list(chosen.items()), unparsed, evidence
 
 
 HMS = re.compile(r"^-?\d+:\d{2}:\d{2}(?:[.,]\d+)?$")
@@ -141,38 +138,15 @@ def number_style(values: Iterable[str], comma_decimal: bool | None
                   ) -> tuple[str, str | None, list[float]] | None:
     """(decimal separator, thousands separator, numbers) when every value is a number."""
     values = list(values)
-    decimal = None
-    has_dot_groups = has_comma_groups = False
-    for value in values:
-        body = value.lstrip("+-")
-        if "." in body and "," in body:
-            decimal = "," if body.rindex(",") > body.rindex(".") else "."
-            break
-    if decimal is None:
-        for value in values:
-            body = value.lstrip("+-")
-            for sep in (",", "."):
-                if sep in body:
-                    if body.count(sep) > 1:
-                        if sep == ".":
-                            has_dot_groups = True
-                        else:
-                            has_comma_groups = True
-                        continue
-                    tail = body.split(sep)[1]
-                    if len(tail) != 3:
-                        decimal = sep
-                    elif sep == ".":
-                        has_dot_groups = True
-                    else:
-                        has_comma_groups = True
-            if decimal:
-                break
-    if decimal is None:
-        if has_comma_groups and not has_dot_groups or has_dot_groups and not has_comma_groups:
-            decimal = "," if comma_decimal else "."
-        else:
-            decimal = "," if comma_decimal else "."
+    bodies = [value.lstrip("+-") for value in values]
+    # both separators in one value: the last one is the decimal separator
+    decimal = next(("," if body.rindex(",") > body.rindex(".") else "."
+                    for body in bodies if "." in body and "," in body), None)
+    if decimal is None:  # one separator, once, not before exactly three digits
+        decimal = next((sep for body in bodies for sep in (",", ".")
+                        if body.count(sep) == 1 and len(body.split(sep)[1]) != 3), None)
+    if decimal is None:  # every separator may group thousands: the file's habit decides
+        decimal = "," if comma_decimal else "."
     thousands = "." if decimal == "," else ","
     numbers, grouped = [], False
     for value in values:
