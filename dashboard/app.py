@@ -23,8 +23,9 @@ from pipelines.settings import load_metric_settings, warehouse_path  # noqa: E40
 
 PAGES_DIR = Path(__file__).parent / "screens"
 
-st.set_page_config(page_title="Contact-centre performance", page_icon=":material/support_agent:",
-                   layout="wide")
+# a local image: a :material/...: page icon makes the browser fetch it from Google's servers
+st.set_page_config(page_title="Contact-centre performance",
+                   page_icon=str(Path(__file__).parent / "assets" / "favicon.png"), layout="wide")
 
 pages = {
     "Performance": [

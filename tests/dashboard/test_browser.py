@@ -37,10 +37,6 @@ PAGES = [("", "Weekly overview", "overview"), ("/compare", "Compare", "compare")
          ("/data", "Data", "data")]
 NUMBER_TEXT = re.compile(r"^'?[+-]?(\d[\d,]*(\.\d+)?\s*(%|pts|s)?|\d+:\d\d(:\d\d)?)$")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-# dashboard/app.py's page_icon=":material/support_agent:" makes Streamlit's frontend
-# point the favicon at Google's font server; test_the_favicon_is_served_locally tracks it.
-MATERIAL_FAVICON = ("https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
-                    "support_agent/default/24px.svg")
 
 
 def _free_port() -> int:
@@ -163,12 +159,9 @@ def test_no_request_leaves_the_machine(app_url: str, browser_page, requests_seen
     assert len(requests_seen) > 50  # scripts, fonts, icons, the app's stream: recorded
     assert any(urlsplit(u).path.endswith(".woff2") for u in requests_seen)  # fonts: local
     outside = sorted({url for url in requests_seen if not _is_local(url)})
-    # The favicon is the one known outside request, tracked by its own test below.
-    assert set(outside) <= {MATERIAL_FAVICON}, outside
+    assert outside == [], outside
 
 
-@pytest.mark.xfail(strict=True, reason="dashboard/app.py: page_icon=':material/support_agent:' "
-                   "is fetched from fonts.gstatic.com; use an emoji or a local image file")
 def test_the_favicon_is_served_locally(app_url: str, browser_page) -> None:
     _open(browser_page, app_url, "Weekly overview", "overview")
     icons = browser_page.evaluate(
