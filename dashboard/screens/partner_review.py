@@ -1,5 +1,7 @@
 """Partner review: one vendor over a period, ready to take into the review meeting."""
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -7,13 +9,17 @@ from dashboard import context
 from dashboard.charts import contribution_bars, shares_bar, trend_small_multiples
 from dashboard.filters import IN_HOUSE_BASELINE, reason_label
 from dashboard.formatting import centre_colours, format_gap
+from dashboard.plain import md_escape
 from dashboard.queries import comments, contributions, flows, long_table
 from dashboard.review_pack import PackSection, PackTable, ReviewPack
 from dashboard.view import baseline_label
 from pipelines.metrics import CATALOGUE
+from pipelines.metrics.persistence import describe, gap_persistence
 
 TREND_METRICS = ["csat_pct", "nps", "fcr_repeat_pct", "complaint_pct", "qa_score", "aht_s"]
-STATUS_ICONS = {"met": "✔ met", "near": "≈ near", "missed": "✖ missed", "no data": "– no data"}
+STATUS_ICONS = {"met": "✔ met", "near": "≈ near", "missed": "✖ missed", "no data": "– no data",
+                "too few": "? too few to judge"}
+JUDGED = ["met", "near", "missed"]
 
 REASON_COLUMNS = {"contact_reason": "Reason", "group_csat_pct": "CSAT %", "group_n": "n",
                   "baseline_csat_pct": "Baseline CSAT %", "baseline_n": "Baseline n",
@@ -50,13 +56,14 @@ baseline = (IN_HOUSE_BASELINE if baseline_centre is None or baseline_centre.sour
 baseline_name = (baseline_label(IN_HOUSE_BASELINE, ctx.dims) if baseline == IN_HOUSE_BASELINE
                  else baseline)
 period_text = f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y} ({filters.span_weeks} weeks)"
-st.caption(f"{period_text} · compared with {baseline_name} · change the period in the sidebar")
+st.caption(f"{period_text} · compared with {md_escape(baseline_name)} · change the period in "
+           "the sidebar")
 
 query = filters.query(grain="range", group_by="vendor", centres=(), baseline=baseline)
 period_table = long_table(ctx.warehouse, query, ctx.settings)
 vendor_rows = period_table[period_table["centre_id"] == vendor]
 if not (vendor_rows["n"].fillna(0) > 0).any():
-    st.info(f"No data for {vendor} in this period and these filters.")
+    st.info(f"No data for {md_escape(vendor)} in this period and these filters.")
     st.stop()
 
 colours = centre_colours([("In-house", "in_house"), (vendor, "vendor")])
@@ -71,7 +78,10 @@ scorecard = PackTable(pd.DataFrame({
     "Metric": vendor_rows["metric"].map(lambda m: CATALOGUE[m].name),
     "Value": vendor_rows["value"],
     "Target": vendor_rows["target"],
-    "Status": vendor_rows["status"].map(STATUS_ICONS).fillna(""),
+    # a target is not judged on a sample below the minimum
+    "Status": vendor_rows["status"].where(
+        ~(vendor_rows["insufficient_sample"] & vendor_rows["status"].isin(JUDGED)),
+        "too few").map(STATUS_ICONS).fillna(""),
     gap_column: vendor_rows["gap"],
     "Significant": vendor_rows["significant"].map({True: "yes", False: ""}),
     "n": vendor_rows["n"],
@@ -83,14 +93,59 @@ numbers_right = {c: st.column_config.Column(alignment="right")
 st.subheader("Targets")
 st.dataframe(with_targets.display(), hide_index=True, width="stretch",
              column_config=numbers_right)
-met = (vendor_rows["status"] == "met").sum()
+met = ((vendor_rows["status"] == "met") & ~vendor_rows["insufficient_sample"]).sum()
 st.caption(f"{met} of {len(with_targets.frame)} targets met over the period "
-           "(targets from targets.yaml; ≈ near is within the metric's tolerance).")
+           "(targets from targets.yaml; ≈ near is within the metric's tolerance; "
+           f"fewer than {ctx.settings.min_sample} in the sample: too few to judge).")
 with st.expander("All metrics, with and without targets"):
     st.dataframe(scorecard.display(), hide_index=True, width="stretch",
                  column_config=numbers_right)
 pack_sections.append(PackSection("Scorecard against targets", period_text,
                                  tables=[("Targets", with_targets), ("All metrics", scorecard)]))
+
+st.header("Since the previous period")
+# the same number of weeks just before, and the weekly streak of each gap up to now
+previous_query = filters.query(grain="range", group_by="vendor", centres=(), baseline=baseline,
+                               start=filters.start - timedelta(weeks=filters.span_weeks),
+                               end=filters.start - timedelta(days=1))
+previous = long_table(ctx.warehouse, previous_query, ctx.settings)
+previous = previous[previous["centre_id"] == vendor].set_index("metric")
+history_start = filters.week - timedelta(weeks=25)
+all_weeks = long_table(ctx.warehouse, filters.query(group_by="vendor", centres=(),
+                                                    baseline=baseline, start=history_start),
+                       ctx.settings)
+lasting = gap_persistence(all_weeks[all_weeks["centre_id"] == vendor], ctx.settings)
+lasting = lasting.set_index("metric")
+now = vendor_rows.set_index("metric")
+compared_metrics = [m for m in now.index if CATALOGUE[m].direction is not None]
+behind_words = [
+    describe(lasting.at[m, "weeks_behind"],
+             bool(lasting.at[m, "at_least"]) and history_start > ctx.dims.first_day,
+             lasting.at[m, "trend"]) if m in lasting.index else ""
+    for m in compared_metrics]
+compared_units = now.loc[compared_metrics, "unit"].reset_index(drop=True)
+change = PackTable(pd.DataFrame({
+    "Metric": [CATALOGUE[m].name for m in compared_metrics],
+    "This period": now.loc[compared_metrics, "value"].to_numpy(),
+    "Previous period": previous["value"].reindex(compared_metrics).to_numpy(),
+    "Change": (now.loc[compared_metrics, "value"]
+               - previous["value"].reindex(compared_metrics)).to_numpy(),
+    "Gap now": now.loc[compared_metrics, "gap"].to_numpy(),
+    "Gap before": previous["gap"].reindex(compared_metrics).to_numpy(),
+    "Weekly": behind_words,
+}), units={"This period": compared_units, "Previous period": compared_units,
+           "Change": "gap:" + compared_units, "Gap now": "gap:" + compared_units,
+           "Gap before": "gap:" + compared_units})
+st.dataframe(change.display(), hide_index=True, width="stretch",
+             column_config={c: st.column_config.Column(alignment="right")
+                            for c in change.numeric_columns()})
+previous_text = (f"{previous_query.start:%d %b %Y} – {previous_query.end:%d %b %Y}")
+st.caption(f"Previous period: {previous_text}. “Weekly”: for how many consecutive weeks up "
+           "to the selected one the gap has been significant, and whether it is narrowing "
+           "or widening (docs/METRIC_LAYER.md). Gaps are against "
+           f"{md_escape(baseline_name)} in each period.")
+pack_sections.append(PackSection("Since the previous period", f"Previous period: {previous_text}",
+                                 tables=[("Since the previous period", change)]))
 
 st.header("Trends")
 weekly = long_table(ctx.warehouse, filters.query(group_by="vendor", centres=(),
@@ -149,10 +204,11 @@ for column, satisfied, title in [(happy, True, "Satisfied"), (unhappy, False, "D
         st.subheader(title)
         if sample.empty:
             st.caption("No comments in this period.")
-        for record in sample.itertuples():
-            st.markdown(f"> {record.comment}")
-            st.caption(f"{record.responded_date:%d %b %Y} · {record.centre_name} · CSAT "
-                       f"{record.csat_on_scale} · {reason_label(record.contact_reason)}")
+        for record in sample.itertuples():  # customers' words: plain text, never markdown
+            st.text(record.comment)
+            st.caption(md_escape(f"{record.responded_date:%d %b %Y} · {record.centre_name} · "
+                                 f"CSAT {record.csat_on_scale} · "
+                                 f"{reason_label(record.contact_reason)}"))
 pack_sections.append(PackSection("What customers said", tables=list(said.items())))
 
 st.header("Where its customers called next")
@@ -169,7 +225,9 @@ else:
     st.altair_chart(flow_chart, width="content")
     pack_sections.append(PackSection(
         "Where its customers called next",
-        tables=[("Repeat flows", vendor_flows[["next_centre_name", "count", "share_pct"]])],
+        tables=[("Repeat flows", vendor_flows[["next_centre_name", "count", "share_pct"]].rename(
+            columns={"next_centre_name": "Next contact at", "count": "Repeats",
+                     "share_pct": "Share %"}))],
         charts=[flow_chart]))
 
 st.header("Take it to the meeting")
