@@ -68,6 +68,6 @@ filters = sidebar_filters(dims) if uses_filters else None
 if filters is not None:  # is the data complete? on every page, under the filters
     show_data_status(warehouse, dims, settings.reporting_timezone,
                      period=(filters.week, filters.end), centres=filters.centres,
-                     where=st.sidebar)
+                     where=st.sidebar, details=False)
 context.publish(context.PageContext(warehouse, settings, dims, filters))
 selected.run()

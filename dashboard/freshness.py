@@ -33,10 +33,10 @@ def _day(value: date) -> str:
 
 def show_data_status(warehouse: WarehouseFile, dims: Dimensions, timezone: str,
                      period: tuple[date, date] | None = None,
-                     centres: tuple[str, ...] = (), where=st) -> None:
+                     centres: tuple[str, ...] = (), where=st, details: bool = True) -> None:
     """A line saying up to when data is loaded, warnings for late feeds and for feeds
-    that cover the period only in part, and the per-feed table in an expander; drawn in
-    ``where`` (the page, or st.sidebar)."""
+    that cover the period only in part, and (``details``) the per-feed table in an
+    expander; drawn in ``where`` (the page, or st.sidebar)."""
     table = feeds(warehouse, timezone)
     if table.empty:
         return
@@ -45,7 +45,8 @@ def show_data_status(warehouse: WarehouseFile, dims: Dimensions, timezone: str,
     names = {c.centre_id: c.name for c in dims.centres}
     as_of = max(table["last_day"])
     where.caption(f"Data loaded up to {_day(as_of)} {pd.Timestamp(as_of):%Y} "
-               f"({timezone}) · per centre and kind in “Data as of”.")
+                  f"({timezone})" + (" · per centre and kind in “Data as of”." if details
+                                     else " · per centre and kind on the Data page."))
     late = table[table["late"]]
     if not late.empty:
         where.warning("Late feeds: " + "; ".join(
@@ -62,6 +63,8 @@ def show_data_status(warehouse: WarehouseFile, dims: Dimensions, timezone: str,
         if notes:
             where.info(f"{_day(start)} – {_day(end)} is partial for: " + "; ".join(notes),
                     icon=":material/hourglass_top:")
+    if not details:
+        return
     with where.expander("Data as of, per centre and kind"):
         shown = table.assign(
             centre=table["centre_id"].map(names).fillna(table["centre_id"]),

@@ -78,7 +78,7 @@ def _cell(row: pd.Series, previous_value: float | None, unit: str, judgement: st
     classes = [judgement] if judgement else []
     if bool(row.insufficient_sample):
         classes.append("small")
-    value = format_value(row.value, unit)
+    value = format_value(row.value, unit) if row.n else "no data"
     meta = [f"n={int(row.n):,}" if pd.notna(row.n) else "n=0"]
     if bool(row.insufficient_sample) and row.n:
         meta.append("⚠ small sample")

@@ -261,3 +261,48 @@ def test_a_copied_link_reproduces_the_view(app_url: str, browser_page) -> None:
     assert "Week of Mon 05 Oct 2026" in text
     assert "Claremont Glasgow" in text
     assert "Pacific Reach Manila" not in text.split("Scorecard", 1)[1]
+
+
+UNUSUAL_VIEWS = [
+    # the links that crashed Compare: a single-centre baseline under a grouping
+    ("/compare?baseline=glasgow&group_by=vendor", "Compare", "compare_baseline_glasgow_vendor"),
+    ("/compare?baseline=leeds&group_by=shore", "Compare", "compare_baseline_leeds_shore"),
+    # the first week, one week of history, one channel and reason: small samples everywhere
+    ("/?week=2026-05-25&weeks=1&channel=email&reason=moving_home", "Weekly overview",
+     "overview_small_samples"),
+    # the in-house centre filtered out: the baseline keeps its own column
+    ("/?centre=manila&centre=lisbon&baseline=in_house", "Weekly overview",
+     "overview_without_baseline_centre"),
+    ("/partner_review?vendor=Claremont+Contact&weeks=52&baseline=lisbon", "Partner review",
+     "partner_review_glasgow_52_weeks"),
+    ("/drilldown?centre=manila&metric=delight_pct&week=2026-11-16&weeks=13", "Drill-down",
+     "drilldown_manila_delight"),
+]
+
+
+@pytest.mark.parametrize(("path", "heading", "name"), UNUSUAL_VIEWS,
+                         ids=[v[2] for v in UNUSUAL_VIEWS])
+def test_unusual_links_render_without_an_error(app_url: str, browser_page, path: str,
+                                               heading: str, name: str) -> None:
+    body = _open(browser_page, f"{app_url}{path}", heading, name)
+    assert "Traceback" not in body and "Error" not in body.split("Data loaded up to")[0]
+
+
+def test_a_red_cell_leads_to_its_cause(app_url: str, browser_page) -> None:
+    overview = _open(browser_page, app_url, "Weekly overview", "overview")
+    # how long: the banner says for how many weeks Manila has been behind
+    assert re.search(r"Pacific Reach Manila is significantly behind .*behind for \d+ weeks",
+                     overview), overview
+    # is it complete: the sidebar says up to when data is loaded
+    assert "Data loaded up to Sun 22 Nov 2026" in overview
+    # why: a worse (tinted) Manila cell links to its drill-down, carrying the filters
+    cell = browser_page.locator("td.worse a.cell[href*='centre=manila']").first
+    cell.click()
+    browser_page.get_by_role("heading", name="Drill-down").first.wait_for(timeout=60_000)
+    _settle(browser_page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser_page.screenshot(path=str(SCREENSHOTS / "drilldown_from_cell.png"), full_page=True)
+    assert browser_page.get_by_test_id("stException").count() == 0
+    assert "week=2026-11-16" in browser_page.url and "centre=manila" in browser_page.url
+    body = browser_page.inner_text("body")
+    assert "Contact reasons" in body and "Agents" in body
