@@ -91,12 +91,12 @@ baseline_col.metric(f"Baseline: {md_escape(baseline_name)}",
                     format_value(row["baseline_value"], unit),
                     help=f"n = {int(row['baseline_n']):,}")
 is_baseline = row["gap"] == 0 and pd.isna(row["p_value"])
-significance = ("the baseline itself" if is_baseline else "significant" if row["significant"]
-                else "too few to judge" if row["insufficient_sample"] else "not significant")
+significance = ("significant" if row["significant"] else
+                "too few to judge" if row["insufficient_sample"] else "not significant")
 gap_col.metric("Gap", format_gap(row["gap"], unit),
                help=f"p = {row['p_value']:.4f}" if pd.notna(row["p_value"]) else None)
-st.text(f"{centre_name} is {significance}"
-        + (f"; {words} (weekly)." if words else "."))
+st.text("This centre is the baseline itself." if is_baseline else
+         f"The gap is {significance}" + (f"; {words} (weekly)." if words else "."))
 
 st.subheader("Week by week")
 baseline_series = f"Baseline: {baseline_name}"
@@ -161,18 +161,27 @@ agents = agent_points(ctx.warehouse, filters.query(grain="range", start=start, e
 if agents.empty:
     st.caption("No agents recorded for this centre in the period.")
 else:
-    by_handle_time = metric in ("aht_s",)
-    ordered = agents.sort_values("aht_s" if by_handle_time else "csat_pct",
-                                 ascending=not by_handle_time, na_position="last")
+    # the agents behind most of the shortfall: most dissatisfied customers, or most
+    # handle time above the centre's average; a handful of responses says little alone
+    by_handle_time = metric == "aht_s"
+    if by_handle_time:
+        average = (agents["aht_s"] * agents["aht_n"]).sum() / agents["aht_n"].sum()
+        weight = (agents["aht_s"] - average) * agents["aht_n"]
+    else:
+        weight = agents["csat_n"] * (100 - agents["csat_pct"]) / 100
+    ordered = agents.assign(weight=weight).sort_values("weight", ascending=False,
+                                                        na_position="last")
     shown = ordered.head(AGENT_ROWS)
     st.dataframe(pd.DataFrame({
         "Agent": shown["agent_id"], "Contacts": shown["contacts"],
         "AHT": shown["aht_s"].map(format_duration), "CSAT %": shown["csat_pct"],
-        "CSAT responses": shown["csat_n"]}), hide_index=True, width="stretch",
-        column_config={"CSAT %": number})
+        "CSAT responses": shown["csat_n"],
+        ("Handle time above average (h)" if by_handle_time else "Dissatisfied responses"):
+            shown["weight"] / 3600 if by_handle_time else shown["weight"].round()}),
+        hide_index=True, width="stretch", column_config={"CSAT %": number})
     st.caption(f"{len(shown)} of {len(agents)} agents shown, "
-               + ("longest handle time first." if by_handle_time else
-                  "lowest CSAT first (few responses make an agent's CSAT uncertain).")
+               + ("most handle time above the centre's average first."
+                  if by_handle_time else "most dissatisfied customers first.")
                + (" Download all below." if len(agents) > len(shown) else ""))
     st.download_button("All agents (CSV)", data=agents.to_csv(index=False).encode("utf-8"),
                        file_name=f"agents_{centre_id}_{start}_{end}.csv", mime="text/csv")
