@@ -156,7 +156,7 @@ def value_map_guesses(name: str, values: Sequence[str],
 
 
 def value_map_entry(name: str, guess: ColumnGuess,
-               known: dict[str, tuple[str, str]] | None = None) -> Entry | None:
+                    known: dict[str, tuple[str, str]] | None = None) -> Entry | None:
     values = [v for v, _ in guess.top[:MAX_CODES]]
     counts = dict(guess.top)
     codes = {"channel": CHANNELS, "contact_reason": CONTACT_REASONS,

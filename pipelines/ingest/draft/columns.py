@@ -76,13 +76,20 @@ def _as_number(guess: ColumnGuess, values: list[str], comma_decimal: bool | None
         guess.type = "percent"
     else:
         guess.type = "integer" if guess.integer else "number"
-    low = count_text(int(guess.low)) if guess.low.is_integer() else f"{guess.low:g}"
-    high = count_text(int(guess.high)) if guess.high.is_integer() else f"{guess.high:g}"
-    guess.reason = (f"{'whole ' if guess.integer else ''}numbers {low}..{high}"
-                    + (f" (decimal '{decimal}', like {next((v for v in values if decimal in v), guess.example)})"  # noqa: E501
-                       if not guess.integer else "")
-                    + (" with %" if guess.type == "percent" else "")) + bad_note(guess)
+    low, high = _bound(guess.low), _bound(guess.high)
+    if guess.integer:
+        reason = f"whole numbers {low}..{high}"
+    else:
+        example = next((v for v in values if decimal in v), guess.example)
+        reason = f"numbers {low}..{high} (decimal '{decimal}', like {example})"
+    if guess.type == "percent":
+        reason += " with %"
+    guess.reason = reason + bad_note(guess)
     return guess
+
+
+def _bound(number: float) -> str:
+    return count_text(int(number)) if number.is_integer() else f"{number:g}"
 
 
 def _as_text(guess: ColumnGuess, values: list[str]) -> ColumnGuess:
@@ -137,27 +144,23 @@ def classify_column(name: str, cells: Sequence[str | None], comma_decimal: bool 
     stamp = as_timestamp(guess, values)
     if stamp and stamp.type != "time":
         return stamp
-    if stamp:
-        stamp_state = (stamp.type, stamp.formats, stamp.reason, stamp.bad, stamp.bad_count)
+    # a time of day may be a duration (0:04:10): the duration test writes its own misfits
+    # over the time's, which are put back when it is not one
+    time_misfits = (guess.bad, guess.bad_count)
     duration = as_duration(guess, values, comma_decimal)
     if duration:
         return duration
     if stamp:
-        guess.type, guess.formats, guess.reason, guess.bad, guess.bad_count = stamp_state
-        return guess
-    if has_words(name, "phone") or has_words(name, "email"):
-        contact = _as_contact_point(guess, values)
-        if contact:
-            return contact
-    number = _as_number(guess, values, comma_decimal)
-    if number:
-        if number.integer and has_words(name, "phone"):
-            contact = _as_contact_point(guess, values)
-            if contact:
-                return contact
+        guess.bad, guess.bad_count = time_misfits
+        return stamp
+    # a header naming phones or e-mail tries them before numbers (phone numbers look like
+    # integers); other columns only when they are not numbers
+    contact_named = has_words(name, "phone") or has_words(name, "email")
+    if contact_named and (contact := _as_contact_point(guess, values)):
+        return contact
+    if number := _as_number(guess, values, comma_decimal):
         return number
-    contact = _as_contact_point(guess, values)
-    if contact:
+    if not contact_named and (contact := _as_contact_point(guess, values)):
         return contact
     return _as_text(guess, values)
 

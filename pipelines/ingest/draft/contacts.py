@@ -71,8 +71,8 @@ def looks_like_calls(sample: Sample) -> bool:
 
 
 def derived_flag_entry(name: str, kind: str, fields_: dict[str, tuple[str, int]],
-                   by_name: dict[str, ColumnGuess], outcome: ColumnGuess | None
-                   ) -> Entry | None:
+                       by_name: dict[str, ColumnGuess], outcome: ColumnGuess | None
+                       ) -> Entry | None:
     """answered / abandoned from an outcome column, or as the negation of each other."""
     if kind != "contacts" or name not in ("answered", "abandoned"):
         return None
@@ -148,8 +148,8 @@ def legs_block(key: KeyChoice, fields_: dict[str, tuple[str, int]]) -> Block:
 
 
 def filters_block(guesses: Sequence[ColumnGuess], direction: ColumnGuess | None,
-             outcome: ColumnGuess | None, key: KeyChoice,
-             fields_: dict[str, tuple[str, int]], by_name: dict[str, ColumnGuess]) -> Block:
+                  outcome: ColumnGuess | None, key: KeyChoice,
+                  fields_: dict[str, tuple[str, int]], by_name: dict[str, ColumnGuess]) -> Block:
     exclude: dict[str, list[str]] = {}
     notes = []
     if direction:

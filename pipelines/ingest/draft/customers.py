@@ -62,7 +62,7 @@ def guess_country_code(values: Iterable[str]) -> tuple[str | None, str]:
 
 
 def identifier_entries(guesses: Sequence[ColumnGuess], used: set[str], sample: Sample
-                        ) -> list[Entry]:
+                       ) -> list[Entry]:
     phones = [g for g in guesses if g.type == "phone"]
     emails = [g for g in guesses if g.type == "email"]
     accounts = [g for g in guesses if has_words(g.name, "account") and g.name not in used

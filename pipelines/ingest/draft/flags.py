@@ -7,7 +7,7 @@ from collections import Counter
 
 from .guess import ColumnGuess, allowed_misfits, bad_note
 from .sample import Sample
-from .vocabulary import duration_named, flag_named, has_words
+from .vocabulary import flag_named, has_words
 from .wording import count_text
 
 TRUE_WORDS = ("yes", "y", "true", "t", "1", "ja", "j", "s", "sim", "si", "sí", "oui", "wahr",
@@ -23,9 +23,12 @@ for _false, _trues in list(PARTNERS.items()):
 
 
 def as_flag(guess: ColumnGuess, values: list[str], file_pairs: dict[str, str]
-             ) -> ColumnGuess | None:
-    if duration_named(guess.norm) or has_words(guess.name, "number") and not \
-            flag_named(guess.name):
+            ) -> ColumnGuess | None:
+    """A flag column: one or two true words and false words (a stray value or two aside);
+    a column holding one word only is completed by its partner (as the file pairs it, else
+    the usual one) when the header names a flag or the file pairs that word."""
+    if has_words(guess.name, "duration") or (has_words(guess.name, "number")
+                                             and not flag_named(guess.name)):
         return None
     lower = Counter(v.lower() for v in values)
     trues = [w for w in lower if w in TRUE_WORDS]
@@ -49,16 +52,11 @@ def as_flag(guess: ColumnGuess, values: list[str], file_pairs: dict[str, str]
         if not flag_named(guess.name) and seen not in file_pairs:
             return None
         partner = file_pairs.get(seen) or PARTNERS.get(seen, ("?",))[0]
-        partner = partner.upper() if written[seen].isupper() else \
+        # written in the seen word's case: N -> S, Nein -> Ja
+        guessed = partner.upper() if written[seen].isupper() else \
             partner.capitalize() if written[seen][:1].isupper() else partner
-        guessed = partner
-        if trues:
-            falses_out, trues_out = (partner,), tuple(written[w] for w in trues)
-        else:
-            trues_out, falses_out = (partner,), tuple(written[w] for w in falses)
-    else:
-        trues_out = tuple(written[w] for w in trues)
-        falses_out = tuple(written[w] for w in falses)
+    trues_out = tuple(written[w] for w in trues) or (guessed,)
+    falses_out = tuple(written[w] for w in falses) or (guessed,)
     counts = {written[w]: lower[w] for w in trues + falses}
     seen_text = " / ".join(f"{w} ×{count_text(c)}" for w, c in counts.items())
     reason = f"flag: {seen_text}"

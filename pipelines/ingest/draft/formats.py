@@ -135,7 +135,7 @@ def shape_of(value: str) -> str:
 
 
 def number_style(values: Iterable[str], comma_decimal: bool | None
-                  ) -> tuple[str, str | None, list[float]] | None:
+                 ) -> tuple[str, str | None, list[float]] | None:
     """(decimal separator, thousands separator, numbers) when every value is a number."""
     values = list(values)
     bodies = [value.lstrip("+-") for value in values]

@@ -40,10 +40,6 @@ class ColumnGuess:
     def norm(self) -> str:
         return normalise(self.name)
 
-    def like(self, n: int = 1) -> str:
-        values = [v for v, _ in self.top[:n]] if n > 1 else [self.example or ""]
-        return ", ".join(shortened(v, 30) for v in values)
-
 
 def allowed_misfits(count: int) -> int:
     """Values a column may hold that do not fit its type (bad rows, rejected at load)."""

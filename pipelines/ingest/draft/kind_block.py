@@ -20,12 +20,12 @@ from .wording import count_text, fill_in, plural, shortened, verb_form
 
 
 def kind_block(kind: str, fields_: dict[str, tuple[str, int]],
-                plans: dict[str, dict[str, tuple[str, int]]], stamp: dict[str, Any],
-                by_name: dict[str, ColumnGuess], guesses: Sequence[ColumnGuess],
-                key: KeyChoice, primary: str, outcome: ColumnGuess | None,
-                direction: ColumnGuess | None, ctx: ExportDefaults, sample: Sample,
-                oracle: Uniqueness, unplaced: list[str],
-                known: dict[str, dict[str, tuple[str, str]]]) -> Block:
+               plans: dict[str, dict[str, tuple[str, int]]], stamp: dict[str, Any],
+               by_name: dict[str, ColumnGuess], guesses: Sequence[ColumnGuess],
+               key: KeyChoice, primary: str, outcome: ColumnGuess | None,
+               direction: ColumnGuess | None, ctx: ExportDefaults, sample: Sample,
+               oracle: Uniqueness, unplaced: list[str],
+               known: dict[str, dict[str, tuple[str, str]]]) -> Block:
     block = Block()
     columns = Block()
     constants = Block()
@@ -103,7 +103,7 @@ def kind_block(kind: str, fields_: dict[str, tuple[str, int]],
                 value = number_value(column, guess, ctx)
             comment = weak + guess.reason
             if column in sample.formulas:
-                formula, count = sample.formulas[column]
+                formula = sample.formulas[column]
                 comment += f"; formulas ({formula}) — the loader reads their saved values"
                 if sample.uncached.get(column):
                     comment += (f"; {plural(sample.uncached[column], 'formula cell')} "

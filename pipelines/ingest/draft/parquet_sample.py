@@ -27,6 +27,6 @@ def read_parquet_sample(path: Path, limit: int = SAMPLE_ROWS) -> Sample:
         con.close()
     types = ", ".join(f"{name} {kind}" for name, kind, *_ in described[:6])
     return Sample(path=path, format="parquet", header=header,
-                  rows=[[text_cell(v) if v is not None else None for v in r] for r in rows],
+                  rows=[[text_cell(v) for v in r] for r in rows],
                   notes={"format": f"typed columns ({types}{', ...' if len(header) > 6 else ''})"},
                   complete=total <= limit)

@@ -34,7 +34,7 @@ class Sample:
     malformed: int = 0                       # sampled rows with the wrong field count
     complete: bool = True                    # rows holds every data row of the file
     all_rows: list[list[str | None]] | None = None   # XLSX: every row, for the key check
-    formulas: dict[str, tuple[str, int]] = field(default_factory=dict)  # column -> (f, n)
+    formulas: dict[str, str] = field(default_factory=dict)  # column -> its first formula
     uncached: dict[str, int] = field(default_factory=dict)  # column -> formula cells w/o value
     date_cells: dict[str, int] = field(default_factory=dict)  # column -> real date cells
 
@@ -42,6 +42,6 @@ class Sample:
         return [row[index] for row in self.rows]
 
 
-def text_cell(value: str) -> str | None:
-    value = value.strip()
-    return value or None
+def text_cell(value: str | None) -> str | None:
+    """A cell as the sample holds it: trimmed text, None when empty."""
+    return (value.strip() or None) if value is not None else None

@@ -18,7 +18,7 @@ from .formats import (
     shape_of,
 )
 from .guess import ColumnGuess, allowed_misfits, bad_note
-from .vocabulary import _WORDS, duration_named
+from .vocabulary import has_words
 from .wording import count_text, plural
 
 
@@ -66,9 +66,9 @@ def as_timestamp(guess: ColumnGuess, values: list[str]) -> ColumnGuess | None:
 
 def _clock_like_duration(guess: ColumnGuess, values: list[str]) -> bool:
     """Is an H:MM:SS / M:SS looking column a duration (else a time of day)?"""
-    if duration_named(guess.norm):
+    if has_words(guess.name, "duration"):
         return True
-    if _WORDS["time_of_day"].search(guess.norm):
+    if has_words(guess.name, "time_of_day"):
         return False
     first = []
     for value in values[:5_000]:
@@ -85,7 +85,9 @@ def _clock_like_duration(guess: ColumnGuess, values: list[str]) -> bool:
 
 
 def as_duration(guess: ColumnGuess, values: list[str], comma_decimal: bool | None
-                 ) -> ColumnGuess | None:
+                ) -> ColumnGuess | None:
+    """A duration column: H:MM:SS, M:SS or plain numbers (seconds, or milliseconds or
+    minutes when the header says so), or ``auto`` when the file mixes them."""
     hms = [v for v in values if HMS.match(v)]
     mmss = [v for v in values if MMSS.match(v)]
     numbers = [v for v in values if NUMBER.match(v)]
@@ -93,8 +95,7 @@ def as_duration(guess: ColumnGuess, values: list[str], comma_decimal: bool | Non
     if len(bad) > allowed_misfits(len(values)):
         return None
     clock = len(hms) + len(mmss)
-    named = duration_named(guess.norm)
-    if not clock and not named:
+    if not clock and not has_words(guess.name, "duration"):
         return None
     if clock and not _clock_like_duration(guess, values):
         return None
@@ -119,9 +120,9 @@ def as_duration(guess: ColumnGuess, values: list[str], comma_decimal: bool | Non
         if style is None and fmt == "seconds":
             return None
     if fmt == "seconds":
-        if _WORDS["ms"].search(guess.norm):
+        if has_words(guess.name, "ms"):
             fmt = "milliseconds"
-        elif _WORDS["minutes"].search(guess.norm):
+        elif has_words(guess.name, "minutes"):
             fmt = "minutes"
     guess.type, guess.format = "duration", fmt
     if style:
@@ -129,8 +130,12 @@ def as_duration(guess: ColumnGuess, values: list[str], comma_decimal: bool | Non
         guess.low, guess.high = min(parsed), max(parsed)
         guess.integer = all(p.is_integer() for p in parsed)
     like = {"hms": "H:MM:SS", "mmss": "M:SS", "seconds": "plain numbers"}
+
+    def example_of(shape: str) -> str:
+        return next(v for v in values if shape_of(v) == shape)
+
     if fmt == "auto":
-        parts = [f"{count_text(n)} {like[k]} (like {next(v for v in values if shape_of(v) == k)})"
+        parts = [f"{count_text(n)} {like[k]} (like {example_of(k)})"
                  for k, n in shares.items() if n]
         reason = "auto: " + ", ".join(parts)
     else:
@@ -142,8 +147,7 @@ def as_duration(guess: ColumnGuess, values: list[str], comma_decimal: bool | Non
                 and statistics.median(float(v.replace(",", ".")) for v in numbers[:2_000]
                                       if "." not in v or "," not in v) > 10_000:
             reason += " (large: milliseconds? the header does not say)"
-        minority = [f"{count_text(n)} {like[k]} like "
-                    f"{next(v for v in values if shape_of(v) == k)}"
+        minority = [f"{count_text(n)} {like[k]} like {example_of(k)}"
                     for k, n in shares.items() if n and k != dominant]
         if minority:
             reason += f"; {', '.join(minority)} rejected with {fmt} (auto would read them)"

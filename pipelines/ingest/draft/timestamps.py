@@ -15,8 +15,8 @@ from .wording import fill_in, plural
 
 
 def timestamp_plan(kind: str, fields_: dict[str, tuple[str, int]],
-                    guesses: Sequence[ColumnGuess], used: set[str], path: Path,
-                    exports_root: Path | None, date_cells: dict[str, int]) -> dict[str, Any]:
+                   guesses: Sequence[ColumnGuess], used: set[str], path: Path,
+                   exports_root: Path | None, date_cells: dict[str, int]) -> dict[str, Any]:
     canonical = TIMESTAMP_COLUMN[kind]
     stamps = [g for g in guesses if g.type in ("datetime", "date", "time")]
     chosen = None

@@ -280,11 +280,8 @@ _WORDS = {
 
 
 def has_words(header: str, kind: str) -> bool:
+    """Does the header hold a word of the class (a key of ``_WORDS``)?"""
     return bool(_WORDS[kind].search(normalise(header)))
-
-
-def duration_named(norm: str) -> bool:
-    return bool(_WORDS["duration"].search(norm))
 
 
 def flag_named(header: str) -> bool:

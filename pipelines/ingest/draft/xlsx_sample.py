@@ -10,11 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import xlsx
-from .sample import SAMPLE_ROWS, TOTAL_WORDS, DraftError, Sample
+from .sample import SAMPLE_ROWS, TOTAL_WORDS, DraftError, Sample, text_cell
 from .sniff import DIALECT_LINES, find_header
 from .wording import plural, shortened
 
 XLSX_MAX_ROWS = 2_000_000     # rows of a sheet held in memory for the key check
+
+
+def _blank(cells: Sequence[Any]) -> bool:
+    return all(c is None or c == "" for c in cells)
 
 
 def _trimmed(cells: Sequence[Any]) -> list[str]:
@@ -25,16 +29,18 @@ def _trimmed(cells: Sequence[Any]) -> list[str]:
 
 
 def _choose_sheet(path: Path) -> tuple[str, str]:
+    """The largest worksheet (cells of its used range), and why; problems as the row
+    reader words them (``xlsx.SheetProblem``)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises several types for broken files
-        raise DraftError(f"{path}: not a readable XLSX workbook ({error})") from None
+        raise xlsx.SheetProblem(f"not a readable XLSX workbook ({error})") from None
     try:
         names = [m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
         if not names:
-            raise DraftError(f"{path}: the workbook holds no worksheet")
+            raise xlsx.SheetProblem("the workbook holds no worksheet")
         sizes = {}
         for name in names:
             sheet = workbook.get_sheet_by_name(name)
@@ -50,13 +56,14 @@ def _choose_sheet(path: Path) -> tuple[str, str]:
 
 def _formula_cells(path: Path, sheet: str, header_row: int, header: list[str],
                    data: Sequence[Sequence[str | None]], limit: int = 200
-                   ) -> tuple[dict[str, tuple[str, int]], dict[str, int]]:
-    """Formula cells per column in the first ``limit`` data rows (openpyxl reads formulas,
-    calamine their saved values), and how many of them have no saved value (calamine
-    reads those as empty: the loader cannot know what they were)."""
+                   ) -> tuple[dict[str, str], dict[str, int]]:
+    """The first formula of each column holding formulas in the first ``limit`` data rows
+    (openpyxl reads formulas, calamine their saved values), and how many of its formula
+    cells have no saved value (calamine reads those as empty: the loader cannot know what
+    they were)."""
     import openpyxl
 
-    formulas: dict[str, tuple[str, int]] = {}
+    formulas: dict[str, str] = {}
     uncached: Counter[str] = Counter()
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
@@ -67,7 +74,7 @@ def _formula_cells(path: Path, sheet: str, header_row: int, header: list[str],
                                      max_row=header_row + 1 + limit, values_only=True)
         texts = iter(data)
         for row in rows:
-            if all(c is None or c == "" for c in row):
+            if _blank(row):
                 continue  # blank rows are not data rows (nor in ``data``)
             values = next(texts, None)
             if any(isinstance(c, str) and c.strip().lower() in TOTAL_WORDS for c in row):
@@ -76,8 +83,7 @@ def _formula_cells(path: Path, sheet: str, header_row: int, header: list[str],
                 if not (isinstance(cell, str) and cell.startswith("=")):
                     continue
                 name = header[index]
-                first, count = formulas.get(name, (cell, 0))
-                formulas[name] = (first, count + 1)
+                formulas.setdefault(name, cell)
                 if values is not None and values[index] is None:
                     uncached[name] += 1
     finally:
@@ -85,11 +91,11 @@ def _formula_cells(path: Path, sheet: str, header_row: int, header: list[str],
     return formulas, dict(uncached)
 
 
-def read_xlsx_sample(path: Path, limit: int = SAMPLE_ROWS, sheet: str | None = None
-                     ) -> Sample:
-    sheet_why = "given"
-    if sheet is None:
+def read_xlsx_sample(path: Path, limit: int = SAMPLE_ROWS) -> Sample:
+    try:
         sheet, sheet_why = _choose_sheet(path)
+    except xlsx.SheetProblem as problem:
+        raise DraftError(f"{path}: {problem}") from None
     rows_iter = xlsx.sheet_rows(path, sheet)
     try:
         head: list[list[Any]] = []
@@ -111,10 +117,10 @@ def read_xlsx_sample(path: Path, limit: int = SAMPLE_ROWS, sheet: str | None = N
 
         def take(cells: Sequence[Any]) -> None:
             cells = list(cells[: len(header)])
-            if all(c is None or c == "" for c in cells):
+            if _blank(cells):
                 return
-            texts = [xlsx.cell_text(c) for c in cells] + [None] * (len(header) - len(cells))
-            texts = [t.strip() or None if isinstance(t, str) else t for t in texts]
+            texts = [text_cell(xlsx.cell_text(c)) for c in cells]
+            texts += [None] * (len(header) - len(cells))
             if len(data) < limit:
                 data.append(texts)
                 for index, cell in enumerate(cells):
