@@ -136,12 +136,12 @@ def _assemble(path: Path, sample: Sample, guesses: list[ColumnGuess],
                      header)
     total_rows = oracle.rows
 
-    ctx = ExportDefaults(decimal="," if comma else ".")
+    defaults = ExportDefaults(decimal="," if comma else ".")
     durations = [by_name[c] for kind, f in plans.items() for name, (c, _) in f.items()
                  if name in DURATION_FIELDS]
     formats = {(g.format or "seconds") for g in durations}
     if len(formats) == 1 and formats <= {"seconds", "hms"}:
-        ctx.duration_format = formats.pop()
+        defaults.duration_format = formats.pop()
 
     export: list[Entry] = []
     placeholder = "day" if timestamps[primary].get("date_from_file") else None
@@ -158,9 +158,9 @@ def _assemble(path: Path, sample: Sample, guesses: list[ColumnGuess],
         export.append(Entry("skip_rows", sample.skip_rows, sample.notes["skip_rows"]))
     if comma:
         export.append(Entry("decimal_separator", ",", comma_why))
-    if ctx.duration_format:
-        example = next(g for g in durations if (g.format or "seconds") == ctx.duration_format)
-        export.append(Entry("duration_format", Raw(ctx.duration_format),
+    if defaults.duration_format:
+        example = next(g for g in durations if (g.format or "seconds") == defaults.duration_format)
+        export.append(Entry("duration_format", Raw(defaults.duration_format),
                             f"every duration column: {example.reason}"))
     export.extend(identifier_entries(guesses, used | set(key.columns), sample))
     if sample.malformed:
@@ -176,7 +176,7 @@ def _assemble(path: Path, sample: Sample, guesses: list[ColumnGuess],
     unplaced: list[str] = []
     for kind, fields_ in plans.items():
         block = kind_block(kind, fields_, plans, timestamps[kind], by_name, guesses, key,
-                            primary, outcome, direction, ctx, sample, oracle, unplaced, known)
+                            primary, outcome, direction, defaults, sample, oracle, unplaced, known)
         export.append(Entry(kind, block, _kind_reason(kind, scores, primary)))
     used_now = _used_columns(export)
     unused = [c for c in header if c not in used_now]

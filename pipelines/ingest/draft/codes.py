@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from ..config import CHANNELS, CONTACT_REASONS, KINDS
+from ..config import CHANNELS, CODE_VALUES, CONTACT_REASONS, EVALUATOR_ORGS, KINDS
 from .guess import MAX_CODES, ColumnGuess
 from .render import Block, Entry, Raw
 from .vocabulary import normalise
@@ -72,7 +72,7 @@ def guess_code(canonical: str, word: str) -> str | None:
                 return code
         return None
     if canonical == "evaluator_org":
-        if norm in ("own", "client"):
+        if norm in EVALUATOR_ORGS:
             return norm
         for code, words in ORG_WORDS:
             if any(re.search(rf"\b{w}\b", norm) for w in words):
@@ -159,8 +159,7 @@ def value_map_entry(name: str, guess: ColumnGuess,
                     known: dict[str, tuple[str, str]] | None = None) -> Entry | None:
     values = [v for v, _ in guess.top[:MAX_CODES]]
     counts = dict(guess.top)
-    codes = {"channel": CHANNELS, "contact_reason": CONTACT_REASONS,
-             "evaluator_org": ("own", "client")}[name]
+    codes = CODE_VALUES[name]
     if all(v.strip().lower() in codes for v in values):
         return Entry(None, comment=f"{name}: the values are canonical codes already "
                                    f"({', '.join(values[:6])}): no map needed")

@@ -18,30 +18,38 @@ class ExportDefaults:
     duration_format: str | None = None
 
 
-def number_value(column: str, guess: ColumnGuess, ctx: ExportDefaults) -> Any:
-    options = {}
-    if guess.decimal_separator and guess.decimal_separator != ctx.decimal \
+def _own_decimal(guess: ColumnGuess, defaults: ExportDefaults) -> dict[str, str]:
+    """decimal_separator when the column's differs from the export's (whole numbers have
+    none to differ)."""
+    if guess.decimal_separator and guess.decimal_separator != defaults.decimal \
             and not guess.integer:
-        options["decimal_separator"] = guess.decimal_separator
+        return {"decimal_separator": guess.decimal_separator}
+    return {}
+
+
+def _mapping(guess: ColumnGuess, options: dict[str, Any]) -> Any:
+    return {"column": guess.name, **options} if options else guess.name
+
+
+def number_value(guess: ColumnGuess, defaults: ExportDefaults) -> Any:
+    options = _own_decimal(guess, defaults)
     if guess.thousands_separator:
         options["thousands_separator"] = guess.thousands_separator
-    return {"column": column, **options} if options else column
+    return _mapping(guess, options)
 
 
-def duration_value(guess: ColumnGuess, ctx: ExportDefaults) -> Any:
+def duration_value(guess: ColumnGuess, defaults: ExportDefaults) -> Any:
     fmt = guess.format or "seconds"
     options: dict[str, Any] = {}
-    if fmt != (ctx.duration_format or "seconds"):
+    if fmt != (defaults.duration_format or "seconds"):
         options["format"] = fmt
-    if guess.decimal_separator and guess.decimal_separator != ctx.decimal \
-            and not guess.integer:
-        options["decimal_separator"] = guess.decimal_separator
+    options.update(_own_decimal(guess, defaults))
     if guess.thousands_separator:
+        # a thousands separator is read with an explicit format and decimal separator
         options.setdefault("format", fmt)
-        options["decimal_separator"] = ctx.decimal if not guess.decimal_separator \
-            else guess.decimal_separator
+        options["decimal_separator"] = guess.decimal_separator or defaults.decimal
         options["thousands_separator"] = guess.thousands_separator
-    return {"column": guess.name, **options} if options else guess.name
+    return _mapping(guess, options)
 
 
 def flag_value(guess: ColumnGuess) -> dict[str, Any]:

@@ -5,7 +5,7 @@ contacts."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from .canonical import DURATION_FIELDS
 from .column_values import flag_value
@@ -57,13 +57,6 @@ def direction_column(guesses: Sequence[ColumnGuess]) -> ColumnGuess | None:
     return None
 
 
-def distinct_written(values: Iterable[str]) -> list[str]:
-    seen: dict[str, str] = {}
-    for value in values:
-        seen.setdefault(value.strip().lower(), value.strip())
-    return list(seen.values())
-
-
 def looks_like_calls(sample: Sample) -> bool:
     words = normalise(sample.path.name) + " " + " ".join(normalise(h) for h in sample.header)
     return bool(re.search(r"\b(call|calls|calllog|call log|cdr|acd|pbx|ani|dnis|anruf|"
@@ -89,18 +82,13 @@ def derived_flag_entry(name: str, kind: str, fields_: dict[str, tuple[str, int]]
     ignored = words_in(outcome, NOT_CONTACT_WORDS)
     rest = [v for v, _ in outcome.top if v not in answers + abandons + ignored]
     seen = ", ".join(f"{shortened(v, 16)} ×{count_text(n)}" for v, n in outcome.top[:6])
-    if name == "answered":
-        if answers:
-            value = {"column": outcome.name, "true_words": [Quoted(w) for w in answers],
-                     "otherwise": False}
-        else:
-            value = {"column": outcome.name, "false_words": [Quoted(w) for w in abandons],
-                     "otherwise": True}
-    elif abandons:
-        value = {"column": outcome.name, "true_words": [Quoted(w) for w in abandons],
+    # the words that say so, else the words that say the other (then true otherwise)
+    saying, contrary = (answers, abandons) if name == "answered" else (abandons, answers)
+    if saying:
+        value = {"column": outcome.name, "true_words": [Quoted(w) for w in saying],
                  "otherwise": False}
     else:
-        value = {"column": outcome.name, "false_words": [Quoted(w) for w in answers],
+        value = {"column": outcome.name, "false_words": [Quoted(w) for w in contrary],
                  "otherwise": True}
     note = f"? derived from the outcome: {seen}"
     if rest and answers and abandons:
@@ -120,10 +108,9 @@ def legs_block(key: KeyChoice, fields_: dict[str, tuple[str, int]]) -> Block:
         if summed:
             block.append(Entry("sum", summed, "handle time over all legs (union: talk_s when "
                                               "hop records overlap)"))
-        flags = [f for f in ("complaint",) if f in mapped]
-        if flags:
-            block.append(Entry("any", flags, "true when any leg has it; answered/abandoned "
-                                             "come from the first leg"))
+        if "complaint" in mapped:
+            block.append(Entry("any", ["complaint"], "true when any leg has it; "
+                                                     "answered/abandoned come from the first leg"))
     else:
         block.append(Entry("order_by", Raw("started_at"), "no leg number: legs in start order"))
         if "agent_id" in mapped:
@@ -133,7 +120,7 @@ def legs_block(key: KeyChoice, fields_: dict[str, tuple[str, int]]) -> Block:
         summed = [f for f in ("hold_s", "wrap_s") if f in mapped]
         if summed:
             block.append(Entry("sum", summed, "summed over the legs"))
-        block.append(Entry("any", ["answered"] + [f for f in ("complaint",) if f in mapped],
+        block.append(Entry("any", ["answered", *(["complaint"] if "complaint" in mapped else [])],
                            "answered when any leg was"))
         block.append(Entry("all", ["abandoned"], "abandoned only when no leg was answered"))
     if "transferred" in mapped:
@@ -147,14 +134,14 @@ def legs_block(key: KeyChoice, fields_: dict[str, tuple[str, int]]) -> Block:
     return block
 
 
-def filters_block(guesses: Sequence[ColumnGuess], direction: ColumnGuess | None,
-                  outcome: ColumnGuess | None, key: KeyChoice,
-                  fields_: dict[str, tuple[str, int]], by_name: dict[str, ColumnGuess]) -> Block:
+def filters_block(direction: ColumnGuess | None, outcome: ColumnGuess | None,
+                  key_column: ColumnGuess | None) -> Block:
+    """Rows that are not inbound contacts: the outbound words of the direction column, the
+    test calls of the outcome, a totals row in the key column."""
     exclude: dict[str, list[str]] = {}
     notes = []
     if direction:
-        out = distinct_written(v for v, _ in direction.top
-                                if v.strip().lower() in DIRECTION_OUT)
+        out = words_in(direction, DIRECTION_OUT)
         exclude[direction.name] = out
         notes.append(f"{direction.name} also holds {', '.join(out)}")
     if outcome:
@@ -162,14 +149,10 @@ def filters_block(guesses: Sequence[ColumnGuess], direction: ColumnGuess | None,
         if ignored:
             exclude[outcome.name] = ignored
             notes.append(f"{outcome.name} {', '.join(ignored)}: not a contact")
-    key_column = key.columns[0] if key.columns else None
-    for guess in guesses:
-        if guess.name != key_column and guess is not by_name.get(guess.name):
-            continue
-        totals = words_in(guess, TOTAL_WORDS) if guess.name == key_column else []
-        if totals:
-            exclude[guess.name] = totals
-            notes.append(f"a {totals[0]} row in {guess.name}")
+    totals = words_in(key_column, TOTAL_WORDS) if key_column else []
+    if totals:
+        exclude[key_column.name] = totals
+        notes.append(f"a {totals[0]} row in {key_column.name}")
     block = Block()
     if exclude:
         block.append(Entry("exclude", exclude, "; ".join(notes)))

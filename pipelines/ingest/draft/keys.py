@@ -63,6 +63,15 @@ class RowsUniqueness:
         return sum(n for n in keys.values() if n > 1)
 
 
+def _listed(columns: Sequence[str]) -> str:
+    return ", ".join(quote_ident(c) for c in columns)
+
+
+def _present(columns: Sequence[str]) -> str:
+    """SQL: every one of the columns has a value."""
+    return " AND ".join(f"{quote_ident(c)} IS NOT NULL" for c in columns)
+
+
 class DuckDBUniqueness:
     """The oracle over a DuckDB relation holding every row of the file as text."""
 
@@ -71,12 +80,10 @@ class DuckDBUniqueness:
         self.rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     def distinct(self, columns: Sequence[str]) -> tuple[int, int]:
-        cols = ", ".join(quote_ident(c) for c in columns)
-        missing = " OR ".join(f"{quote_ident(c)} IS NULL" for c in columns)
-        present = " AND ".join(f"{quote_ident(c)} IS NOT NULL" for c in columns)
+        cols, present = _listed(columns), _present(columns)
         return self.con.execute(
             f"SELECT (SELECT count(*) FROM (SELECT DISTINCT {cols} FROM {self.table} "
-            f"WHERE {present})), (SELECT count(*) FROM {self.table} WHERE {missing})"
+            f"WHERE {present})), (SELECT count(*) FROM {self.table} WHERE NOT ({present}))"
         ).fetchone()
 
     def distinct_rows(self) -> int:
@@ -84,8 +91,7 @@ class DuckDBUniqueness:
             f"SELECT count(*) FROM (SELECT DISTINCT * FROM {self.table})").fetchone()[0]
 
     def sharing_rows(self, columns: Sequence[str]) -> int:
-        cols = ", ".join(quote_ident(c) for c in columns)
-        present = " AND ".join(f"{quote_ident(c)} IS NOT NULL" for c in columns)
+        cols, present = _listed(columns), _present(columns)
         return self.con.execute(
             f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM (SELECT DISTINCT * "
             f"FROM {self.table}) WHERE {present} GROUP BY {cols} HAVING count(*) > 1)"
@@ -117,13 +123,13 @@ def choose_key(oracle: Uniqueness, kind: str, id_column: str | None,
     total = oracle.rows
     repeats = total - oracle.distinct_rows()
     rows = plural(total, "row")
-    allowed_missing = max(2, total // 100)   # rows without a key value: rejected at load
+    few_rows = max(2, total // 100)   # rows a key may miss or share: rejected at load
     repeat_note = (f"; {plural(repeats, 'row')} exactly {verb_form(repeats, 'repeats')} an "
                    "earlier row (rejected as duplicates)") if repeats else ""
 
     def state(columns: Sequence[str]) -> tuple[str, int]:
         distinct, missing = oracle.distinct(columns)
-        if missing > allowed_missing:
+        if missing > few_rows:
             return "missing", missing
         present = total - missing
         if distinct == present:
@@ -168,10 +174,11 @@ def choose_key(oracle: Uniqueness, kind: str, id_column: str | None,
         return KeyChoice((id_column,), exact_repeats=repeats,
                          reason=f"unique over all {rows} once exact repeats are set "
                                 f"aside{repeat_note}{missing_note(id_state[1])}")
+    conflicts = oracle.sharing_rows((id_column,)) if id_state[0] == "repeats" else 0
     if id_state[0] == "repeats":
         # An id on a row or two more is a conflict (on_conflict), not a second key part:
         # then only a leg number or a line/site column (named so) may complete the key.
-        few = oracle.sharing_rows((id_column,)) <= allowed_missing
+        few = conflicts <= few_rows
         for partner in partners:
             named = partner in leg_columns or has_words(partner, "line")
             if few and not named:
@@ -181,12 +188,10 @@ def choose_key(oracle: Uniqueness, kind: str, id_column: str | None,
     for column in singles:
         if column != id_column and state((column,))[0] == "unique":
             return KeyChoice((column,), reason=f"unique over all {rows}")
-    if id_state[0] == "repeats":
-        conflicts = oracle.sharing_rows((id_column,))
-        if conflicts <= max(2, total // 100):
-            return KeyChoice((id_column,), exact_repeats=repeats, conflicts=conflicts,
-                             reason=f"{plural(conflicts, 'row')} share an id with a "
-                                    f"different row{repeat_note}")
+    if id_state[0] == "repeats" and conflicts <= few_rows:
+        return KeyChoice((id_column,), exact_repeats=repeats, conflicts=conflicts,
+                         reason=f"{plural(conflicts, 'row')} share an id with a "
+                                f"different row{repeat_note}")
     for first in [c for c in singles if c != id_column][:3]:
         for partner in partners:
             if partner != first and (choice := pair_choice(first, partner)):

@@ -23,7 +23,7 @@ def kind_block(kind: str, fields_: dict[str, tuple[str, int]],
                plans: dict[str, dict[str, tuple[str, int]]], stamp: dict[str, Any],
                by_name: dict[str, ColumnGuess], guesses: Sequence[ColumnGuess],
                key: KeyChoice, primary: str, outcome: ColumnGuess | None,
-               direction: ColumnGuess | None, ctx: ExportDefaults, sample: Sample,
+               direction: ColumnGuess | None, defaults: ExportDefaults, sample: Sample,
                oracle: Uniqueness, unplaced: list[str],
                known: dict[str, dict[str, tuple[str, str]]]) -> Block:
     block = Block()
@@ -98,9 +98,9 @@ def kind_block(kind: str, fields_: dict[str, tuple[str, int]],
             if name in FLAG_FIELDS:
                 value = flag_value(guess)
             elif name in DURATION_FIELDS:
-                value = duration_value(guess, ctx)
+                value = duration_value(guess, defaults)
             elif name in ("csat", "nps", "score_pct"):
-                value = number_value(column, guess, ctx)
+                value = number_value(guess, defaults)
             comment = weak + guess.reason
             if column in sample.formulas:
                 formula = sample.formulas[column]
@@ -168,14 +168,15 @@ def kind_block(kind: str, fields_: dict[str, tuple[str, int]],
             if f"section:{section}" in fields_:
                 column = fields_[f"section:{section}"][0]
                 guess = by_name[column]
-                sections.append(Entry(section, number_value(column, guess, ctx),
+                sections.append(Entry(section, number_value(guess, defaults),
                                       guess.reason))
         if sections:
             block.append(Entry("sections", sections, "0-100 section scores"))
     if kind == "contacts" and key.legs:
         block.append(Entry("legs", legs_block(key, fields_), key.reason))
     if kind == primary:
-        filters = filters_block(guesses, direction, outcome, key, fields_, by_name)
+        key_column = by_name[key.columns[0]] if key.columns else None
+        filters = filters_block(direction, outcome, key_column)
         if filters:
             block.append(Entry("filters", filters,
                                "rows that are not contacts: counted as filtered, not loaded"))

@@ -11,6 +11,17 @@ from .vocabulary import normalise
 from .wording import plural
 
 
+def _answer_counts(guess: ColumnGuess, decimal_comma: bool) -> Counter[float]:
+    """Rows per numeric answer among the column's most common values."""
+    counts: Counter[float] = Counter()
+    for value, n in guess.top:
+        try:
+            counts[float(value.replace(",", ".") if decimal_comma else value)] += n
+        except ValueError:
+            continue
+    return counts
+
+
 def csat_scale(guess: ColumnGuess) -> tuple[int, int, str]:
     """[lowest, highest] answer: from the header (``csat_1_5``, ``Satisfacao_0_10``), else
     the smallest usual scale holding all but stray values."""
@@ -18,12 +29,7 @@ def csat_scale(guess: ColumnGuess) -> tuple[int, int, str]:
     if header and int(header.group(1)) < int(header.group(2)) <= 100:
         lo, hi = int(header.group(1)), int(header.group(2))
         return lo, hi, f"the header says {lo}-{hi}; values {guess.low:g}..{guess.high:g}"
-    counts = Counter()
-    for value, n in guess.top:
-        try:
-            counts[float(value.replace(",", "."))] += n
-        except ValueError:
-            continue
+    counts = _answer_counts(guess, decimal_comma=True)
     tolerance = allowed_misfits(guess.count)
     hi = next((h for h in (5, 7, 10, 100)
                if sum(n for v, n in counts.items() if v > h) <= tolerance), 100)
@@ -39,12 +45,7 @@ def csat_scale(guess: ColumnGuess) -> tuple[int, int, str]:
 
 def nps_note(guess: ColumnGuess) -> str:
     """NPS answers are whole 0-10 (there is no scale to set): say what does not fit."""
-    counts: Counter[float] = Counter()
-    for value, n in guess.top:
-        try:
-            counts[float(value)] += n
-        except ValueError:
-            continue
+    counts = _answer_counts(guess, decimal_comma=False)
     above = sum(n for v, n in counts.items() if v > 10)
     if guess.high is not None and guess.high <= 5:
         return "; ? NPS answers are 0-10 but these stop at 5: a CSAT column?"
