@@ -3,7 +3,7 @@ searched, then the export's entries and the centre block to fill in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,13 @@ from .customers import identifier_entries
 from .fields import kind_scores, map_fields
 from .flags import flag_pairs
 from .guess import ColumnGuess
-from .keys import KeyChoice, Uniqueness, choose_key, open_oracle
+from .keys import KeyChoice, Uniqueness, choose_key, key_candidates, open_oracle
 from .kind_block import kind_block
 from .patterns import file_pattern
 from .reading import read_sample
 from .render import Block, Entry, Items, Raw, render_yaml
 from .sample import SAMPLE_ROWS, Sample
 from .timestamps import dst_note, timestamp_plan
-from .vocabulary import has_words
 from .wording import plural
 
 
@@ -69,99 +68,48 @@ def build_draft(path: Path, centre_id: str | None = None, exports_root: Path | N
     pairs = flag_pairs(sample)
     guesses = [classify_column(h, sample.column(i), comma, pairs)
                for i, h in enumerate(sample.header)]
-    by_name = {g.name: g for g in guesses}
     scores = kind_scores(guesses, path.name)
     primary = max(KINDS, key=lambda k: (scores[k], -KINDS.index(k)))
     oracle, con = open_oracle(sample)
     if con is None and sample.format != "xlsx" and not sample.complete:
         sample.notes["keys"] = "sampled rows only (DuckDB could not read the whole file)"
     try:
-        return _assemble(path, sample, guesses, by_name, primary, scores, oracle, comma,
-                         comma_why, centre_id, exports_root, known)
+        return _assemble(path, sample, guesses, primary, scores, oracle, comma, comma_why,
+                         centre_id, exports_root, known)
     finally:
         if con is not None:
             con.close()
 
 
-def _assemble(path: Path, sample: Sample, guesses: list[ColumnGuess],
-              by_name: dict[str, ColumnGuess], primary: str, scores: dict[str, float],
-              oracle: Uniqueness, comma: bool, comma_why: str, centre_id: str | None,
-              exports_root: Path | None, known: dict[str, dict[str, tuple[str, str]]]
-              ) -> Draft:
-    header = sample.header
+def _assemble(path: Path, sample: Sample, guesses: list[ColumnGuess], primary: str,
+              scores: dict[str, float], oracle: Uniqueness, comma: bool, comma_why: str,
+              centre_id: str | None, exports_root: Path | None,
+              known: dict[str, dict[str, tuple[str, str]]]) -> Draft:
+    by_name = {g.name: g for g in guesses}
     outcome = outcome_column(guesses) if primary == "contacts" else None
     direction = direction_column(guesses) if primary == "contacts" else None
-    reserved = {g.name for g in (outcome, direction) if g}
-    placed = map_fields(primary, guesses, reserved)
-    plans: dict[str, dict[str, tuple[str, int]]] = {primary: placed}
-    used = {c for c, _ in placed.values()} | reserved
-    if primary == "contacts":
-        surveys = map_fields("surveys", guesses, used)
-        strong = [f for f in ("csat", "nps") if surveys.get(f, ("", 0))[1] >= 9]
-        if strong and ("survey_id" in surveys or "responded_at" in surveys):
-            surveys.pop("contact_id", None)
-            plans["surveys"] = surveys
-            used |= {c for c, _ in surveys.values()}
-
-    # timestamps
+    plans, used = _field_plans(primary, guesses, {g.name for g in (outcome, direction) if g})
     timestamps: dict[str, dict[str, Any]] = {}
     for kind, fields_ in plans.items():
         timestamps[kind] = timestamp_plan(kind, fields_, guesses, used, path, exports_root,
-                                           sample.date_cells)
+                                          sample.date_cells)
         used |= set(timestamps[kind]["columns"])
 
     # the key of the main kind
-    key_field = KEY_COLUMN[primary]
-    id_column = placed.get(key_field, (None, 0))[0]
+    id_column = plans[primary].get(KEY_COLUMN[primary], (None, 0))[0]
     started = timestamps[primary]["source"].get("column") if primary == "contacts" else None
     placed_columns = {c for f in plans.values() for c, _ in f.values()}
-    singles = [g.name for g in guesses if g.name != id_column and g.name not in placed_columns
-               and g.type in ("id", "integer") and g.distinct >= 0.9 * g.count
-               and g.empty <= g.count // 50]
-    leg_columns = [g.name for g in guesses if has_words(g.name, "leg")
-                   and g.type in ("integer", "code", "id", "flag")]
-    leg_columns += [g.name for g in guesses if g.type == "integer" and g.low is not None
-                    and g.low >= 0 and g.high <= 20 and g.name not in placed_columns
-                    and g.name not in leg_columns]
-    line_columns = [g.name for g in guesses if has_words(g.name, "line")
-                    and g.type in ("code", "id", "integer") and g.name not in leg_columns]
-    others = sorted((g for g in guesses if g.type in ("code", "id", "integer")
-                     and g.name not in leg_columns + line_columns and g.name != started),
-                    key=lambda g: g.distinct)
-    partners = list(dict.fromkeys(
-        [*line_columns, *leg_columns, *([started] if started else []),
-         *(g.name for g in others)]))[:12]
-    partners = [p for p in partners if p != id_column]
-    key = choose_key(oracle, primary, id_column, singles, partners, leg_columns, started,
-                     header)
-    total_rows = oracle.rows
+    candidates = key_candidates(guesses, id_column, placed_columns, started)
+    key = choose_key(oracle, primary, id_column, candidates.singles, candidates.partners,
+                     candidates.leg_columns, started, sample.header)
 
-    defaults = ExportDefaults(decimal="," if comma else ".")
-    durations = [by_name[c] for kind, f in plans.items() for name, (c, _) in f.items()
+    durations = [by_name[c] for f in plans.values() for name, (c, _) in f.items()
                  if name in DURATION_FIELDS]
-    formats = {(g.format or "seconds") for g in durations}
-    if len(formats) == 1 and formats <= {"seconds", "hms"}:
-        defaults.duration_format = formats.pop()
-
-    export: list[Entry] = []
+    defaults = _export_defaults(comma, durations)
     placeholder = "day" if timestamps[primary].get("date_from_file") else None
     pattern, _, pattern_why = file_pattern(path, exports_root, placeholder)
-    export.append(Entry("pattern", pattern, pattern_why))
-    export.append(Entry("format", Raw(sample.format), sample.notes.get("format", "")))
-    if sample.sheet:
-        export.append(Entry("sheet", sample.sheet, sample.notes.get("sheet", "")))
-    if sample.format in ("csv", "csv.gz"):
-        export.append(Entry("encoding", Raw(sample.encoding), sample.notes["encoding"]))
-        export.append(Entry("delimiter", sample.delimiter, sample.notes["delimiter"]))
-        export.append(Entry("quote", sample.quote, sample.notes["quote"]))
-    if sample.format in ("csv", "csv.gz", "xlsx"):
-        export.append(Entry("skip_rows", sample.skip_rows, sample.notes["skip_rows"]))
-    if comma:
-        export.append(Entry("decimal_separator", ",", comma_why))
-    if defaults.duration_format:
-        example = next(g for g in durations if (g.format or "seconds") == defaults.duration_format)
-        export.append(Entry("duration_format", Raw(defaults.duration_format),
-                            f"every duration column: {example.reason}"))
+    export = [Entry("pattern", pattern, pattern_why),
+              *_writing_entries(sample, comma_why, defaults, durations)]
     export.extend(identifier_entries(guesses, used | set(key.columns), sample))
     if sample.malformed:
         export.append(Entry(None, comment=f"{plural(sample.malformed, 'sampled row')} "
@@ -169,17 +117,18 @@ def _assemble(path: Path, sample: Sample, guesses: list[ColumnGuess],
     for kind in plans:
         stamp_col = timestamps[kind]["source"].get("column")
         if stamp_col and (note := dst_note(by_name[stamp_col],
-                                            sample.column(header.index(stamp_col)))):
+                                           sample.column(sample.header.index(stamp_col)))):
             export.append(Entry("ambiguous_times", Raw("earliest"), note, off=True))
             break
 
     unplaced: list[str] = []
     for kind, fields_ in plans.items():
         block = kind_block(kind, fields_, plans, timestamps[kind], by_name, guesses, key,
-                            primary, outcome, direction, defaults, sample, oracle, unplaced, known)
+                           primary, outcome, direction, defaults, sample, oracle, unplaced,
+                           known)
         export.append(Entry(kind, block, _kind_reason(kind, scores, primary)))
     used_now = _used_columns(export)
-    unused = [c for c in header if c not in used_now]
+    unused = [c for c in sample.header if c not in used_now]
     export.append(Entry(None))
     if unplaced:
         export.append(Entry(None, comment="Not placed (no column found): "
@@ -188,6 +137,67 @@ def _assemble(path: Path, sample: Sample, guesses: list[ColumnGuess],
                                       + (", ".join(f"{c} ({by_name[c].type})" for c in unused)
                                          or "none")))
 
+    entries = [Entry("centre", _centre_block(centre_id, export)), Entry(None),
+               Entry("exports", Items([Block(export)]))]
+    return Draft(path=path, sample=sample, guesses=guesses, kinds=list(plans), key=key,
+                 entries=entries, preamble=_preamble(path, sample, oracle.rows),
+                 total_rows=oracle.rows)
+
+
+def _field_plans(primary: str, guesses: Sequence[ColumnGuess], reserved: set[str]
+                 ) -> tuple[dict[str, dict[str, tuple[str, int]]], set[str]]:
+    """Kind -> canonical field -> (column, name score), and the columns they use: the main
+    kind's fields, and on a contacts file the survey answered on the same row when strong
+    CSAT or NPS columns and a survey id or time say there is one."""
+    placed = map_fields(primary, guesses, reserved)
+    plans = {primary: placed}
+    used = {c for c, _ in placed.values()} | reserved
+    if primary == "contacts":
+        surveys = map_fields("surveys", guesses, used)
+        strong = [f for f in ("csat", "nps") if surveys.get(f, ("", 0))[1] >= 9]
+        if strong and ("survey_id" in surveys or "responded_at" in surveys):
+            surveys.pop("contact_id", None)
+            plans["surveys"] = surveys
+            used |= {c for c, _ in surveys.values()}
+    return plans, used
+
+
+def _export_defaults(comma: bool, durations: Sequence[ColumnGuess]) -> ExportDefaults:
+    """The decimal separator, and the duration format when every duration column shares
+    seconds or H:MM:SS (export-level keys then, not one per column)."""
+    defaults = ExportDefaults(decimal="," if comma else ".")
+    formats = {(g.format or "seconds") for g in durations}
+    if len(formats) == 1 and formats <= {"seconds", "hms"}:
+        defaults.duration_format = formats.pop()
+    return defaults
+
+
+def _writing_entries(sample: Sample, comma_why: str, defaults: ExportDefaults,
+                     durations: Sequence[ColumnGuess]) -> list[Entry]:
+    """How the file is written: format, sheet, encoding, dialect, skipped rows, decimal
+    separator, duration format."""
+    notes = sample.notes
+    entries = [Entry("format", Raw(sample.format), notes.get("format", ""))]
+    if sample.sheet:
+        entries.append(Entry("sheet", sample.sheet, notes.get("sheet", "")))
+    if sample.format in ("csv", "csv.gz"):
+        entries.append(Entry("encoding", Raw(sample.encoding), notes["encoding"]))
+        entries.append(Entry("delimiter", sample.delimiter, notes["delimiter"]))
+        entries.append(Entry("quote", sample.quote, notes["quote"]))
+    if sample.format in ("csv", "csv.gz", "xlsx"):
+        entries.append(Entry("skip_rows", sample.skip_rows, notes["skip_rows"]))
+    if defaults.decimal == ",":
+        entries.append(Entry("decimal_separator", ",", comma_why))
+    if defaults.duration_format:
+        example = next(g for g in durations
+                       if (g.format or "seconds") == defaults.duration_format)
+        entries.append(Entry("duration_format", Raw(defaults.duration_format),
+                             f"every duration column: {example.reason}"))
+    return entries
+
+
+def _centre_block(centre_id: str | None, export: Sequence[Entry]) -> Block:
+    """The centre's keys to fill in (the id when --centre gave it)."""
     centre = Block()
     for name, placeholder_text, why in CENTRE_PLACEHOLDERS:
         if name == "id" and centre_id:
@@ -198,15 +208,17 @@ def _assemble(path: Path, sample: Sample, guesses: list[ColumnGuess],
             if code:
                 why += f"; the customers' phones say {code.split(' (')[-1].rstrip(')')}"
         centre.append(Entry(name, placeholder_text, why))
-    entries = [Entry("centre", centre), Entry(None), Entry("exports", Items([Block(export)]))]
-    sampled = len(sample.rows)
-    preamble = [
+    return centre
+
+
+def _preamble(path: Path, sample: Sample, total_rows: int) -> list[str]:
+    keys_checked = (f"; keys checked over the {plural(total_rows, 'sampled row')} only "
+                    "(DuckDB could not read the whole file)." if "keys" in sample.notes
+                    else f"; keys checked over all {plural(total_rows, 'row')}.")
+    return [
         f"Draft source config for {path.name}, written by `python -m pipelines draft-config`.",
-        f"Formats guessed from the first {plural(sampled, 'data row')}"
-        + ("" if sample.complete else " (a sample)")
-        + (f"; keys checked over the {plural(total_rows, 'sampled row')} only "
-           "(DuckDB could not read the whole file)." if "keys" in sample.notes
-           else f"; keys checked over all {plural(total_rows, 'row')}."),
+        f"Formats guessed from the first {plural(len(sample.rows), 'data row')}"
+        + ("" if sample.complete else " (a sample)") + keys_checked,
         "Every guess says why in its comment. A comment starting with ? is a weak guess;",
         "FILL IN marks what only you know. Save it as <config dir>/sources/<centre id>.yaml,",
         "then dry-run it, load, and look at the rejects:",
@@ -215,8 +227,6 @@ def _assemble(path: Path, sample: Sample, guesses: list[ColumnGuess],
         "  python -m pipelines rejects --centre <centre id>",
         "(docs/SOURCE_CONFIG.md explains every key.)",
     ]
-    return Draft(path=path, sample=sample, guesses=guesses, kinds=list(plans), key=key,
-                 entries=entries, preamble=preamble, total_rows=total_rows)
 
 
 def _kind_reason(kind: str, scores: dict[str, float], primary: str) -> str:
@@ -251,7 +261,7 @@ def _used_columns(entries: Iterable[Entry]) -> set[str]:
                     used |= _source_names(inner.value)
         elif entry.key in ("present_if", "leg_column"):
             used |= _source_names(entry.value)
-        elif entry.key in ("include", "exclude") and isinstance(entry.value, dict):
+        elif entry.key == "exclude" and isinstance(entry.value, dict):
             used |= set(entry.value)
         elif entry.key == "customer_identifiers" and isinstance(entry.value, Items):
             used |= {item[0]["column"] for item in entry.value if isinstance(item, tuple)}

@@ -53,20 +53,21 @@ def guess_country_code(values: Iterable[str]) -> tuple[str | None, str]:
         return code, (f"{count_text(count)} of {count_text(len(values))} numbers are "
                       f"international, {'most ' if len(codes) > 1 else ''}+{code}"
                       + (f" ({country})" if country else ""))
-    lengths = Counter(len(re.sub(r"\D", "", v)) for v in values)
     digits_all = [re.sub(r"\D", "", v) for v in values]
-    if values and all(len(d) == 10 or (len(d) == 11 and d.startswith("1")) for d in digits_all) \
-            and lengths[10]:
+    if any(len(d) == 10 for d in digits_all) and all(
+            len(d) == 10 or (len(d) == 11 and d.startswith("1")) for d in digits_all):
         return "1", "10-digit numbers (and 11 digits starting 1): North American (+1)"
     return None, "no number carries an international prefix"
 
 
 def identifier_entries(guesses: Sequence[ColumnGuess], used: set[str], sample: Sample
                        ) -> list[Entry]:
+    """customer_identifiers (phones, e-mail addresses, then account columns no field
+    took) and, with phones, the default_country_code of numbers written without one."""
     phones = [g for g in guesses if g.type == "phone"]
     emails = [g for g in guesses if g.type == "email"]
     accounts = [g for g in guesses if has_words(g.name, "account") and g.name not in used
-                and g.type in ("id", "integer", "code") and g not in phones]
+                and g.type in ("id", "integer", "code")]
     items = Items()
     for g in phones:
         items.append(({"column": g.name, "type": Raw("phone")}, g.reason))
@@ -78,18 +79,15 @@ def identifier_entries(guesses: Sequence[ColumnGuess], used: set[str], sample: S
     if not items:
         return [Entry(None, comment="no phone, e-mail or account column found: contacts get "
                                     "no customer_key (repeat-contact metrics stay empty)")]
-    entries = []
-    if phones:
-        values = [v for g in phones for v in sample.column(sample.header.index(g.name)) if v]
-        code, why = guess_country_code(values)
-        if code is None:
-            return [Entry("customer_identifiers", items,
-                          "the first non-empty one of a row becomes customer_key", off=True),
-                    Entry("default_country_code", fill_in("digits"),
-                          f"FILL IN, then remove the # of both keys: {why}", off=True)]
-        entries.append(Entry("customer_identifiers", items,
-                             "the first non-empty one of a row becomes customer_key (hashed)"))
-        entries.append(Entry("default_country_code", code, why))
-        return entries
-    return [Entry("customer_identifiers", items,
-                  "the first non-empty one of a row becomes customer_key (hashed)")]
+    identifiers = Entry("customer_identifiers", items,
+                        "the first non-empty one of a row becomes customer_key (hashed)")
+    if not phones:
+        return [identifiers]
+    values = [v for g in phones for v in sample.column(sample.header.index(g.name)) if v]
+    code, why = guess_country_code(values)
+    if code is None:  # both keys suggested, commented out until the code is filled in
+        return [Entry("customer_identifiers", items,
+                      "the first non-empty one of a row becomes customer_key", off=True),
+                Entry("default_country_code", fill_in("digits"),
+                      f"FILL IN, then remove the # of both keys: {why}", off=True)]
+    return [identifiers, Entry("default_country_code", code, why)]

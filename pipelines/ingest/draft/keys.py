@@ -1,5 +1,6 @@
-"""The key search: counts over every row of the file (``Uniqueness``: DuckDB over the
-whole file, or rows held in memory) and the key they allow (``choose_key``)."""
+"""The key search: the columns worth trying (``key_candidates``), counts over every row of
+the file (``Uniqueness``: DuckDB over the whole file, or rows held in memory) and the key
+they allow (``choose_key``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Protocol
 import duckdb
 
 from ..sql_text import quote_ident
+from .guess import ColumnGuess
 from .sample import Sample
 from .vocabulary import has_words
 from .wording import plural, verb_form
@@ -106,6 +108,37 @@ class KeyChoice:
     exact_repeats: int = 0          # rows that repeat an earlier row exactly
     conflicts: int = 0              # rows sharing the key with a different row
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class KeyCandidates:
+    singles: list[str]       # id-like columns no field took, which may be a key alone
+    partners: list[str]      # columns to pair with a repeating id, best first (12 at most)
+    leg_columns: list[str]   # partners that number the legs of a contact
+
+
+def key_candidates(guesses: Sequence[ColumnGuess], id_column: str | None,
+                   placed_columns: set[str], started_at: str | None) -> KeyCandidates:
+    """The columns the key search tries beside the id column: line or site columns first
+    (an id counted per line), then leg numbers, the start time, and other code and id
+    columns, fewest distinct values first."""
+    singles = [g.name for g in guesses if g.name != id_column and g.name not in placed_columns
+               and g.type in ("id", "integer") and g.distinct >= 0.9 * g.count
+               and g.empty <= g.count // 50]
+    leg_columns = [g.name for g in guesses if has_words(g.name, "leg")
+                   and g.type in ("integer", "code", "id", "flag")]
+    leg_columns += [g.name for g in guesses if g.type == "integer" and g.low is not None
+                    and g.low >= 0 and g.high <= 20 and g.name not in placed_columns
+                    and g.name not in leg_columns]
+    line_columns = [g.name for g in guesses if has_words(g.name, "line")
+                    and g.type in ("code", "id", "integer") and g.name not in leg_columns]
+    others = sorted((g for g in guesses if g.type in ("code", "id", "integer")
+                     and g.name not in leg_columns + line_columns and g.name != started_at),
+                    key=lambda g: g.distinct)
+    partners = list(dict.fromkeys(
+        [*line_columns, *leg_columns, *([started_at] if started_at else []),
+         *(g.name for g in others)]))[:12]
+    return KeyCandidates(singles, [p for p in partners if p != id_column], leg_columns)
 
 
 def choose_key(oracle: Uniqueness, kind: str, id_column: str | None,

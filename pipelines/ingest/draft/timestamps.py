@@ -17,9 +17,11 @@ from .wording import fill_in, plural
 def timestamp_plan(kind: str, fields_: dict[str, tuple[str, int]],
                    guesses: Sequence[ColumnGuess], used: set[str], path: Path,
                    exports_root: Path | None, date_cells: dict[str, int]) -> dict[str, Any]:
+    """Where the kind's timestamp comes from: ``source`` (its keys as the column mapping
+    writes them), ``formats``, ``why``, the ``columns`` it reads; ``missing`` when no
+    column holds one, ``date_from_file`` when the file name's date completes times."""
     canonical = TIMESTAMP_COLUMN[kind]
     stamps = [g for g in guesses if g.type in ("datetime", "date", "time")]
-    chosen = None
     why = ""
     if canonical in fields_:
         chosen = next(g for g in guesses if g.name == fields_[canonical][0])
@@ -58,7 +60,7 @@ def timestamp_plan(kind: str, fields_: dict[str, tuple[str, int]],
             plan["formats"] = list(chosen.formats)
             plan["why"] += chosen.reason + " (dates only: local midnight)"
         else:
-            pattern, date_format, _ = file_pattern(path, exports_root, "day")
+            _, date_format, _ = file_pattern(path, exports_root, "day")
             plan["formats"] = list(chosen.formats)
             if date_format:
                 plan["source"] = {"time": chosen.name, "date_from_file": "day",
