@@ -10,11 +10,20 @@ reporting time zone and the metric settings they were built with (``summary_info
 when the reader's settings differ, or the warehouse has no summaries, the same day-level
 SQL runs over the raw tables as a CTE instead, so the numbers never depend on which
 route was taken (tests/metrics/test_summaries.py compares the two).
+
+The summaries are trusted only while the source tables are what ingestion built them
+from: same row counts (checked on every call, free) and the same content checksum (the
+sum of every row's hash, written at build time). The checksum costs a scan (about 0.2 s
+per million contacts), so a reader verifies it once per version of the warehouse file
+(path, size, modification time) and remembers the verdict; an edit made outside
+ingestion (an UPDATE that keeps the counts) changes the file and fails the check, and
+the pages answer from the raw route.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 import duckdb
@@ -41,6 +50,7 @@ CREATE OR REPLACE TABLE {INFO_TABLE} (
     service_level_threshold_s DOUBLE NOT NULL,
     qa_pass_mark              DOUBLE NOT NULL,
     source_rows               BIGINT[] NOT NULL, -- rows of SOURCE_TABLES when built
+    source_checksums          VARCHAR[] NOT NULL,-- sum of row hashes of SOURCE_TABLES
     first_date                DATE,              -- first/last local date with any record
     last_date                 DATE,
     latest_contact_at         TIMESTAMP,         -- UTC, for the provisional flag
@@ -50,6 +60,13 @@ CREATE OR REPLACE TABLE {INFO_TABLE} (
 
 SOURCE_ROWS_SQL = "SELECT [" + ", ".join(
     f"(SELECT COUNT(*) FROM {table})" for table in SOURCE_TABLES) + "]"
+# order-independent and, unlike XOR, not cancelled by equal rows; as text (HUGEINT sums)
+SOURCE_CHECKSUMS_SQL = "SELECT [" + ", ".join(
+    f"(SELECT CAST(coalesce(SUM(hash(t)), 0) AS VARCHAR) FROM {table} AS t)"
+    for table in SOURCE_TABLES) + "]"
+DATABASE_FILE_SQL = ("SELECT path FROM duckdb_databases() "
+                     "WHERE database_name = current_database()")
+_verified: dict[tuple, bool] = {}  # (file, size, mtime, checksums) -> content matched
 
 # First and last local date with any record (contact, survey or QA evaluation).
 DATA_RANGE_SQL = """
@@ -108,16 +125,34 @@ def build_summaries(con: duckdb.DuckDBPyConnection, settings: MetricSettings) ->
         # relation names come from DAY_RELATIONS above, never from input
         con.execute(f"CREATE OR REPLACE TABLE {relation} AS {sql}", used)
     source_rows = con.execute(SOURCE_ROWS_SQL).fetchone()[0]
+    checksums = con.execute(SOURCE_CHECKSUMS_SQL).fetchone()[0]
     con.execute(CREATE_INFO_SQL)
-    con.execute(f"INSERT INTO {INFO_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    con.execute(f"INSERT INTO {INFO_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                 "CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP))",
-                [*settings_row(settings), source_rows, first_date, last_date, latest])
+                [*settings_row(settings), source_rows, checksums, first_date, last_date,
+                 latest])
+
+
+def _content_matches(con: duckdb.DuckDBPyConnection, checksums: list[str]) -> bool:
+    """The source tables' checksums equal the built ones; verified once per file version
+    (an in-memory database, with no file, is verified every time)."""
+    path = con.execute(DATABASE_FILE_SQL).fetchone()[0]
+    key = None
+    if path and os.path.exists(path):
+        stat = os.stat(path)
+        key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns, tuple(checksums))
+        if key in _verified:
+            return _verified[key]
+    matches = con.execute(SOURCE_CHECKSUMS_SQL).fetchone()[0] == list(checksums)
+    if key is not None:
+        _verified[key] = matches
+    return matches
 
 
 def summary_info(con: duckdb.DuckDBPyConnection,
                  settings: MetricSettings) -> SummaryInfo | None:
-    """The summaries' info when they exist, match ``settings`` and the tables' row
-    counts (a warehouse changed outside ingestion falls back to the raw route)."""
+    """The summaries' info when they exist, match ``settings`` and the tables' row counts
+    and content (a warehouse changed outside ingestion falls back to the raw route)."""
     # look before querying: a missing table would make DuckDB's Python client scan a
     # Python variable of that name instead
     exists = con.execute(
@@ -126,15 +161,20 @@ def summary_info(con: duckdb.DuckDBPyConnection,
         {"name": INFO_TABLE}).fetchone()[0]
     if not exists:
         return None
-    row = con.execute(
-        f"SELECT reporting_timezone, repeat_window_days, short_abandon_s, "
-        f"service_level_threshold_s, qa_pass_mark, source_rows, first_date, last_date, "
-        f"latest_contact_at FROM {INFO_TABLE}").fetchone()
+    try:
+        row = con.execute(
+            f"SELECT reporting_timezone, repeat_window_days, short_abandon_s, "
+            f"service_level_threshold_s, qa_pass_mark, source_rows, source_checksums, "
+            f"first_date, last_date, latest_contact_at FROM {INFO_TABLE}").fetchone()
+    except duckdb.BinderException:  # built by an older version: no checksums, rebuild
+        return None
     if row is None or tuple(row[:5]) != settings_row(settings):
         return None
     if list(row[5]) != con.execute(SOURCE_ROWS_SQL).fetchone()[0]:
         return None
-    return SummaryInfo(*row[6:])
+    if not _content_matches(con, row[6]):
+        return None
+    return SummaryInfo(*row[7:])
 
 
 def stats_sql(name: str, use_summaries: bool) -> str:

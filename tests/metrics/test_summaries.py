@@ -170,3 +170,47 @@ def test_both_routes_give_the_same_filter_choices(sample, monkeypatch):
     assert choices == periods.contact_choices(con, settings)
     assert "voice" in choices.channels and "unknown" not in choices.channels
     assert (choices.first_day, choices.last_day) == (dt.date(2026, 5, 25), dt.date(2026, 11, 22))
+
+
+def test_an_edit_outside_ingestion_that_keeps_the_counts_is_caught(sample, sample_file,
+                                                                    tmp_path):
+    con, settings = sample
+    query = MetricQuery(grain="range", metrics=("complaint_pct",), centres=("manila",))
+    before = metric_table(con, query, settings).iloc[0]
+    edited = tmp_path / "edited.duckdb"
+    shutil.copy(sample_file, edited)
+    writer = duckdb.connect(str(edited))
+    # every complaint flag flipped in place: the same row counts, other content
+    writer.execute("UPDATE contacts SET complaint = NOT complaint")
+    writer.close()
+    reader = connect_read_only(edited)
+    try:
+        assert summaries.summary_info(reader, settings) is None
+        after = metric_table(reader, query, settings).iloc[0]
+    finally:
+        reader.close()
+    # complaint_pct is complaints / answered: flipping every flag gives 100 - before
+    # (the summaries, had they served, would still say `before`)
+    assert after["n"] == before["n"]
+    assert after["value"] == pytest.approx(100 - before["value"])
+
+
+def test_the_content_check_is_remembered_per_file_version(sample, monkeypatch):
+    con, settings = sample
+    assert summaries.summary_info(con, settings) is not None
+    scans = []
+    real_execute = type(con).execute
+
+    def counting(self, sql, *args, **kwargs):
+        if sql == summaries.SOURCE_CHECKSUMS_SQL:
+            scans.append(sql)
+        return real_execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(type(con), "execute", counting)
+    for _ in range(3):
+        assert summaries.summary_info(con, settings) is not None
+    assert scans == []  # the unchanged file was verified once, before
+    monkeypatch.setattr(summaries, "_verified", {})  # a new process: verified again, once
+    for _ in range(3):
+        assert summaries.summary_info(con, settings) is not None
+    assert len(scans) == 1
