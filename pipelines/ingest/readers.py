@@ -147,6 +147,10 @@ CSV_LINE_CAP_BYTES = 10_000
 # bytes read from the file for a malformed record whose csv_line the cap cut
 RECORD_WINDOW_BYTES = 4 << 20
 QUOTE_ERRORS = ("UNQUOTED VALUE",)
+# More read_csv options (tests set a small buffer_size: DuckDB's parallel scan then splits
+# small files as it does large ones)
+READ_OPTIONS: dict[str, int] = {}
+PLACEHOLDER_REASON = "unterminated or stray quote (the lines after it were read as rows)"
 
 
 @dataclass(frozen=True)
@@ -396,12 +400,15 @@ def _parse_record(text: str, delimiter: str, quote: str) -> tuple[int | None, in
 
 @dataclass(frozen=True)
 class _BrokenRecord:
-    """A record a stray quote broke: it starts at ``start`` (byte of the UTF-8 text) and
-    ends with the line where its offending quote opened; ``expect`` is its text up to
-    that line's break, as far as the reader's reject shows it."""
+    """A record a stray quote broke, as a quote error's reject shows it: its text
+    ``expect`` at byte ``start`` of the UTF-8 text. When that text parses (a parallel
+    scan reports the line before the broken record, its position pointing nowhere near
+    the quote), the broken record is the line after it (``next_line``). The record is
+    parsed again from the file; it ends with the line where its offending quote opened."""
 
     start: int
     expect: bytes
+    next_line: bool
 
 
 @dataclass
@@ -437,6 +444,7 @@ class _CsvReading:
         self.source = _CsvSource(path, "gzip" if spec.format == "csv.gz" else "none",
                                  spec.encoding)
         self.placeholders: list[_Placeholder] = []
+        self.markers_issued = 0
         self.workdir: tempfile.TemporaryDirectory | None = None
 
     # --- reading ----------------------------------------------------------------------
@@ -456,52 +464,60 @@ class _CsvReading:
             "columns = $columns, header = true, auto_detect = false, delim = $delim, "
             "quote = $quote, escape = $escape, skip = $skip, encoding = $encoding, "
             "compression = $compression, store_rejects = true, "
-            "rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans')",
+            "rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans'"
+            + "".join(f", {name} = {int(value)}" for name, value in READ_OPTIONS.items())
+            + ")",
             {"path": str(self.source.path), **options},
         )
 
     def check_encoding(self) -> None:
+        """An encoding error fails the file, naming the physical line. DuckDB also reports
+        spurious ones (on a stray quote's line in a latin-1 file, where every byte is
+        valid): each is checked by decoding the file, and dropped when it decodes."""
         encoding_error = self.con.execute(
             "SELECT min(line) FROM csv_reject_errors WHERE error_type = 'INVALID ENCODING'"
         ).fetchall()[0][0]
-        if encoding_error is not None:
-            raise FileProblem(
-                f"{self.path}: line {encoding_error} is not valid {self.spec.encoding}; set "
-                f"encoding in the config ({self.spec.where}), e.g. latin-1")
+        if encoding_error is None:
+            return
+        line = _first_undecodable_line(self.source)
+        if line is None:
+            self.con.execute("DELETE FROM csv_reject_errors WHERE error_type = 'INVALID ENCODING'")
+            return
+        raise FileProblem(
+            f"{self.path}: line {line} is not valid {self.spec.encoding}; set "
+            f"encoding in the config ({self.spec.where}), e.g. latin-1")
+
+    def records(self) -> tuple[int, int]:
+        """(good, rejected) records of the last read."""
+        return self.con.execute(
+            f"SELECT (SELECT count(*) FROM {SCRATCH}.staged_raw), "
+            "(SELECT count(DISTINCT line) FROM csv_reject_errors)").fetchall()[0]
+
+    def one_line_each(self, count: _LineCount | None) -> bool:
+        """The lines up to the last content line are exactly the records read: every
+        record is one line, none is lost (the cheap reconciliation)."""
+        return (count is not None and count.lines_to_last_content
+                - self.header.physical_lines == sum(self.records()))
 
     def broken_records(self) -> list[_BrokenRecord]:
-        """Quote errors whose reject holds lines after the broken record's own."""
+        """The quote errors' records (isolated only when lines are missing)."""
         rows = self.con.execute(
             "SELECT arg_min(line_byte_position, byte_position), "
-            "arg_min(csv_line, byte_position), min(line) FROM csv_reject_errors "
+            "arg_min(csv_line, byte_position) FROM csv_reject_errors "
             "WHERE list_contains($types, error_type) GROUP BY line ORDER BY 1",
             {"types": list(QUOTE_ERRORS)}).fetchall()
-        newline = self.header.newline.decode()
         broken = []
-        for position, csv_line, line in rows:
+        for line_position, csv_line in rows:
             body = csv_line.lstrip("\r\n")
-            start = position - 1 + len(csv_line) - len(body)
-            capped = len(csv_line.encode("utf-8")) >= CSV_LINE_CAP_BYTES - 3
+            start = line_position - 1 + len(csv_line) - len(body)
+            body = body.rstrip("\r\n")
             opened, _ = _parse_record(body, self.spec.delimiter, self.spec.quote)
-            if opened is None:
-                if not capped and newline not in body.rstrip("\r\n"):
-                    continue  # one line: the reject is the whole record
-                raise FileProblem(
-                    f"{self.path}: the CSV reader reports a broken quote in record {line} "
-                    "(counting the header), which spans several lines, but where that row "
-                    f"ends cannot be told; fix the quoting there (quote: {self.spec.quote!r})")
-            end = body.find(newline, opened)
-            if end < 0:
-                if not capped:
-                    continue  # the record runs to the end of the file: nothing swallowed
-                end = len(body)
-            elif not capped and not body[end + 1:].strip("\r\n"):
-                continue
-            broken.append(_BrokenRecord(start, body[:end].encode("utf-8")))
+            broken.append(_BrokenRecord(start, body.encode("utf-8"), opened is None))
         return broken
 
-    def isolate(self, broken: list[_BrokenRecord]) -> None:
-        """Write the next copy with each broken record replaced by a placeholder row."""
+    def isolate(self, broken: list[_BrokenRecord]) -> _LineCount:
+        """Write the next copy with each broken record replaced by a placeholder row;
+        return the copy's line count."""
         if len(self.placeholders) + len(broken) > MAX_BROKEN_QUOTE_ROWS:
             raise FileProblem(
                 f"{self.path}: more than {MAX_BROKEN_QUOTE_ROWS:,} rows have an unterminated "
@@ -511,10 +527,11 @@ class _CsvReading:
             self.workdir = tempfile.TemporaryDirectory(prefix="csv-clean-",
                                                        dir=_scratch_folder(self.con))
         target = Path(self.workdir.name) / f"clean-{len(self.placeholders)}.csv"
-        done = len(self.placeholders)
-        found = _write_clean_copy(self.source.view_chunks(), target, broken,
-                                  self.header.newline, lambda n: self._marker(done + n),
-                                  self.path)
+        done = self.markers_issued
+        self.markers_issued += len(broken)
+        found, count = _write_clean_copy(
+            self.source.view_chunks(), target, broken, self.header.newline,
+            lambda n: self._marker(done + n), self.spec.delimiter, self.spec.quote, self.path)
         previous = self.source
         for placeholder, line in found:
             placeholder.original_line = self.original_line(line)
@@ -523,6 +540,7 @@ class _CsvReading:
         self.source = _CsvSource(target, "none", "utf-8")
         if previous.path != self.path:
             previous.path.unlink()
+        return count
 
     def _marker(self, number: int) -> str:
         """A placeholder row: a word no export holds, then one field too many."""
@@ -550,6 +568,25 @@ class _CsvReading:
             self.workdir = None
 
 
+def _first_undecodable_line(source: _CsvSource) -> int | None:
+    """The physical line of the first bytes that are not valid in the source's encoding;
+    None when it all decodes."""
+    codec = "utf-16" if source.encoding == "utf-16" else source.encoding
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    lines = 0
+    for chunk in source.raw_chunks():
+        try:
+            lines += decoder.decode(chunk).count("\n")
+        except UnicodeDecodeError as error:
+            good = codecs.getincrementaldecoder(codec)("replace").decode(chunk[:error.start])
+            return lines + good.count("\n") + 1
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return lines + 1
+    return None
+
+
 def _scratch_folder(con: duckdb.DuckDBPyConnection) -> str | None:
     """The folder of the scratch database (cleaned copies are as large as the export)."""
     row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = $name",
@@ -558,14 +595,17 @@ def _scratch_folder(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def _write_clean_copy(chunks: Iterable[bytes], target: Path, broken: list[_BrokenRecord],
-                      newline: bytes, marker: Callable[[int], str], shown: Path
-                      ) -> list[tuple[_Placeholder, int]]:
+                      newline: bytes, marker: Callable[[int], str], delimiter: str,
+                      quote: str, shown: Path
+                      ) -> tuple[list[tuple[_Placeholder, int]], _LineCount]:
     """Copy the text to ``target``, each broken record (through the end of the line its
-    ``expect`` ends on) replaced by a placeholder row. Returns the placeholders with the
-    physical line (in the text copied) each broken record started on."""
+    offending quote opened on) replaced by a placeholder row. Returns the placeholders
+    with the physical line (in the text copied) each record started on, and the copy's
+    line count."""
     found: list[tuple[_Placeholder, int]] = []
     source = iter(chunks)
     buffer, position, lines = b"", 0, 0   # the buffer holds the text from byte `position`
+    final = 0                             # breaks in the run of CR/LF ending the copy
 
     def more() -> bool:
         nonlocal buffer
@@ -574,59 +614,109 @@ def _write_clean_copy(chunks: Iterable[bytes], target: Path, broken: list[_Broke
             buffer += chunk
         return chunk is not None
 
+    def write(data: bytes) -> None:
+        nonlocal lines, final
+        if not data:
+            return
+        out.write(data)
+        breaks = data.count(newline)
+        lines += breaks
+        if data[-1:] not in (b"\r", b"\n"):
+            final = 0
+            return
+        stripped = data.rstrip(b"\r\n")
+        final = final + breaks if not stripped else data.count(newline, len(stripped))
+
+    def window(start: int) -> str:
+        """The text from buffer index ``start``, enough of it to parse one record."""
+        size = 1 << 16
+        while True:
+            while len(buffer) - start < size and more():
+                pass
+            text = buffer[start:start + size].decode("utf-8", "replace")
+            opened, end = _parse_record(text, delimiter, quote)
+            if end < len(text) or size >= RECORD_WINDOW_BYTES or len(buffer) - start < size:
+                return text
+            size *= 4
+
+    def unusable(record: _BrokenRecord) -> FileProblem:
+        return FileProblem(
+            f"{shown}: the CSV reader reports a broken quote near byte {record.start}, but "
+            "the file's text there does not show it, so the row cannot be isolated; fix the "
+            f"quoting in the file (quote: {quote!r})")
+
     with target.open("wb") as out:
         for number, record in enumerate(broken):
             if record.start < position:
-                continue  # inside the record before (not seen: rejects do not overlap)
-            while position + len(buffer) < record.start:
-                out.write(buffer)
-                lines += buffer.count(newline)
-                position, buffer = position + len(buffer), b""
+                # within the record isolated last: a report of the same line, or (a
+                # parallel scan's) of the line before the next one
+                if not record.next_line or record.start + len(record.expect) + 2 < position:
+                    continue
+                record = _BrokenRecord(position, b"", False)
+                guessed = True
+            else:
+                guessed = record.next_line
+            while position + len(buffer) < record.start + len(record.expect):
+                keep = min(buffer.rfind(newline) + 1, max(record.start - position, 0))
+                write(buffer[:keep])
+                position, buffer = position + keep, buffer[keep:]
                 if not more():
-                    break
-            skip = record.start - position
-            out.write(buffer[:skip])
-            lines += buffer.count(newline, 0, skip)
-            buffer, position = buffer[skip:], record.start
-            while len(buffer) < len(record.expect) and more():
-                pass
-            if not buffer.startswith(record.expect):
-                raise FileProblem(
-                    f"{shown}: the CSV reader's position of a broken row (byte "
-                    f"{record.start}) does not match the file's text there, so the row "
-                    "cannot be isolated; fix the quoting in the file")
-            # the record: through the line break after `expect` (or the end of the text)
+                    raise unusable(record)
+            start = record.start - position
+            if not buffer.startswith(record.expect, start):
+                raise unusable(record)
+            if record.next_line:  # past the reported line's break and any blank lines
+                while buffer.find(newline, start + len(record.expect)) < 0 and more():
+                    pass
+                start = buffer.find(newline, start + len(record.expect)) + 1
+                while start and len(buffer) - start < 2 and more():
+                    pass
+                while start and buffer[start:start + 1] in (b"\r", b"\n"):
+                    start += 1
+                    while len(buffer) - start < 2 and more():
+                        pass
+                if not start or start >= len(buffer):
+                    raise unusable(record)
+            write(buffer[:start])
+            buffer, position = buffer[start:], position + start
+            text = window(0)
+            opened, _ = _parse_record(text, delimiter, quote)
+            if opened is None:
+                if guessed:
+                    continue  # no broken quote on the line guessed: left as it is
+                raise unusable(record)
+            at = len(text[:opened].encode("utf-8"))
+            # the record: through the line break after its quote (or the end of the text)
             decoder = codecs.getincrementaldecoder("utf-8")("replace")
-            kept, chars, taken, breaks, search = [], 0, 0, 0, len(record.expect)
+            kept, chars, taken, record_breaks, search = [], 0, 0, 0, at
             while True:
-                at = buffer.find(newline, search)
-                piece = buffer if at < 0 else buffer[:at + 1]
+                at_break = buffer.find(newline, search)
+                piece = buffer if at_break < 0 else buffer[:at_break + 1]
                 text = decoder.decode(piece)
                 chars += len(text)
                 if taken < RAW_LINE_CHARS * 4:
                     kept.append(text)
                 taken += len(piece)
-                breaks += piece.count(newline)
+                record_breaks += piece.count(newline)
                 buffer = buffer[len(piece):]
-                if at >= 0 or not more():
+                if at_break >= 0 or not more():
                     break
                 search = 0
             position += taken
             text = "".join(kept)
-            line_break = (0 if at < 0 else
+            line_break = (0 if at_break < 0 else
                           2 if newline == b"\n" and piece.endswith(b"\r\n") else 1)
             if len(text) == chars:  # all of it kept
                 text = text[:len(text) - line_break]
             row = marker(number)
-            removed = breaks if at >= 0 else breaks + 1
+            removed = record_breaks if at_break >= 0 else record_breaks + 1
             found.append((_Placeholder(row, 0, removed, _cut(text, chars - line_break)),
                           lines + 1))
-            lines += breaks
-            out.write(row.encode("utf-8") + piece[len(piece) - line_break:])
-        out.write(buffer)
+            write(row.encode("utf-8") + piece[len(piece) - line_break:])
+        write(buffer)
         for chunk in source:
-            out.write(chunk)
-    return found
+            write(chunk)
+    return found, _LineCount(lines, final)
 
 
 def _blank_rows_before(source: _CsvSource, spec: ExportSpec, lines: list[int]
@@ -700,32 +790,55 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
         SELECT line, arg_min(error_type, byte_position) AS error_type,
                arg_min(error_message, byte_position) AS error_message,
                arg_min(csv_line, byte_position) AS csv_line,
-               arg_min(line_byte_position, byte_position) - 1 AS line_offset
+               arg_min(line_byte_position, byte_position) - 1 AS line_offset,
+               min(byte_position) - 1 AS error_offset
         FROM csv_reject_errors GROUP BY line
         """)
-    good, rejected = con.execute(
-        f"SELECT (SELECT count(*) FROM {SCRATCH}.staged_raw), "
-        "(SELECT count(*) FROM csv_rejected)").fetchall()[0]
+    good, rejected = reading.records()
     records = good + rejected
-    one_line_each = (fast is not None
-                     and fast.lines_to_last_content - header.physical_lines == records)
+    one_line_each = reading.one_line_each(fast)
     info: dict[str, list] = {"line": [], "physical_line": [], "blanks_before": [],
                              "reason": [], "raw_line": []}
     capped_any = rejected and con.execute(
-        f"SELECT count(*) FROM csv_rejected WHERE strlen(csv_line) >= {CSV_LINE_CAP_BYTES - 3}"
-    ).fetchall()[0][0]
+        f"SELECT count(*) FROM csv_rejected WHERE strlen(csv_line) >= {CSV_LINE_CAP_BYTES - 3} "
+        "AND NOT list_contains($quote_errors, error_type)",
+        {"quote_errors": list(QUOTE_ERRORS)}).fetchall()[0][0]
     # Every record one line, no blank line before the last: a reject's physical line is
     # its record number shifted by the header's extra lines; nothing to scan.
     line_shift = header.physical_lines - (spec.skip_rows + 1)
-    if not one_line_each or capped_any:
+    if one_line_each and not capped_any and reading.placeholders:
+        # in a copy: each line mapped to the export's
+        markers = {p.marker: p for p in reading.placeholders}
+        for line, text in con.execute(
+                "SELECT line, CASE WHEN error_type = 'TOO MANY COLUMNS' "
+                "THEN trim(csv_line, chr(13) || chr(10)) END FROM csv_rejected").fetchall():
+            placeholder = markers.get(text)
+            info["line"].append(line)
+            info["blanks_before"].append(0)
+            if placeholder is None:
+                info["physical_line"].append(reading.original_line(line + line_shift))
+                info["reason"].append(None)
+                info["raw_line"].append(None)
+            else:
+                info["physical_line"].append(placeholder.original_line)
+                info["reason"].append(PLACEHOLDER_REASON)
+                info["raw_line"].append(placeholder.raw_line)
+    elif not one_line_each or capped_any:
+        # A reject's record start, unless its line and text are of another line (seen in
+        # parallel scans): then where the error was found.
         starts = con.execute(
-            "SELECT line, line_offset + strlen(csv_line) "
-            "- strlen(ltrim(csv_line, chr(13) || chr(10))) AS start, "
-            f"strlen(csv_line) >= {CSV_LINE_CAP_BYTES - 3} AS capped, "
+            "SELECT line, CASE WHEN error_offset BETWEEN start AND start + strlen(trim("
+            "csv_line, chr(13) || chr(10))) THEN start ELSE error_offset END AS start, "
+            # capped: the text DuckDB kept is cut; read from the file (a quote error's
+            # is not: its lines after the quote's are not its own)
+            f"strlen(csv_line) >= {CSV_LINE_CAP_BYTES - 3} AND NOT list_contains("
+            "$quote_errors, error_type) AS capped, "
             "CASE WHEN $placeholders AND error_type = 'TOO MANY COLUMNS' "  # for matching
-            "THEN trim(csv_line, chr(13) || chr(10)) END AS text "
-            "FROM csv_rejected ORDER BY start",
-            {"placeholders": bool(reading.placeholders)}).fetchall()
+            "THEN trim(csv_line, chr(13) || chr(10)) END AS text FROM (SELECT *, "
+            "line_offset + strlen(csv_line) - strlen(ltrim(csv_line, chr(13) || chr(10))) "
+            "AS start FROM csv_rejected) ORDER BY start",
+            {"placeholders": bool(reading.placeholders),
+             "quote_errors": list(QUOTE_ERRORS)}).fetchall()
         capped = {start for _, start, is_capped, _ in starts if is_capped}
         # the file's pass runs beside the queries over the staged values (both release
         # the GIL)
@@ -743,7 +856,19 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
                 malformed_content = con.execute(
                     f"SELECT coalesce(sum(len(list_filter(string_split({no_cr}, {break_char})"
                     f", lambda x: x <> ''))), 0) FROM csv_rejected WHERE strlen(csv_line) < "
-                    f"{CSV_LINE_CAP_BYTES - 3}").fetchall()[0][0]
+                    f"{CSV_LINE_CAP_BYTES - 3} AND NOT list_contains($quote_errors, "
+                    "error_type)", {"quote_errors": list(QUOTE_ERRORS)}).fetchall()[0][0]
+                # A quote error's record accounts for its lines through the one its
+                # offending quote opened on: lines after that inside it are rows a stray
+                # quote swallowed, unaccounted for.
+                for (csv_line,) in con.execute(
+                        "SELECT csv_line FROM csv_rejected WHERE list_contains($quote_errors, "
+                        "error_type)", {"quote_errors": list(QUOTE_ERRORS)}).fetchall():
+                    body = csv_line.strip("\r\n")
+                    opened, _ = _parse_record(body, spec.delimiter, spec.quote)
+                    end = body.find(newline, opened) if opened is not None else -1
+                    own = body if end < 0 else body[:end]
+                    malformed_content += max(_content_lines(own, newline), 1)
             try:
                 lines = scanning.result()
             except ValueError as error:
@@ -757,7 +882,7 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
             reason = raw_line = None
             if placeholder is not None:
                 physical = placeholder.original_line
-                reason = "unterminated or stray quote (the lines after it were read as rows)"
+                reason = PLACEHOLDER_REASON
                 raw_line = placeholder.raw_line
             else:
                 physical = reading.original_line(lines.line_at[start])
@@ -779,8 +904,8 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
                     f"{path}: the CSV reader accounted for {accounted} of "
                     f"{lines.content_lines} lines after the header ({good} rows read, "
                     f"{rejected} rejected, {runs} line breaks inside quoted values; blank "
-                    "lines not counted), so rows would be lost without a reject; check the "
-                    f"quoting (quote: {spec.quote!r}) or re-export the file")
+                    "lines not counted), so rows would be lost or doubled without a reject; "
+                    f"check the quoting (quote: {spec.quote!r}) or re-export the file")
     line_info = pa.table({
         "line": pa.array(info["line"], pa.int64()),
         "physical_line": pa.array(info["physical_line"], pa.int64()),
@@ -841,19 +966,20 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> S
             try:
                 reading.read()
                 reading.check_encoding()
-                broken = reading.broken_records()
-                while broken:
-                    stop.set()  # the count is of the export, the rows now of a copy
-                    reading.isolate(broken)
-                    reading.read()
-                    broken = reading.broken_records()
             except BaseException:
                 stop.set()
                 raise
             try:
-                fast = None if reading.placeholders else counted.result()
+                fast = counted.result()
             except (OSError, EOFError, zlib.error) as error:
                 raise FileProblem(f"{path}: cannot read the file ({error})") from None
+        # Lines missing and quote errors: stray quotes swallowed lines; isolate them.
+        while not reading.one_line_each(fast) and (broken := reading.broken_records()):
+            isolated = len(reading.placeholders)
+            fast = reading.isolate(broken)
+            if len(reading.placeholders) == isolated:
+                break  # nothing found to isolate: the reconciliation tells what is lost
+            reading.read()
         return _finish_csv(reading, fast)
     finally:
         reading.close()
