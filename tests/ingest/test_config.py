@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import pytest
 
@@ -131,3 +132,18 @@ def test_time_only_values_need_a_date_source(workspace, columns_started_at, frag
     export["contacts"]["timestamp_format"] = "%H:%M:%S"
     export["contacts"]["columns"]["started_at"] = columns_started_at
     assert fragment in _error(workspace, export)
+
+
+def test_every_source_config_key_is_documented():
+    from pipelines.ingest import config
+    from pipelines.settings import REPO_ROOT
+
+    docs = (REPO_ROOT / "docs" / "SOURCE_CONFIG.md").read_text(encoding="utf-8")
+    keys = (config.CENTRE_KEYS | config.EXPORT_KEYS | config.KIND_KEYS | config.LEG_KEYS
+            | config.KEY_KEYS | config.TIMESTAMP_KEYS | {"include", "exclude"}
+            | set().union(*config.COLUMN_KEYS.values())
+            | {f.name for f in dataclasses.fields(config.IngestSettings)})
+    # named in a table or the text (`key`), or shown in an example (key: ...)
+    undocumented = sorted(key for key in keys
+                          if f"`{key}" not in docs and f" {key}:" not in docs)
+    assert undocumented == []
