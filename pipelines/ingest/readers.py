@@ -12,7 +12,16 @@ read, such as an XLSX formula without a cached value; empty for CSV and Parquet)
 Problems that make the whole file unusable raise ``FileProblem``.
 
 Data row numbers count records (a quoted value spanning lines is one row) after the
-skipped rows and the header; blank lines are not rows.
+skipped rows and the header; blank lines are not rows. DuckDB numbers a reject's
+``line`` by records but counting blank lines; those are taken off.
+
+A stray quote (``2,"bob,20``) makes DuckDB's reader swallow the lines after it, up to
+the next quote or the end of its scan range, into one reject (or, in a parallel scan,
+into nothing: the reject names the line before and the rows are gone). When lines are
+missing (the cheap count below) and the reader reports quote errors, each broken row is
+isolated: a copy of the text is written with the row, through the line its offending
+quote opened on, replaced by a placeholder row the reader rejects, and read again
+(``_CsvReading``); at most MAX_BROKEN_QUOTE_ROWS rows, beyond that the file fails.
 
 CSV reconciliation, the rule: after staging, the records read must account for the
 file's lines. Counted after the skipped rows and the header, over the lines holding more
@@ -22,13 +31,20 @@ final line break does not matter),
     content lines = good rows + runs of line breaks inside the good rows' values
                     + the content lines of the rejected records' text
 
-(a value spanning n content lines holds n - 1 runs of breaks). The cheap check comes
-first: one pass counting line breaks (numpy over 1 MiB chunks, a gzip file streamed,
-in a thread beside DuckDB's read); when the lines up to the last content line number
-exactly the records read, every record is one line and nothing was lost. Only when they
-differ is the file scanned for blank lines and the staged values for embedded breaks.
-A difference fails the file (``FileProblem``: "the CSV reader accounted for N of M
-lines"), naming both counts.
+(a value spanning n content lines holds n - 1 runs of breaks; a quote error's record
+counts its lines through the one its offending quote opened on: lines after that in it
+are rows it swallowed). The cheap check comes first: one pass counting line breaks
+(numpy over 1 MiB chunks, a gzip file streamed, in a thread beside DuckDB's read); when
+the lines up to the last content line number exactly the records read, every record is
+one line and nothing was lost (no further pass; a reject's physical line then follows
+from its record number). Only when they differ is the file scanned (blank lines, each
+reject's physical line) and the staged values queried for embedded breaks. A difference
+fails the file (``FileProblem``: "the CSV reader accounted for N of M lines"), naming
+both counts: lost rows, and rows the reader read twice, are never loaded silently.
+
+Not caught: a stray quote closed by another stray quote further on with the field count
+still right reads as one good row holding the lines between in a value (so does a
+legitimate multi-line value); the lines are then accounted for.
 """
 
 from __future__ import annotations
@@ -146,7 +162,7 @@ RAW_LINE_CHARS = 1_000           # of a malformed row kept in its reject
 CSV_LINE_CAP_BYTES = 10_000
 # bytes read from the file for a malformed record whose csv_line the cap cut
 RECORD_WINDOW_BYTES = 4 << 20
-QUOTE_ERRORS = ("UNQUOTED VALUE",)
+QUOTE_ERRORS = ("UNQUOTED VALUE", "LINE SIZE OVER MAXIMUM")
 # More read_csv options (tests set a small buffer_size: DuckDB's parallel scan then splits
 # small files as it does large ones)
 READ_OPTIONS: dict[str, int] = {}
@@ -429,13 +445,12 @@ def _cut(text: str, length: int | None = None) -> str:
 class _CsvReading:
     """Reads one CSV export into ``staged_raw`` and ``malformed``, making every loss loud.
 
-    DuckDB's reader, given a stray quote (``2,"bob,20``), rejects one record holding that
-    line and every line up to the next quote or the end of its scan range: those rows
-    would be lost. Such a record is isolated: a copy of the file is written with that
-    record's lines (through the line where the offending quote opened) replaced by a
-    placeholder row of too many fields, and read again; the placeholder's reject stands
-    for the broken row (same record number, so later rows keep theirs). Repeated for
-    newly exposed stray quotes, at most MAX_BROKEN_QUOTE_ROWS times.
+    A broken row (see the module's docstring) is isolated in a copy of the text (plain
+    UTF-8, beside the scratch database): its lines, through the line where the offending
+    quote opened, become a placeholder row of one field too many, and the copy is read
+    again; the placeholder's reject stands for the broken row (one record for one, so
+    later rows keep their numbers). Repeated for stray quotes exposed by the re-read, at
+    most MAX_BROKEN_QUOTE_ROWS rows.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec,
