@@ -32,13 +32,14 @@ def read_sample(path: Path, limit: int = SAMPLE_ROWS) -> Sample:
                          "unique column names (ask for a corrected export)")
     if not sample.rows:
         raise DraftError(f"{path}: the file has a header but no data rows")
-    magic = {"xlsx": "content starts PK (a zip): an XLSX workbook",
+    # the evidence for the format: the signature, and a name the loader will not go by
+    why = {"xlsx": "content starts PK (a zip): an XLSX workbook",
              "parquet": "content starts PAR1: Parquet", "csv.gz": "gzip content",
              "csv": "plain text"}[file_format]
     suffix = "".join(path.suffixes[-2:]).lower() if path.suffix.lower() == ".gz" \
         else path.suffix.lower()
     if suffix.lstrip(".") != file_format:
-        magic += f" (named {suffix or 'without extension'}: the loader goes by content)"
-    sample.notes["format"] = magic + ("; " + sample.notes["format"]
+        why += f" (named {suffix or 'without extension'}: the loader goes by content)"
+    sample.notes["format"] = why + ("; " + sample.notes["format"]
                                       if "format" in sample.notes else "")
     return sample
