@@ -1,5 +1,5 @@
 """Command ``draft-config`` (registered in pipelines/__main__.py): a commented source
-config proposal from one export file (see pipelines/ingest/draft.py)."""
+config proposal from one export file (see pipelines/ingest/draft/)."""
 
 from __future__ import annotations
 

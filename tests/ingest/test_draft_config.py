@@ -1076,3 +1076,16 @@ def test_sample_row_bound_keeps_the_key_check_whole(tmp_path):
     # one id on two different rows: a conflict to settle, not legs
     assert (draft.key.columns, draft.key.legs, draft.key.conflicts) == (("Call ID",), None, 2)
     assert _export(draft)["contacts"]["on_conflict"] == "reject_both"
+
+
+def test_a_mixed_timestamp_column_without_a_deciding_day_does_not_crash():
+    # Found by a random search: a format fits while its day/month twin does not, yet no
+    # value tells them apart (the twin fails only where the format fails too). This
+    # raised StopIteration; the column must still get a proposal.
+    from pipelines.ingest.draft.formats import fit_timestamp_formats
+
+    fits, unparsed, _ = fit_timestamp_formats(
+        ["13-2026-2026 10:00", "12-12-2026 10:00", "12.12.13 10:00"])
+    # every value is accounted for, and 12.12.13 (day.month.2-digit year) fits a format
+    assert sum(count for _, count in fits) + unparsed == 3
+    assert ("%d.%m.%y %H:%M", 1) in fits

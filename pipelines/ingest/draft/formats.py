@@ -84,8 +84,10 @@ def fit_timestamp_formats(values: Sequence[str]) -> tuple[list[tuple[str, int]],
             twin = _month_first(fmt)
             if twin and twin not in found:
                 orientation = "day" if _day_before_month(fmt) else "month"
-                example = next(v for v in groups[shape]
-                               if parses(twin, v) is None and parses(fmt, v))
+                example = next((v for v in groups[shape]
+                                if parses(twin, v) is None and parses(fmt, v)), None)
+                if example is None:  # the twin failed on values this one fails on too
+                    continue
                 day = parses(fmt, example).day
                 evidence = (f"day first: {example} has {day} > 12" if orientation == "day"
                             else f"month first: {example} has day {day} > 12")
