@@ -21,8 +21,8 @@ from .config import ExportSpec, IngestSettings, SourceConfig
 from .identifiers import hashed_sql
 from .readers import FileProblem, StagedFile, stage_file
 from .scratch import SCRATCH
-from .sql_text import SqlParams, execute, quote_ident
-from .validate import FileContext, KindValidator, shown_value_sql
+from .sql_text import SqlParams, execute, quote_ident, shown_value_sql
+from .validate import FileContext, KindValidator
 
 KIND_ORDER = ("contacts", "surveys", "qa")
 

@@ -70,8 +70,8 @@ import pyarrow as pa
 
 from . import xlsx
 from .config import ExportSpec
-from .scratch import SCRATCH
-from .sql_text import quote_ident
+from .scratch import SCRATCH, clean_copies_prefix
+from .sql_text import MAX_SHOWN_CHARS, cut_marker, quote_ident, shown_value_sql
 
 MAGIC = {b"PK\x03\x04": "xlsx", b"PAR1": "parquet", b"\x1f\x8b": "csv.gz"}
 
@@ -157,7 +157,7 @@ CHUNK_BYTES = 1 << 20
 # A stray quote swallows the lines after it into one rejected record; each such record is
 # isolated and the file read again, at most this many times before the file fails.
 MAX_BROKEN_QUOTE_ROWS = 1_000
-RAW_LINE_CHARS = 1_000           # of a malformed row kept in its reject
+RAW_LINE_CHARS = MAX_SHOWN_CHARS  # of a malformed row kept in its reject
 # DuckDB keeps at most this many bytes of a rejected record's text (csv_line)
 CSV_LINE_CAP_BYTES = 10_000
 # bytes read from the file for a malformed record whose csv_line the cap cut
@@ -439,7 +439,7 @@ def _cut(text: str, length: int | None = None) -> str:
     length = len(text) if length is None else length
     if length <= RAW_LINE_CHARS:
         return text
-    return text[:RAW_LINE_CHARS] + f"… [cut, {length} characters]"
+    return text[:RAW_LINE_CHARS] + cut_marker(length)
 
 
 class _CsvReading:
@@ -539,8 +539,10 @@ class _CsvReading:
                 f"or stray quote ({self.spec.quote!r}); the file is probably not quoted as "
                 f"the config says (quote in {self.spec.where}) or is damaged: re-export it")
         if self.workdir is None:
-            self.workdir = tempfile.TemporaryDirectory(prefix="csv-clean-",
-                                                       dir=_scratch_folder(self.con))
+            scratch = _scratch_path(self.con)
+            self.workdir = tempfile.TemporaryDirectory(
+                prefix=clean_copies_prefix(scratch) if scratch else "csv-clean-",
+                dir=scratch.parent if scratch else None)
         target = Path(self.workdir.name) / f"clean-{len(self.placeholders)}.csv"
         done = self.markers_issued
         self.markers_issued += len(broken)
@@ -602,11 +604,12 @@ def _first_undecodable_line(source: _CsvSource) -> int | None:
     return None
 
 
-def _scratch_folder(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The folder of the scratch database (cleaned copies are as large as the export)."""
+def _scratch_path(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The scratch database's file (cleaned copies go beside it: they are as large as the
+    export, and scratch.py removes a killed run's leftovers)."""
     row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = $name",
                       {"name": SCRATCH}).fetchall()
-    return str(Path(row[0][0]).parent) if row and row[0][0] else None
+    return Path(row[0][0]) if row and row[0][0] else None
 
 
 def _write_clean_copy(chunks: Iterable[bytes], target: Path, broken: list[_BrokenRecord],
@@ -791,8 +794,7 @@ def _runs_in_values_sql(columns: list[str], newline: bytes) -> str:
 
 
 def _cut_sql(text: str) -> str:
-    return (f"CASE WHEN length({text}) > {RAW_LINE_CHARS} THEN left({text}, {RAW_LINE_CHARS})"
-            f" || '… [cut, ' || length({text}) || ' characters]' ELSE {text} END")
+    return shown_value_sql(text, RAW_LINE_CHARS)
 
 
 def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:

@@ -13,6 +13,7 @@ reads them.
 from __future__ import annotations
 
 import contextlib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,9 +28,17 @@ def scratch_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".scratch")
 
 
+def clean_copies_prefix(path: Path) -> str:
+    """Folders of cleaned CSV copies (readers.py) beside the scratch file start so."""
+    return f"{path.name}.csv-clean-"
+
+
 def _remove(path: Path) -> None:
     for leftover in (path, path.with_name(path.name + ".wal")):
         leftover.unlink(missing_ok=True)
+    # a killed run's cleaned copies hold raw rows (phone numbers, e-mail addresses)
+    for folder in path.parent.glob(clean_copies_prefix(path) + "*"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -32,6 +32,20 @@ class SqlParams:
         return f"${name}"
 
 
+MAX_SHOWN_CHARS = 1000  # of an offending value, in a reject's reason and raw row
+
+
+def cut_marker(length: int | str) -> str:
+    return f"… [cut: {length} characters]"
+
+
+def shown_value_sql(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """An offending value as stored in a reject: at most ``limit`` characters, marked when
+    cut (the marker holds no delimiter, so a cut line still splits into its fields)."""
+    return (f"CASE WHEN length({text}) > {limit} THEN left({text}, {limit}) || "
+            f"'… [cut: ' || length({text}) || ' characters]' ELSE {text} END")
+
+
 def execute(con: duckdb.DuckDBPyConnection, sql: str, values: dict[str, Any]) -> None:
     """Run ``sql`` with the named parameters it references (DuckDB rejects extra ones)."""
     used = set(re.findall(r"\$(\w+)", sql))

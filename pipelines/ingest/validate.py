@@ -32,10 +32,9 @@ from .config import (
 )
 from .identifiers import customer_key_sql, identifier_columns_sql
 from .readers import StagedFile
-from .sql_text import SqlParams, quote_ident
+from .sql_text import SqlParams, quote_ident, shown_value_sql
 
 ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
-MAX_SHOWN_CHARS = 1000  # of an offending value, in a reject's reason and raw row
 
 
 @dataclass(frozen=True)
@@ -63,13 +62,6 @@ class FileContext:
 
 def _trimmed(column: str) -> str:
     return f"NULLIF(trim({quote_ident(column)}), '')"
-
-
-def shown_value_sql(text: str) -> str:
-    """An offending value as stored in a reject: at most MAX_SHOWN_CHARS, marked when cut."""
-    return (f"CASE WHEN length({text}) > {MAX_SHOWN_CHARS} THEN left({text}, "
-            f"{MAX_SHOWN_CHARS}) || '… [cut, ' || length({text}) || ' characters]' "
-            f"ELSE {text} END")
 
 
 def _number_sql(text: str, decimal_separator: str, thousands_separator: str | None = None,

@@ -146,7 +146,7 @@ def test_long_offending_values_are_cut_in_reason_and_raw_row(workspace, load_one
     load_one(lenient(CONTACTS_EXPORT), "testco/contacts_1.csv", _contacts(
         contacts_row("C1", channel=long_channel)))
     ((reason, raw),) = workspace.query("SELECT reason, raw_row FROM rejects")
-    cut = "x" * 1000 + "… [cut, 60000 characters]"
+    cut = "x" * 1000 + "… [cut: 60000 characters]"
     assert reason.startswith(f"unknown channel '{cut}'")
     assert json.loads(raw)["channel"] == cut
 
