@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import math
+import re
 
 # Okabe-Ito, a colour-blind-safe palette. In-house centres take the blues, vendors the
 # warm and green hues, so the two are told apart at a glance on every chart.
 IN_HOUSE_COLOURS = ["#0072B2", "#56B4E9", "#264F73"]
 VENDOR_COLOURS = ["#E69F00", "#D55E00", "#009E73", "#CC79A7", "#F0E442", "#8C6D1F", "#999999"]
 BASELINE_COLOUR = "#444444"
+# Shore groups mix in-house and vendor centres, so they take their own hues, in this order.
+SHORE_COLOURS = ["#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+SHORE_ORDER = ["onshore", "nearshore", "offshore"]
+MIXED_COLOUR = "#999999"
 
 
 def centre_colours(groups: list[tuple[str, str]]) -> dict[str, str]:
@@ -66,3 +71,22 @@ def format_gap(gap: float | None, unit: str) -> str:
     if unit == "count":
         return f"{gap:+,.0f}"
     return f"{gap:+.2f}"
+
+
+def literal(text: object, limit: int = 80) -> str:
+    """``text`` as a markdown code span, so st.warning, st.caption and friends show it as
+    typed: no links, emphasis, emoji, typography (``->``, ``--``) or Streamlit directives.
+
+    Backslash escapes are not enough there: Streamlit's emoji, typography and link
+    plugins act on the text after escapes are read. Inside a code span nothing is
+    interpreted, except ``:material/`` which Streamlit rewrites before parsing; a word
+    joiner (invisible) keeps it as typed. Line breaks become spaces; long text is cut.
+    """
+    flat = " ".join(str(text).split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    flat = flat.replace(":material/", ":material\u2060/")
+    longest = max((len(run) for run in re.findall("`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    # CommonMark strips one space on each side of a code span's content.
+    return f"{fence} {flat} {fence}"

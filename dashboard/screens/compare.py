@@ -1,11 +1,23 @@
-"""Compare: centres or groups side by side, metric by metric, and what lies behind."""
+"""Compare: centres or groups side by side, metric by metric, and what lies behind.
 
-import altair as alt
+The page's own choices live in the URL beside the sidebar's: ``group_by`` (centre,
+vendor, sourcing, shore), ``breakdown`` (contact_reason, channel), ``metric`` (the
+breakdown's metric id) and ``by_agent`` (1 for one bubble per agent). A value the page
+does not offer is ignored with a notice naming it.
+"""
+
+import pandas as pd
 import streamlit as st
 
 from dashboard import context
-from dashboard.charts import interval_dots, quadrant, volume_and_quality
-from dashboard.filters import reason_label
+from dashboard.charts import (
+    breakdown_heatmap,
+    interval_dots,
+    metric_title,
+    quadrant,
+    volume_and_quality,
+)
+from dashboard.filters import linked_choice, linked_flag, reason_label, show_ignored
 from dashboard.formatting import format_value
 from dashboard.queries import agent_points, long_table
 from dashboard.view import baseline_label, group_colours, ordered_groups, wide
@@ -14,17 +26,72 @@ from pipelines.metrics import CATALOGUE
 GROUPINGS = {"centre": "Centre", "vendor": "Vendor", "sourcing": "In-house v. vendor",
              "shore": "Shore"}
 BREAKDOWNS = {"contact_reason": "Contact reason", "channel": "Channel"}
+BREAKDOWN_METRICS = [m for m in CATALOGUE if m != "csat_pct_adjusted"]
+
+
+def read_link() -> None:
+    """Seed the page's widgets from the link where the session has no value yet (its
+    first visit; the widgets keep their values for the session after), with a notice
+    for each value not offered; then write the choices back, so the URL always says
+    what is shown."""
+    choices = {
+        "compare_group_by": linked_choice(
+            "group_by", list(GROUPINGS), "centre", "grouping",
+            lambda g: f"by {GROUPINGS[g].lower()}"),
+        "compare_breakdown": linked_choice(
+            "breakdown", list(BREAKDOWNS), "contact_reason", "breakdown",
+            lambda b: f"the breakdown by {BREAKDOWNS[b].lower()}"),
+        "compare_metric": linked_choice(
+            "metric", BREAKDOWN_METRICS, BREAKDOWN_METRICS[0], "metric for the breakdown",
+            lambda m: f"{CATALOGUE[m].name} in the breakdown"),
+        "compare_by_agent": linked_flag(
+            "by_agent", False, {False: "one bubble per group", True: "one bubble per agent"}),
+    }
+    ignored = []
+    for key, (value, problem) in choices.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+            ignored += [problem] if problem else []
+    show_ignored(ignored)
+    _write_link()
+
+
+def _write_link() -> None:
+    state = st.session_state
+    wanted = {"group_by": state.compare_group_by, "breakdown": state.compare_breakdown,
+              "metric": state.compare_metric, "by_agent": "1" if state.compare_by_agent else None}
+    for param, value in wanted.items():
+        if value is None:
+            if param in st.query_params:
+                del st.query_params[param]
+        elif st.query_params.get(param) != value:
+            st.query_params[param] = value
+
+
+def mix_table(whole_period: pd.DataFrame, groups: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """One row per shown group, in display order: raw and mix-adjusted CSAT, coverage and
+    both ranks (ties share the better rank; a group without responses has none)."""
+    raw = whole_period[whole_period["metric"] == "csat_pct"].set_index("centre_id")
+    adjusted = whole_period[whole_period["metric"] == "csat_pct_adjusted"].set_index("centre_id")
+    table = pd.DataFrame({"centre_id": [g[0] for g in groups],
+                          "centre_name": [g[1] for g in groups]})
+    table["csat_pct"] = table["centre_id"].map(raw["value"]).astype(float)
+    table["csat_pct_adjusted"] = table["centre_id"].map(adjusted["value"]).astype(float)
+    table["coverage"] = table["centre_id"].map(adjusted["coverage"]).astype(float)
+    for rank, column in [("rank raw", "csat_pct"), ("rank adjusted", "csat_pct_adjusted")]:
+        table[rank] = table[column].rank(ascending=False, method="min").astype("Int64")
+    return table.drop(columns="centre_id")
+
 
 ctx = context.current()
 filters = ctx.filters
 
 st.title("Compare")
-group_by = st.query_params.get("group_by", "centre")
+read_link()
 group_by = st.segmented_control(
-    "Compare by", list(GROUPINGS), format_func=GROUPINGS.get,
-    default=group_by if group_by in GROUPINGS else "centre", key="compare_group_by",
-) or "centre"
-st.query_params["group_by"] = group_by
+    "Compare by", list(GROUPINGS), format_func=GROUPINGS.get, key="compare_group_by",
+    persist_state="session", required=True,
+)
 st.caption(
     f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y} ({filters.span_weeks} weeks) · "
     f"gaps against {baseline_label(filters.baseline, ctx.dims)}"
@@ -36,10 +103,12 @@ if whole_period.empty or not (whole_period["n"].fillna(0) > 0).any():
     st.info("No data in this period for these filters. Widen the period or the filters.")
     st.stop()
 groups = ordered_groups(whole_period)
-colours = group_colours(groups)
+colours = group_colours(groups, ctx.dims, group_by)
+group_title = GROUPINGS[group_by]
 
 st.header("Metric by metric")
-st.caption("Dots are values over the whole period; bars their confidence intervals.")
+st.caption("Dots are values over the whole period; bars their confidence intervals. "
+           "Durations are m:ss.")
 for tab, family in zip(st.tabs(["Customer", "Quality", "Operations"]),
                        ["customer", "quality", "operations"], strict=True):
     family_rows = whole_period[
@@ -55,67 +124,45 @@ st.caption(
     "of all responses in the selection, so a group is not flattered by easy contacts. "
     "Coverage is the share of that mix the group has seen."
 )
-adjusted = whole_period[whole_period["metric"].isin(["csat_pct", "csat_pct_adjusted"])]
-mix_table = adjusted.pivot_table(index=["centre_id", "centre_name"], columns="metric",
-                                 values="value", aggfunc="first").reset_index()
-coverage = adjusted[adjusted["metric"] == "csat_pct_adjusted"].set_index("centre_id")["coverage"]
-mix_table["coverage"] = mix_table["centre_id"].map(coverage)
-mix_table = mix_table.set_index("centre_id").loc[[g[0] for g in groups]].reset_index()
-mix_table["rank raw"] = mix_table["csat_pct"].rank(ascending=False).astype("Int64")
-mix_table["rank adjusted"] = mix_table["csat_pct_adjusted"].rank(ascending=False).astype("Int64")
 st.dataframe(
-    mix_table.drop(columns="centre_id").rename(columns={
-        "centre_name": GROUPINGS[group_by], "csat_pct": "CSAT % (raw)",
-        "csat_pct_adjusted": "CSAT % (mix-adjusted)", "coverage": "Coverage"}),
-    hide_index=True,
+    mix_table(whole_period, groups),
+    hide_index=True, height="content",
     column_config={
-        "CSAT % (raw)": st.column_config.NumberColumn(format="%.1f%%"),
-        "CSAT % (mix-adjusted)": st.column_config.NumberColumn(format="%.1f%%"),
-        "Coverage": st.column_config.ProgressColumn(format="%.0f%%", min_value=0,
+        "centre_name": st.column_config.TextColumn(group_title),
+        "csat_pct": st.column_config.NumberColumn("CSAT % (raw)", format="%.1f%%"),
+        "csat_pct_adjusted": st.column_config.NumberColumn("CSAT % (mix-adjusted)",
+                                                           format="%.1f%%"),
+        "coverage": st.column_config.ProgressColumn("Coverage", format="%.0f%%", min_value=0,
                                                     max_value=100),
+        "rank raw": st.column_config.NumberColumn("Rank (raw)"),
+        "rank adjusted": st.column_config.NumberColumn("Rank (mix-adjusted)"),
     },
 )
 
 st.header("Breakdown")
 left, right = st.columns(2)
 breakdown = left.segmented_control("Break down by", list(BREAKDOWNS),
-                                   format_func=BREAKDOWNS.get, default="contact_reason",
-                                   key="compare_breakdown") or "contact_reason"
-metric = right.selectbox("Metric", [m for m in CATALOGUE if m != "csat_pct_adjusted"],
-                         format_func=lambda m: CATALOGUE[m].name, key="compare_metric")
+                                   format_func=BREAKDOWNS.get, key="compare_breakdown",
+                                   persist_state="session", required=True)
+metric = right.selectbox("Metric", BREAKDOWN_METRICS, format_func=metric_title,
+                         key="compare_metric", persist_state="session")
 split = long_table(ctx.warehouse, filters.query(grain="range", group_by=group_by,
                                                 breakdown=breakdown, metrics=(metric,)),
                    ctx.settings)
 split = split[split["n"].fillna(0) > 0]
 if split.empty:
-    st.info("No data for this metric in the selection.")
+    st.info(f"No {CATALOGUE[metric].name} in this selection "
+            f"(by {BREAKDOWNS[breakdown].lower()}).")
 else:
     label = reason_label if breakdown == "contact_reason" else str
     split = split.assign(category=split["breakdown_value"].map(label))
-    heat = (
-        alt.Chart(split)
-        .mark_rect()
-        .encode(
-            x=alt.X("centre_name:N", title=None, sort=[g[1] for g in groups]),
-            y=alt.Y("category:N", title=None),
-            color=alt.Color("value:Q", title=CATALOGUE[metric].name,
-                            scale=alt.Scale(scheme="blues" if CATALOGUE[metric].direction
-                                            != "lower" else "oranges")),
-            tooltip=["centre_name:N", "category:N", alt.Tooltip("value:Q", format=".1f"),
-                     alt.Tooltip("n:Q", format=","), alt.Tooltip("ci_low:Q", format=".1f"),
-                     alt.Tooltip("ci_high:Q", format=".1f")],
-        )
-    )
-    text = heat.mark_text(fontSize=11).encode(
-        text=alt.Text("value:Q", format=".1f"), color=alt.value("#222")
-    )
-    st.altair_chart((heat + text).properties(height=40 * split["category"].nunique()),
-                    width="stretch")
-    st.caption("Cells with fewer than "
-               f"{ctx.settings.min_sample} in the sample are shown but uncertain.")
+    st.altair_chart(breakdown_heatmap(split, [g[1] for g in groups], metric,
+                                      ctx.settings.min_sample), width="stretch")
+    st.caption(f"Faded values: fewer than {ctx.settings.min_sample} in the sample, shown "
+               "but uncertain. Darker cells are higher values.")
 
 st.header("Productivity v. satisfaction")
-by_agent = st.toggle("By agent", key="compare_by_agent",
+by_agent = st.toggle("By agent", key="compare_by_agent", persist_state="session",
                      help="One bubble per agent instead of per group.")
 if by_agent:
     points = agent_points(ctx.warehouse, filters.query(grain="range", group_by=group_by),
@@ -126,9 +173,15 @@ else:
     csat_n = whole_period[whole_period["metric"] == "csat_pct"].set_index("centre_id")["n"]
     points["csat_n"] = points["centre_id"].map(csat_n)
     label_column = "centre_id"
-points = points.dropna(subset=["aht_s", "csat_pct"])
-st.altair_chart(quadrant(points, colours, label_column), width="stretch")
-st.caption("Top-left is fast and satisfying; dashed lines are the averages of the bubbles.")
+needed = ["aht_s", "csat_pct"]
+points = points.dropna(subset=needed) if set(needed) <= set(points.columns) else points.iloc[:0]
+if points.empty:
+    st.info("No " + ("agent" if by_agent else "group") + " has both handle time and CSAT "
+            "in this selection.")
+else:
+    st.altair_chart(quadrant(points, colours, label_column), width="stretch")
+    st.caption("Top-left is fast and satisfying; dashed lines are the averages of the "
+               "bubbles. Handle time is m:ss.")
 
 st.header("Does quality hold at peak?")
 weekly = long_table(ctx.warehouse, filters.query(group_by=group_by,

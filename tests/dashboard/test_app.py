@@ -6,17 +6,22 @@ filters, so a page can never drift from the contract.
 
 from __future__ import annotations
 
+import html
+import json
 import re
+from collections import Counter
 from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboard.formatting import format_value
 from pipelines.metrics import CATALOGUE, MetricQuery, load_targets, metric_table
 from pipelines.settings import DEFAULT_CONFIG_DIR, load_metric_settings
 from pipelines.warehouse import connect_read_only, create_schema
+from tests.dashboard.conftest import APP
 
 LATEST_WEEK = date(2026, 11, 16)  # the sample exports end on Sun 2026-11-22
 
@@ -156,7 +161,9 @@ def test_data_page_lists_loads_rejects_and_definitions(app, sample_warehouse):
     assert at.title[0].value == "Data"
     con = duckdb.connect(str(sample_warehouse), read_only=True)
     loads, rejects = con.execute(
-        "SELECT (SELECT count(*) FROM loads), (SELECT count(*) FROM rejects)").fetchone()
+        "SELECT (SELECT count(*) FROM loads), "
+        # one rejected row, however many of its columns were at fault
+        "(SELECT count(*) FROM (SELECT DISTINCT load_id, row_number FROM rejects))").fetchone()
     con.close()
     _as_of, freshness, ledger, rejected, definitions = (d.value for d in at.dataframe)
     assert len(ledger) == loads
@@ -224,3 +231,296 @@ def test_the_app_follows_a_warehouse_swapped_in_by_a_load(sample_warehouse, monk
     assert not at.exception
     html = next(m.value for m in at.markdown if "scorecard" in m.value)
     assert "Pacific Reach Manila" not in html and "Northwind Leeds" in html
+
+
+# ---------------------------------------------------------------- links and notices
+
+
+@pytest.fixture
+def link(sample_warehouse, monkeypatch):
+    """Opens a page straight from a link, as a new browser session would (the ``app``
+    fixture's runs start on the overview, whose run reads the sidebar's part of it)."""
+    monkeypatch.setenv("CC_WAREHOUSE", str(sample_warehouse))
+
+    def open_page(page: str, **query_params) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=120)
+        for key, value in query_params.items():
+            at.query_params[key] = value
+        at.switch_page(f"screens/{page}.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_page
+
+
+def test_compare_reads_its_own_choices_from_the_link_and_writes_them_back(link):
+    at = link("compare", group_by="shore", breakdown="channel", metric="aht_s", by_agent="1")
+    assert at.segmented_control(key="compare_group_by").value == "shore"
+    assert at.segmented_control(key="compare_breakdown").value == "channel"
+    assert at.selectbox(key="compare_metric").value == "aht_s"
+    assert at.toggle(key="compare_by_agent").value is True
+    assert not at.main.warning  # nothing ignored
+    assert list(at.dataframe[0].value.iloc[:, 0]) == ["Onshore", "Nearshore", "Offshore"]
+
+    at.selectbox(key="compare_metric").set_value("nps").run()
+    assert at.query_params["metric"] == "nps"
+    at.segmented_control(key="compare_breakdown").set_value("contact_reason").run()
+    assert at.query_params["breakdown"] == "contact_reason"
+    at.toggle(key="compare_by_agent").set_value(False).run()
+    assert "by_agent" not in at.query_params
+    assert (at.query_params["group_by"], at.query_params["metric"]) == ("shore", "nps")
+
+
+@pytest.mark.parametrize(("page", "param", "value", "notice"), [
+    ("compare", "metric", "foo",
+     "Ignored ` metric=foo ` in the link: no such metric for the breakdown. "
+     "Showing CSAT % in the breakdown."),
+    ("compare", "breakdown", "weather",
+     "Ignored ` breakdown=weather ` in the link: no such breakdown. "
+     "Showing the breakdown by contact reason."),
+    ("compare", "group_by", "planet",
+     "Ignored ` group_by=planet ` in the link: no such grouping. Showing by centre."),
+    ("compare", "by_agent", "maybe",
+     "Ignored ` by_agent=maybe ` in the link: not 1 or 0 (yes or no). "
+     "Showing one bubble per group."),
+    # the sample's data run from Mon 25 May to Sun 22 Nov 2026 (Europe/London)
+    ("overview", "week", "1999-01-04",
+     "Ignored ` week=1999-01-04 ` in the link: no data in the week of 04 Jan 1999 (data "
+     "from 25 May 2026 to 22 Nov 2026). Showing the latest week, 16 Nov 2026."),
+    ("compare", "week", "16/11/2026",
+     "Ignored ` week=16/11/2026 ` in the link: not a date (YYYY-MM-DD). "
+     "Showing the latest week, 16 Nov 2026."),
+    ("overview", "weeks", "7",
+     "Ignored ` weeks=7 ` in the link: history must be 1, 4, 13, 26, 52 weeks. "
+     "Showing 13 weeks."),
+    ("partner_review", "centre", "atlantis",
+     "Ignored ` centre=atlantis ` in the link: no such centre. Showing all centres."),
+    ("compare", "baseline", "nowhere",
+     "Ignored ` baseline=nowhere ` in the link: no such centre. "
+     "Showing gaps against in-house (pooled)."),
+    ("overview", "channel", "fax",
+     "Ignored ` channel=fax ` in the link: no such channel. Showing all channels."),
+])
+def test_an_unusable_link_value_is_named_in_a_visible_notice(link, page, param, value, notice):
+    at = link(page, **{param: value})
+    assert [w.value for w in at.main.warning] == [notice]
+    assert any(value in c.value for c in at.sidebar.caption)
+    # ... and the page shows what the notice says instead.
+    if param == "week":
+        assert at.session_state["f_week"] == LATEST_WEEK
+    if param == "metric":
+        assert at.selectbox(key="compare_metric").value == "csat_pct"
+
+
+def test_only_the_unknown_values_of_a_link_are_dropped(link):
+    at = link("overview", centre=["manila", "atlantis", "manila"])
+    assert at.session_state["f_centres"] == ["manila"]
+    assert [w.value for w in at.main.warning] == [
+        "Ignored ` centre=atlantis ` in the link: no such centre. "
+        "Showing Pacific Reach Manila."]
+    assert at.query_params["centre"] == "manila"  # the URL now says what is shown
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("[x](http://evil.example)", "` metric=[x](http://evil.example) `"),
+    ("**bold** :smile: -> $x$", "` metric=**bold** :smile: -> $x$ `"),
+    ("a`b", "`` metric=a`b ``"),  # a longer fence around a backtick
+    (":material/home:", "` metric=:material\u2060/home: `"),  # Streamlit rewrites this one
+    ("line\nbreak", "` metric=line break `"),
+])
+def test_link_values_in_notices_are_plain_text(link, value, shown):
+    at = link("compare", metric=value)
+    (warning,) = at.main.warning
+    assert warning.value.startswith(f"Ignored {shown} in the link")
+
+
+# ---------------------------------------------------------------- legible charts and tables
+
+# Okabe-Ito in dims order: the in-house centre takes the first blue, the vendors (by
+# name: Atlântico, Claremont, Pacific Reach) the vendor hues in turn.
+CENTRE_COLOURS = {"Northwind Leeds": "#0072B2", "Atlântico Lisbon": "#E69F00",
+                  "Claremont Glasgow": "#D55E00", "Pacific Reach Manila": "#009E73"}
+
+
+def _specs(at) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.main if e.type == "vega_lite_chart"]
+
+
+def _colour_scales(node) -> dict[str, str]:
+    """label -> colour of every colour/fill scale over group labels in a chart spec."""
+    found = {}
+    if isinstance(node, dict):
+        for channel in ("color", "fill"):
+            encoding = node.get(channel)
+            if isinstance(encoding, dict) and encoding.get("field") == "centre_name":
+                scale = encoding.get("scale", {})
+                for label, colour in zip(scale.get("domain", []), scale.get("range", []),
+                                         strict=True):
+                    assert found.get(label, colour) == colour, label
+                    found[label] = colour
+        for child in node.values():
+            found.update(_colour_scales(child))
+    elif isinstance(node, list):
+        for child in node:
+            found.update(_colour_scales(child))
+    return found
+
+
+def _page_colours(at) -> dict[str, str]:
+    colours = {}
+    for spec in _specs(at):
+        for label, colour in _colour_scales(spec).items():
+            assert colours.setdefault(label, colour) == colour, label
+    return colours
+
+
+@pytest.mark.parametrize(("page", "centres"), [
+    ("compare", []), ("compare", ["manila"]), ("compare", ["glasgow", "lisbon"]),
+    ("compare", ["lisbon", "leeds"]), ("overview", []), ("overview", ["manila"]),
+    ("overview", ["glasgow", "manila"]),
+])
+def test_a_centre_keeps_its_colour_whatever_the_selection(link, page, centres):
+    at = link(page, centre=centres) if centres else link(page)
+    shown = _page_colours(at)
+    assert shown, "no coloured chart"
+    expected = {name: colour for name, colour in CENTRE_COLOURS.items()
+                if not centres or name.split()[-1].lower() in centres}
+    assert shown == expected
+
+
+def test_groups_keep_their_colours_too(link):
+    # A one-centre vendor looks like its centre; the in-house group like the in-house blue.
+    by_vendor = _page_colours(link("compare", group_by="vendor"))
+    assert by_vendor == {"In-house": "#0072B2", "Atlântico Serviços": "#E69F00",
+                         "Claremont Contact": "#D55E00", "Pacific Reach BPO": "#009E73"}
+    assert _page_colours(link("compare", group_by="vendor", centre="manila")) == {
+        "Pacific Reach BPO": "#009E73"}
+    by_shore = _page_colours(link("compare", group_by="shore"))
+    assert by_shore == {"Onshore": "#009E73", "Nearshore": "#E69F00", "Offshore": "#CC79A7"}
+    assert _page_colours(link("compare", group_by="shore", centre="manila")) == {
+        "Offshore": "#CC79A7"}
+    assert _page_colours(link("compare", group_by="sourcing", centre="lisbon")) == {
+        "Vendors": "#E69F00"}
+
+
+def _svg_texts(chart) -> list[str]:
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(json.dumps(chart.to_dict(), default=str))
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def _labelled(sample_warehouse, **fields) -> pd.DataFrame:
+    from dashboard.queries import _labelled as labelled
+
+    return labelled(_metric_layer(sample_warehouse, **fields))
+
+
+def test_duration_axes_read_m_ss_like_the_tables():
+    import altair as alt
+
+    from dashboard.charts import duration_label
+    from dashboard.formatting import format_duration
+
+    seconds = [9, 59.6, 61.2, 605, 3600, 3725.4]
+    chart = alt.Chart(pd.DataFrame({"s": seconds})).mark_point().encode(
+        x=alt.X("s:Q", title=None, axis=alt.Axis(values=seconds, labelExpr=duration_label())))
+    labels = _svg_texts(chart)
+    assert labels == ["0:09", "1:00", "1:01", "10:05", "1:00:00", "1:02:05"]
+    assert labels == [format_duration(s) for s in seconds]
+
+
+def test_charts_show_durations_in_m_ss_and_tick_weeks_on_mondays(sample_warehouse):
+    from dashboard.charts import interval_dots, trend_small_multiples
+
+    start = LATEST_WEEK - timedelta(weeks=12)
+    weekly = _labelled(sample_warehouse, start=start, end=LATEST_WEEK + timedelta(days=6),
+                       metrics=("csat_pct", "aht_s"))
+    texts = _svg_texts(trend_small_multiples(weekly, CENTRE_COLOURS))
+    assert "AHT (m:ss)" in texts and "AHT (s)" not in texts
+    durations = [t for t in texts if re.fullmatch(r"\d+:\d\d", t)]
+    aht = weekly[weekly["metric"] == "aht_s"]
+    assert len(durations) >= 3
+    for label in durations:  # the ticks lie within the band drawn
+        minutes, secs = map(int, label.split(":"))
+        assert aht["ci_low"].min() - 60 <= 60 * minutes + secs <= aht["ci_high"].max() + 60
+    weeks = [date(2026, *map(int, pd.Timestamp(f"{t} 2026").strftime("%m %d").split()))
+             for t in texts if re.fullmatch(r"\d\d [A-Z][a-z]{2}", t)]
+    assert weeks and all(week.weekday() == 0 for week in weeks)
+    assert LATEST_WEEK in weeks  # the selected week is always labelled
+    assert all(start <= week <= LATEST_WEEK for week in weeks)
+
+    whole = _labelled(sample_warehouse, grain="range", start=start,
+                      end=LATEST_WEEK + timedelta(days=6), metrics=("aht_s", "asa_s"))
+    texts = _svg_texts(interval_dots(whole, CENTRE_COLOURS))
+    assert {"AHT (m:ss)", "ASA (m:ss)"} <= set(texts)
+    numbers = [t for t in texts if re.fullmatch(r"[\d.,]+", t)]
+    assert not numbers, numbers  # no tick in raw seconds
+
+
+def test_the_heatmap_stays_legible_for_every_breakdown(link, sample_warehouse):
+    from dashboard.charts import HEAT_ROW_PX, breakdown_heatmap
+
+    for breakdown in ["channel", "contact_reason"]:
+        at = link("compare", breakdown=breakdown, metric="aht_s")
+        (heat,) = [s for s in _specs(at) if '"rect"' in json.dumps(s)]
+        assert heat["height"] == {"step": HEAT_ROW_PX}  # however few rows there are
+        rect, text = heat["layer"]
+        assert rect["encoding"]["y"]["axis"]["labelLimit"] == 0  # names never cut
+        assert rect["encoding"]["x"]["axis"]["labelLimit"] == 0
+        assert text["encoding"]["color"]["condition"]["value"] == "white"
+
+    start = LATEST_WEEK - timedelta(weeks=12)
+    split = _labelled(sample_warehouse, grain="range", start=start, breakdown="channel",
+                      end=LATEST_WEEK + timedelta(days=6), metrics=("aht_s",))
+    split = split[split["n"] > 0].assign(category=lambda f: f["breakdown_value"])
+    labels = list(CENTRE_COLOURS)
+    texts = _svg_texts(breakdown_heatmap(split, labels, "aht_s", 30))
+    # Every cell reads as the tables do (m:ss), and so does the colour legend.
+    cells = Counter(format_value(v, "seconds") for v in split["value"])
+    assert len(split) == 3 * 4 and not cells - Counter(texts)
+    assert not [t for t in texts if re.fullmatch(r"[\d.,]+", t)]
+    assert {"voice", "chat", "email", *labels} <= set(texts)
+
+
+def test_data_page_tables_have_human_column_names_and_one_row_per_rejected_row(
+        link, sample_warehouse):
+    at = link("data")
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    records, rows = con.execute("SELECT count(*), count(DISTINCT (load_id, row_number)) "
+                                "FROM rejects").fetchone()
+    con.close()
+    assert records > rows  # some rows have several bad columns
+    assert f"{rows:,} of {rows:,} rejected rows" in [m.value for m in at.markdown]
+    frames = {tuple(d.value.columns): d for d in at.dataframe}
+    ledger = next(d for cols, d in frames.items() if "rows_read" in cols)
+    rejected = next(d for cols, d in frames.items() if "raw_row" in cols)
+    for table, wanted in [(ledger, ["Loaded at", "Rows read", "File", "Rows rejected"]),
+                          (rejected, ["Centre", "File", "Row", "Reasons"])]:
+        config = json.loads(table.proto.columns)
+        labels = [config[c]["label"] for c in table.proto.column_order]
+        assert set(wanted) <= set(labels)
+        assert not [label for label in labels if "_" in label], labels
+    value = rejected.value
+    assert len(value) == rows
+    assert not value.duplicated(["load_id", "row_number"]).any()
+    # Claremont Glasgow's row 2977 lacks both its Answered? and Abandoned? flags.
+    glasgow = value[(value["centre_id"] == "glasgow") & (value["row_number"] == 2977)]
+    assert list(glasgow["reason"]) == [
+        "Abandoned?: missing required value; Answered?: missing required value"]
+
+
+def test_a_long_table_says_how_many_rows_are_not_drawn():
+    def page():
+        import pandas as pd
+
+        from dashboard.view import show_table
+
+        show_table(pd.DataFrame({"n": range(250)}), {"n": "Number"}, "numbers")
+        show_table(pd.DataFrame({"n": range(3)}), {"n": "Number"}, "numbers")
+
+    at = AppTest.from_function(page).run()
+    assert [len(d.value) for d in at.dataframe] == [200, 3]
+    assert [c.value for c in at.caption] == [
+        "The first 200 of 250 numbers are shown; the other 50 are in the download."]
