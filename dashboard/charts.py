@@ -51,7 +51,7 @@ def unit_of(metric: str) -> str:
 def metric_title(metric: str) -> str:
     """The metric's name for a chart: durations say m:ss, the unit their axis shows."""
     name = CATALOGUE[metric].name if metric in CATALOGUE else metric
-    return name.replace(" (s)", " (m:ss)") if unit_of(metric) == "seconds" else name
+    return f"{name} (m:ss)" if unit_of(metric) == "seconds" else name
 
 
 def with_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -15,10 +15,10 @@ import streamlit as st
 from dashboard import context
 from dashboard.charts import trend_small_multiples
 from dashboard.filters import reason_label
-from dashboard.formatting import centre_colours, format_duration, format_gap, format_value
+from dashboard.formatting import BASELINE_COLOUR, format_duration, format_gap, format_value
 from dashboard.plain import md_escape
 from dashboard.queries import agent_points, comments, contributions, flows, long_table
-from dashboard.view import baseline_label
+from dashboard.view import baseline_label, group_colours
 from pipelines.metrics import CATALOGUE
 from pipelines.metrics.persistence import describe, gap_persistence
 
@@ -100,8 +100,8 @@ st.text("This centre is the baseline itself." if is_baseline else
 
 st.subheader("Week by week")
 baseline_series = f"Baseline: {baseline_name}"
-colours = centre_colours([(baseline_series, "in_house"),
-                          (centre_name, centres[centre_id].sourcing)])
+colours = {baseline_series: BASELINE_COLOUR,
+           **group_colours([(centre_id, centre_name, centres[centre_id].sourcing)], ctx.dims)}
 shown_weeks = weekly[pd.to_datetime(weekly["period_start"]).dt.date >= filters.start]
 baseline_weeks = shown_weeks.assign(
     centre_name=baseline_series, value=shown_weeks["baseline_value"], ci_low=float("nan"),

@@ -49,7 +49,7 @@ if this_week.empty or not (this_week["n"].fillna(0) > 0).any():
     st.stop()
 
 groups = ordered_groups(this_week)
-colours = group_colours(groups)
+colours = group_colours(groups, ctx.dims)
 persistence = gap_persistence(history[pd.to_datetime(history["period_start"]).dt.date <= week],
                               ctx.settings)
 persistence_words = {

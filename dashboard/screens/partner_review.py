@@ -8,11 +8,11 @@ import streamlit as st
 from dashboard import context
 from dashboard.charts import contribution_bars, shares_bar, trend_small_multiples
 from dashboard.filters import IN_HOUSE_BASELINE, reason_label
-from dashboard.formatting import centre_colours, format_gap
+from dashboard.formatting import format_gap
 from dashboard.plain import md_escape
 from dashboard.queries import comments, contributions, flows, long_table
 from dashboard.review_pack import PackSection, PackTable, ReviewPack
-from dashboard.view import baseline_label
+from dashboard.view import baseline_label, group_colours
 from pipelines.metrics import CATALOGUE
 from pipelines.metrics.persistence import describe, gap_persistence
 
@@ -66,7 +66,8 @@ if not (vendor_rows["n"].fillna(0) > 0).any():
     st.info(f"No data for {md_escape(vendor)} in this period and these filters.")
     st.stop()
 
-colours = centre_colours([("In-house", "in_house"), (vendor, "vendor")])
+colours = group_colours([(IN_HOUSE_BASELINE, "In-house", "in_house"),
+                         (vendor, vendor, "vendor")], ctx.dims, "vendor")
 pack_sections: list[PackSection] = []
 
 st.header("Scorecard against targets")
@@ -219,7 +220,8 @@ if vendor_flows.empty:
 else:
     st.caption("Answered contacts followed by another contact from the same customer within "
                f"{ctx.settings.repeat_window_days} days: the centre of that next contact.")
-    flow_colours = centre_colours([(c.name, c.sourcing) for c in ctx.dims.centres])
+    flow_colours = group_colours([(c.centre_id, c.name, c.sourcing) for c in ctx.dims.centres],
+                                 ctx.dims)
     flow_chart = shares_bar(vendor_flows, flow_colours, "next_centre_name", "share_pct",
                             "Share of repeat contacts (%)")
     st.altair_chart(flow_chart, width="content")

@@ -130,13 +130,13 @@ _DEFINITIONS: tuple[MetricDef, ...] = (
     ),
     MetricDef(
         "aht_s",
-        "AHT (s)",
+        "AHT",
         "mean of talk_s + hold_s + wrap_s",
         "seconds", "lower", "answered contacts", "operations", "mean",
     ),
     MetricDef(
         "asa_s",
-        "ASA (s)",
+        "ASA",
         "mean wait_s",
         "seconds", "lower", "answered real-time (voice, chat) contacts", "operations", "mean",
     ),

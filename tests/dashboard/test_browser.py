@@ -241,7 +241,7 @@ def test_downloads_are_valid_files(app_url: str, browser_page, tmp_path: Path) -
     assert csat["Gap to in-house (pooled)"].data_type == "n"
     assert csat["Gap to in-house (pooled)"].value < 0  # Pacific Reach is behind on CSAT
     assert csat["Gap to in-house (pooled)"].number_format == '+0.0" pts";-0.0" pts";0.0" pts"'
-    assert rows["AHT (s)"]["Value"].number_format == "[m]:ss"  # an Excel time, as m:ss
+    assert rows["AHT"]["Value"].number_format == "[m]:ss"  # an Excel time, as m:ss
     for sheet in workbook:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
