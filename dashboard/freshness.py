@@ -74,7 +74,7 @@ def show_data_status(warehouse: WarehouseFile, dims: Dimensions, timezone: str,
         st.dataframe(
             shown[["centre", "kind", "last_day", "latest", "cadence_days", "lag_days",
                    "status"]],
-            hide_index=True, width="stretch",
+            hide_index=True, height="content", width="stretch",
             column_config={
                 "centre": "Centre", "kind": "Kind",
                 "last_day": st.column_config.DateColumn("Last day with data",

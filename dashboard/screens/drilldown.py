@@ -136,7 +136,7 @@ for dimension, (title, label) in tables.items():
     if table.empty:
         st.caption(f"No {title.lower()} recorded for this metric.")
         continue
-    st.dataframe(table.rename(columns={"Value": title[:-1]}), hide_index=True,
+    st.dataframe(table.rename(columns={"Value": title[:-1]}), hide_index=True, height="content",
                  width="stretch",
                  column_config={definition.name: number, "Baseline": number, "Gap": number,
                                 "Weighted shortfall": number})
@@ -153,7 +153,7 @@ if metric in QA_METRICS:
         st.dataframe(sections.rename(columns={
             "section": "Section", "group_mean": "Score", "group_n": "n",
             "baseline_mean": "Baseline score", "baseline_n": "Baseline n",
-            "gap": "Gap (points)"}), hide_index=True, width="stretch")
+            "gap": "Gap (points)"}), hide_index=True, height="content", width="stretch")
 
 st.subheader("Agents")
 agents = agent_points(ctx.warehouse, filters.query(grain="range", start=start, end=end,
@@ -178,7 +178,7 @@ else:
         "CSAT responses": shown["csat_n"],
         ("Handle time above average (h)" if by_handle_time else "Dissatisfied responses"):
             shown["weight"] / 3600 if by_handle_time else shown["weight"].round()}),
-        hide_index=True, width="stretch", column_config={"CSAT %": number})
+        hide_index=True, height="content", width="stretch", column_config={"CSAT %": number})
     st.caption(f"{len(shown)} of {len(agents)} agents shown, "
                + ("most handle time above the centre's average first."
                   if by_handle_time else "most dissatisfied customers first.")
@@ -195,7 +195,7 @@ if metric in SURVEY_METRICS:
         st.dataframe(pd.DataFrame({
             "Date": said["responded_date"], "CSAT": said["csat_on_scale"],
             "Reason": said["contact_reason"].map(reason_label), "Comment": said["comment"]}),
-            hide_index=True, width="stretch")
+            hide_index=True, height="content", width="stretch")
 
 if metric == "fcr_repeat_pct":
     st.subheader("Where its customers called next")
@@ -205,5 +205,5 @@ if metric == "fcr_repeat_pct":
     else:
         st.dataframe(next_centres[["next_centre_name", "count", "share_pct"]].rename(
             columns={"next_centre_name": "Next contact at", "count": "Repeats",
-                     "share_pct": "Share %"}), hide_index=True, width="stretch",
+                     "share_pct": "Share %"}), hide_index=True, height="content", width="stretch",
             column_config={"Share %": number})

@@ -92,14 +92,14 @@ with_targets = scorecard.rows(vendor_rows["target"].notna())
 numbers_right = {c: st.column_config.Column(alignment="right")
                  for c in scorecard.numeric_columns()}
 st.subheader("Targets")
-st.dataframe(with_targets.display(), hide_index=True, width="stretch",
+st.dataframe(with_targets.display(), hide_index=True, height="content", width="stretch",
              column_config=numbers_right)
 met = ((vendor_rows["status"] == "met") & ~vendor_rows["insufficient_sample"]).sum()
 st.caption(f"{met} of {len(with_targets.frame)} targets met over the period "
            "(targets from targets.yaml; ≈ near is within the metric's tolerance; "
            f"fewer than {ctx.settings.min_sample} in the sample: too few to judge).")
 with st.expander("All metrics, with and without targets"):
-    st.dataframe(scorecard.display(), hide_index=True, width="stretch",
+    st.dataframe(scorecard.display(), hide_index=True, height="content", width="stretch",
                  column_config=numbers_right)
 pack_sections.append(PackSection("Scorecard against targets", period_text,
                                  tables=[("Targets", with_targets), ("All metrics", scorecard)]))
@@ -137,7 +137,7 @@ change = PackTable(pd.DataFrame({
 }), units={"This period": compared_units, "Previous period": compared_units,
            "Change": "gap:" + compared_units, "Gap now": "gap:" + compared_units,
            "Gap before": "gap:" + compared_units})
-st.dataframe(change.display(), hide_index=True, width="stretch",
+st.dataframe(change.display(), hide_index=True, height="content", width="stretch",
              column_config={c: st.column_config.Column(alignment="right")
                             for c in change.numeric_columns()})
 previous_text = (f"{previous_query.start:%d %b %Y} – {previous_query.end:%d %b %Y}")
@@ -172,7 +172,7 @@ with left:
     reason_chart = contribution_bars(reasons, "contact_reason", "contribution",
                                      "Contribution to the CSAT gap (pts)")
     st.altair_chart(reason_chart, width="content")
-    st.dataframe(reasons.rename(columns=REASON_COLUMNS), hide_index=True,
+    st.dataframe(reasons.rename(columns=REASON_COLUMNS), hide_index=True, height="content",
                  column_config=one_decimal(REASON_COLUMNS.values()))
 sections = explained.sections
 with right:
@@ -181,7 +181,7 @@ with right:
                "each bar is the section's gap to the baseline.")
     section_chart = contribution_bars(sections, "section", "gap", "Section gap (points)")
     st.altair_chart(section_chart, width="content")
-    st.dataframe(sections.rename(columns=SECTION_COLUMNS), hide_index=True,
+    st.dataframe(sections.rename(columns=SECTION_COLUMNS), hide_index=True, height="content",
                  column_config=one_decimal(SECTION_COLUMNS.values()))
 pack_sections.append(PackSection(
     "What explains the gap",
