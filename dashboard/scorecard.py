@@ -97,7 +97,7 @@ def _cell(row: pd.Series, previous_value: float | None, unit: str, judgement: st
         )
     status = ""
     shown_status = target_status(row)
-    if shown_status in STATUS_MARKS:
+    if shown_status in STATUS_MARKS and row.n:  # with n = 0 the value says "no data"
         mark, words = STATUS_MARKS[shown_status]
         short = {"near": "near", "too few": "too few to judge"}.get(shown_status,
                                                                   words.split()[-1])
