@@ -8,7 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines.ingest import ingest_files
-from pipelines.settings import DEFAULT_CONFIG_DIR, REPO_ROOT
+from pipelines.metrics import MetricQuery, load_targets, metric_table
+from pipelines.settings import DEFAULT_CONFIG_DIR, REPO_ROOT, load_metric_settings
+from pipelines.warehouse import connect_read_only
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
 
@@ -39,3 +41,13 @@ def app(sample_warehouse: Path, monkeypatch: pytest.MonkeyPatch):
         return at
 
     return run
+
+
+def metric_layer(warehouse: Path, **fields):
+    """The long table the pages should show, from the metric layer called directly."""
+    con = connect_read_only(warehouse)
+    try:
+        return metric_table(con, MetricQuery(**fields), load_metric_settings(DEFAULT_CONFIG_DIR),
+                            load_targets(DEFAULT_CONFIG_DIR / "targets.yaml"))
+    finally:
+        con.close()

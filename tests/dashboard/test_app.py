@@ -18,21 +18,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.formatting import format_value
-from pipelines.metrics import CATALOGUE, MetricQuery, load_targets, metric_table
-from pipelines.settings import DEFAULT_CONFIG_DIR, load_metric_settings
-from pipelines.warehouse import connect_read_only, create_schema
-from tests.dashboard.conftest import APP
+from pipelines.metrics import CATALOGUE
+from pipelines.warehouse import create_schema
+from tests.dashboard.conftest import APP, metric_layer
 
 LATEST_WEEK = date(2026, 11, 16)  # the sample exports end on Sun 2026-11-22
-
-
-def _metric_layer(warehouse, **fields) -> pd.DataFrame:
-    con = connect_read_only(warehouse)
-    try:
-        return metric_table(con, MetricQuery(**fields), load_metric_settings(DEFAULT_CONFIG_DIR),
-                            load_targets(DEFAULT_CONFIG_DIR / "targets.yaml"))
-    finally:
-        con.close()
 
 
 def _scorecard_values(at) -> dict[str, list[str]]:
@@ -52,7 +42,7 @@ def test_overview_shows_the_metric_layers_numbers_for_the_latest_week(app, sampl
     assert at.title[0].value == "Weekly overview"
     assert "Week of Mon 16 Nov 2026" in at.caption[0].value
 
-    expected = _metric_layer(sample_warehouse, start=LATEST_WEEK,
+    expected = metric_layer(sample_warehouse, start=LATEST_WEEK,
                              end=LATEST_WEEK + timedelta(days=6))
     shown = _scorecard_values(at)
     for metric in ["csat_pct", "nps", "fcr_repeat_pct", "qa_score", "aht_s",
@@ -76,7 +66,7 @@ def test_url_parameters_choose_week_and_centres(app, sample_warehouse):
     html = next(m.value for m in at.markdown if 'class="scorecard"' in m.value)
     assert "Claremont Glasgow" in html and "Pacific Reach Manila" in html
     assert "Northwind Leeds" not in html and "Atlântico Lisbon" not in html
-    expected = _metric_layer(sample_warehouse, start=date(2026, 10, 5), end=date(2026, 10, 11),
+    expected = metric_layer(sample_warehouse, start=date(2026, 10, 5), end=date(2026, 10, 11),
                              centres=("glasgow", "manila"))
     # the in-house baseline is hidden, so its own column comes first, then the two shown
     csat = expected[expected["metric"] == "csat_pct"]
@@ -101,11 +91,11 @@ def test_unknown_link_values_are_ignored_with_a_notice(app):
     assert any("atlantis" in c.value for c in at.sidebar.caption)
 
 
-def test_compare_shows_raw_and_mix_adjusted_csat_from_the_metric_layer(app, sample_warehouse):
+def test_compare_shows_raw_and_mix_adjusted_csat_from_themetric_layer(app, sample_warehouse):
     at = app("compare")
     assert at.title[0].value == "Compare"
     start = LATEST_WEEK - timedelta(weeks=12)
-    expected = _metric_layer(sample_warehouse, grain="range", start=start,
+    expected = metric_layer(sample_warehouse, grain="range", start=start,
                              end=LATEST_WEEK + timedelta(days=6))
     mix = at.dataframe[0].value
     by_centre = expected.pivot_table(index="centre_name", columns="metric", values="value")
@@ -144,7 +134,7 @@ def test_partner_review_scorecard_against_targets(app, sample_warehouse):
     assert at.selectbox(key="review_vendor").value == "Pacific Reach BPO"
     targets = at.dataframe[0].value.set_index("Metric")
     start = LATEST_WEEK - timedelta(weeks=12)
-    expected = _metric_layer(sample_warehouse, grain="range", group_by="vendor", start=start,
+    expected = metric_layer(sample_warehouse, grain="range", group_by="vendor", start=start,
                              end=LATEST_WEEK + timedelta(days=6))
     vendor = expected[expected["centre_id"] == "Pacific Reach BPO"].set_index("metric")
     for metric in ["csat_pct", "fcr_repeat_pct", "aht_s"]:
@@ -417,7 +407,7 @@ def _svg_texts(chart) -> list[str]:
 def _labelled(sample_warehouse, **fields) -> pd.DataFrame:
     from dashboard.queries import _labelled as labelled
 
-    return labelled(_metric_layer(sample_warehouse, **fields))
+    return labelled(metric_layer(sample_warehouse, **fields))
 
 
 def test_duration_axes_read_m_ss_like_the_tables():

@@ -8,21 +8,10 @@ import re
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlparse
 
-from pipelines.metrics import MetricQuery, load_targets, metric_table
-from pipelines.settings import DEFAULT_CONFIG_DIR, load_metric_settings
-from pipelines.warehouse import connect_read_only
+from tests.dashboard.conftest import metric_layer
 
 LATEST_WEEK = date(2026, 11, 16)  # the sample exports end on Sun 2026-11-22
 FIRST_WEEK = date(2026, 5, 25)
-
-
-def _weekly(warehouse, **fields):
-    con = connect_read_only(warehouse)
-    try:
-        return metric_table(con, MetricQuery(**fields), load_metric_settings(DEFAULT_CONFIG_DIR),
-                            load_targets(DEFAULT_CONFIG_DIR / "targets.yaml"))
-    finally:
-        con.close()
 
 
 def _streak(rows) -> int:
@@ -42,7 +31,7 @@ def _scorecard(at) -> str:
 
 def test_the_banner_says_how_long_a_vendor_has_been_behind(app, sample_warehouse):
     at = app()
-    weekly = _weekly(sample_warehouse, metrics=("delight_pct",), centres=("manila",),
+    weekly = metric_layer(sample_warehouse, metrics=("delight_pct",), centres=("manila",),
                      start=FIRST_WEEK, end=LATEST_WEEK + timedelta(days=6))
     weeks = _streak(weekly)
     assert weeks >= 2  # the sample's story: Manila delights far fewer customers
@@ -68,7 +57,7 @@ def test_scorecard_cells_link_to_their_drilldown_with_the_filters(app):
 
 def test_the_drilldown_shows_the_cells_numbers_and_what_lies_behind(app, sample_warehouse):
     at = app("drilldown", centre="manila", metric="delight_pct", week="2026-11-16")
-    expected = _weekly(sample_warehouse, grain="range", start=LATEST_WEEK,
+    expected = metric_layer(sample_warehouse, grain="range", start=LATEST_WEEK,
                        end=LATEST_WEEK + timedelta(days=6), centres=("manila",),
                        metrics=("delight_pct",)).iloc[0]
     values = [m.value for m in at.metric]
@@ -94,7 +83,7 @@ def test_the_baseline_column_appears_when_its_centre_is_filtered_out(app, sample
     at = app(centre=["manila", "glasgow"])
     scorecard = _scorecard(at)
     assert '<th class="baseline">in-house (pooled)' in scorecard
-    expected = _weekly(sample_warehouse, grain="range", start=LATEST_WEEK,
+    expected = metric_layer(sample_warehouse, grain="range", start=LATEST_WEEK,
                        end=LATEST_WEEK + timedelta(days=6), centres=("manila",),
                        metrics=("csat_pct",)).iloc[0]
     baseline_cell = re.search(r'<td class="baseline"><div class="value">([^<]+)</div>'
