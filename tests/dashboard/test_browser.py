@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from pipelines.settings import REPO_ROOT
+from tests.typed_workbook import assert_cells_typed
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +36,6 @@ CHROMIUM_ARGS = [
 PAGES = [("", "Weekly overview", "overview"), ("/compare", "Compare", "compare"),
          ("/partner_review?vendor=Pacific+Reach+BPO", "Partner review", "partner_review"),
          ("/data", "Data", "data")]
-NUMBER_TEXT = re.compile(r"^'?[+-]?(\d[\d,]*(\.\d+)?\s*(%|pts|s)?|\d+:\d\d(:\d\d)?)$")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -242,12 +242,7 @@ def test_downloads_are_valid_files(app_url: str, browser_page, tmp_path: Path) -
     assert csat["Gap to in-house (pooled)"].value < 0  # Pacific Reach is behind on CSAT
     assert csat["Gap to in-house (pooled)"].number_format == '+0.0" pts";-0.0" pts";0.0" pts"'
     assert rows["AHT"]["Value"].number_format == "[m]:ss"  # an Excel time, as m:ss
-    for sheet in workbook:
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                assert cell.data_type != "f", (sheet.title, cell.coordinate)
-                assert not (cell.data_type == "s" and NUMBER_TEXT.match(cell.value)), (
-                    sheet.title, cell.coordinate, cell.value)
+    assert_cells_typed(workbook)
 
     _open(browser_page, app_url, "Weekly overview", "overview")
     scorecard = pd.read_csv(_download(browser_page, "Download this week's scorecard (CSV)",

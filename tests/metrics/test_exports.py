@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 
 import duckdb
@@ -22,11 +21,11 @@ from pipelines.export import (
 )
 from pipelines.metrics import CATALOGUE, LONG_COLUMNS, MetricQuery, metric_table
 from pipelines.warehouse import create_schema
+from tests.typed_workbook import assert_cells_typed
 
 HOSTILE = '=HYPERLINK("http://x")'
 POINTS = '+0.0" pts";-0.0" pts";0.0" pts"'
 # Text that a reader would take for a number: 57.7%, -21.6 pts, 1,247, 7:45, '+30 ...
-NUMBER_TEXT = re.compile(r"^'?[+-]?(\d[\d,]*(\.\d+)?\s*(%|pts|s)?|\d+:\d\d(:\d\d)?)$")
 
 
 @pytest.fixture
@@ -148,14 +147,7 @@ def test_xlsx_numbers_are_numbers_in_their_units(long):
     assert manila["Contacts"].number_format == "#,##0"
     assert (manila["Name"].value, manila["Name"].quotePrefix) == (HOSTILE, True)
 
-    for sheet in workbook:
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                assert cell.data_type != "f", (sheet.title, cell.coordinate)
-                assert not (cell.data_type == "s" and NUMBER_TEXT.match(cell.value)), (
-                    sheet.title, cell.coordinate, cell.value)
-                if cell.data_type in ("n", "d") and cell.value is not None:
-                    assert cell.number_format != "General", (sheet.title, cell.coordinate)
+    assert_cells_typed(workbook, formatted=("n", "d"))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
         assert len(sheets) == 3 and not any(b"<f>" in archive.read(n) for n in sheets)
