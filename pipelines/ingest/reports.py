@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.metrics.sql_files import execute
+
 SQL_DIR = Path(__file__).with_name("sql")
 
 
@@ -18,9 +20,10 @@ def load_status(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
     return con.sql(_query("status"))
 
 
-def feed_freshness(con: duckdb.DuckDBPyConnection, timezone: str) -> duckdb.DuckDBPyRelation:
-    """Per centre and kind with records: latest record, usual cadence, lag, late or not."""
-    return con.sql(_query("feeds"), params={"tz": timezone})
+def feed_freshness(con: duckdb.DuckDBPyConnection, timezone: str) -> duckdb.DuckDBPyConnection:
+    """Per centre and kind with records: latest record, usual cadence, lag, late or not
+    (local days as METRICS.md defines them, hence the metric layer's execute)."""
+    return execute(con, _query("feeds"), {"tz": timezone})
 
 
 def rejected_rows(con: duckdb.DuckDBPyConnection, centre_id: str | None = None,

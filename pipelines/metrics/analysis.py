@@ -15,7 +15,7 @@ import pandas as pd
 
 from pipelines.metrics.groups import Group, baseline_centres, centre_groups, shown_groups
 from pipelines.metrics.query import MetricQuery
-from pipelines.metrics.sql_files import read_sql
+from pipelines.metrics.sql_files import execute, read_sql
 from pipelines.metrics.sufficient_stats import (
     centre_statistics,
     check_timezone,
@@ -39,9 +39,7 @@ def _context(con: duckdb.DuckDBPyConnection, query: MetricQuery,
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object]):
-    sql = read_sql(name)
-    used = {key: value for key, value in parameters.items() if f"${key}" in sql}
-    return con.execute(sql, used).df()
+    return execute(con, read_sql(name), parameters).df()
 
 
 def _group_columns(groups: list[Group]) -> pd.DataFrame:

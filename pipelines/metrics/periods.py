@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from pipelines.metrics.sql_files import execute
 from pipelines.metrics.summaries import DATA_RANGE_SQL, SummaryInfo, summary_info
 from pipelines.settings import MetricSettings
 
@@ -18,7 +19,7 @@ LATEST_CONTACT_SQL = "SELECT MAX(started_at) FROM contacts"
 LOCAL_MIDNIGHTS_UTC_SQL = """
 SELECT
     day,
-    timezone('UTC', timezone($tz, CAST(day AS TIMESTAMP))) AS midnight_utc
+    local_midnight_utc(day, $tz) AS midnight_utc
 FROM (SELECT UNNEST(CAST($days AS DATE[])) AS day) AS days
 """
 
@@ -56,9 +57,8 @@ def data_range(con: duckdb.DuckDBPyConnection, settings: MetricSettings | None =
     if info is not None:
         first_date, last_date = info.first_date, info.last_date
     else:
-        first_date, last_date, _ = con.execute(
-            DATA_RANGE_SQL, {"tz": settings.reporting_timezone}
-        ).fetchone()
+        first_date, last_date, _ = execute(
+            con, DATA_RANGE_SQL, {"tz": settings.reporting_timezone}).fetchone()
     if first_date is None:
         return None
     return DataRange(first_date, last_date)
@@ -106,8 +106,8 @@ def provisional_periods(con: duckdb.DuckDBPyConnection, spine: pd.DataFrame,
         latest = con.execute(LATEST_CONTACT_SQL).fetchone()[0]
     if latest is None or spine.empty:
         return pd.Series(True, index=spine.index, dtype=bool)
-    ends = con.execute(
-        LOCAL_MIDNIGHTS_UTC_SQL,
+    ends = execute(
+        con, LOCAL_MIDNIGHTS_UTC_SQL,
         {"tz": settings.reporting_timezone, "days": list(spine["next_start"])},
     ).df()
     end_utc = dict(zip(pd.to_datetime(ends["day"]).dt.date, ends["midnight_utc"], strict=True))
@@ -146,8 +146,8 @@ def contact_choices(con: duckdb.DuckDBPyConnection,
         sql = CONTACT_CHOICES_SQL.format(day="local_date", relation="contact_days")
     else:
         sql = CONTACT_CHOICES_SQL.format(
-            day="CAST(timezone($tz, timezone('UTC', started_at)) AS DATE)",
+            day="local_day(started_at, $tz)",
             relation="contacts")
-    parameters = {"tz": settings.reporting_timezone} if "$tz" in sql else {}
-    channels, reasons, first_day, last_day = con.execute(sql, parameters).fetchone()
+    channels, reasons, first_day, last_day = execute(
+        con, sql, {"tz": settings.reporting_timezone}).fetchone()
     return ContactChoices(tuple(channels or ()), tuple(reasons or ()), first_day, last_day)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipelines.metrics.catalogue import CATALOGUE
 from pipelines.metrics.query import MetricQuery
+from pipelines.metrics.sql_files import execute
 from pipelines.metrics.summaries import stats_sql
 from pipelines.settings import MetricSettings
 
@@ -58,9 +59,7 @@ def sql_parameters(query: MetricQuery, settings: MetricSettings,
 def run_stats_sql(con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object],
                   use_summaries: bool) -> pd.DataFrame:
     """A stats query, over the summary tables or the raw ones (summaries.stats_sql)."""
-    sql = stats_sql(name, use_summaries)
-    used = {key: value for key, value in parameters.items() if f"${key}" in sql}
-    return con.execute(sql, used).df()
+    return execute(con, stats_sql(name, use_summaries), parameters).df()
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object],

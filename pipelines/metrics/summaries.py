@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from pipelines.metrics.sql_files import read_sql
+from pipelines.metrics.sql_files import execute, read_sql
 from pipelines.settings import MetricSettings
 
 # the stats query -> the day-level relation it sums
@@ -78,8 +78,8 @@ WITH instants AS (
     SELECT MIN(evaluated_at), MAX(evaluated_at) FROM qa_evaluations
 )
 SELECT
-    CAST(timezone($tz, timezone('UTC', MIN(first_at))) AS DATE) AS first_date,
-    CAST(timezone($tz, timezone('UTC', MAX(last_at))) AS DATE) AS last_date,
+    local_day(MIN(first_at), $tz) AS first_date,
+    local_day(MAX(last_at), $tz) AS last_date,
     (SELECT MAX(started_at) FROM contacts) AS latest_contact_at
 FROM instants
 """
@@ -106,8 +106,8 @@ def build_summaries(con: duckdb.DuckDBPyConnection, settings: MetricSettings) ->
     Runs inside the ingest run's building copy, after all files are loaded, so the
     published warehouse always has summaries matching its data.
     """
-    first_date, last_date, latest = con.execute(
-        DATA_RANGE_SQL, {"tz": settings.reporting_timezone}).fetchone()
+    first_date, last_date, latest = execute(
+        con, DATA_RANGE_SQL, {"tz": settings.reporting_timezone}).fetchone()
     # an empty warehouse still gets (empty) tables with the right columns
     start = first_date or dt.date(1970, 1, 1)
     end = last_date or start - dt.timedelta(days=1)
@@ -120,10 +120,9 @@ def build_summaries(con: duckdb.DuckDBPyConnection, settings: MetricSettings) ->
         "channels": [], "queues": [], "reasons": [],
     }
     for relation in DAY_RELATIONS.values():
-        sql = read_sql(relation)
-        used = {key: value for key, value in parameters.items() if f"${key}" in sql}
         # relation names come from DAY_RELATIONS above, never from input
-        con.execute(f"CREATE OR REPLACE TABLE {relation} AS {sql}", used)
+        execute(con, f"CREATE OR REPLACE TABLE {relation} AS {read_sql(relation)}",
+                parameters)
     source_rows = con.execute(SOURCE_ROWS_SQL).fetchone()[0]
     checksums = con.execute(SOURCE_CHECKSUMS_SQL).fetchone()[0]
     con.execute(CREATE_INFO_SQL)

@@ -12,7 +12,7 @@ WITH records AS (
 ),
 local_days AS (
     SELECT DISTINCT centre_id, kind,
-           CAST(timezone($tz, timezone('UTC', record_at)) AS DATE) AS day
+           local_day(record_at, $tz) AS day
     FROM records
 ),
 latest AS (

@@ -9,16 +9,12 @@ WITH filtered_contacts AS (
         centre_id,
         contact_id,
         agent_id,
-        answered,
-        talk_s,
-        hold_s,
-        wrap_s,
-        CAST(timezone($tz, timezone('UTC', started_at)) AS DATE) AS local_date
+        handle_seconds(answered, talk_s, hold_s, wrap_s) AS handle_s,
+        local_day(started_at, $tz) AS local_date
     FROM contacts
     WHERE agent_id IS NOT NULL
-        AND (len($channels) = 0 OR coalesce(list_contains($channels, channel), FALSE))
-        AND (len($queues) = 0 OR coalesce(list_contains($queues, queue), FALSE))
-        AND (len($reasons) = 0 OR coalesce(list_contains($reasons, contact_reason), FALSE))
+        AND contact_filters_match($channels, $queues, $reasons, channel, queue,
+                                  contact_reason)
 ),
 contact_side AS (
     SELECT
@@ -26,9 +22,8 @@ contact_side AS (
         centre_id,
         agent_id,
         COUNT(*) AS contacts,
-        COUNT(*) FILTER (WHERE answered AND talk_s IS NOT NULL) AS aht_n,
-        SUM(talk_s + coalesce(hold_s, 0) + coalesce(wrap_s, 0))
-            FILTER (WHERE answered AND talk_s IS NOT NULL) AS aht_sum,
+        COUNT(handle_s) AS aht_n,
+        SUM(handle_s) AS aht_sum,
         0 AS csat_n,
         0 AS csat_satisfied
     FROM filtered_contacts
@@ -37,32 +32,26 @@ contact_side AS (
 ),
 survey_side AS (
     SELECT
-        CAST(timezone($tz, timezone('UTC', s.responded_at)) AS DATE) AS local_date,
+        local_day(s.responded_at, $tz) AS local_date,
         c.centre_id,
         c.agent_id,
         0 AS contacts,
         0 AS aht_n,
         NULL::DOUBLE AS aht_sum,
         COUNT(*) AS csat_n,
-        COUNT(*) FILTER (
-            WHERE s.csat_raw >= s.csat_lo + 0.75 * (s.csat_hi - s.csat_lo)
-        ) AS csat_satisfied
+        COUNT(*) FILTER (WHERE csat_satisfied(s.csat_raw, s.csat_lo, s.csat_hi))
+            AS csat_satisfied
     FROM surveys AS s
     JOIN filtered_contacts AS c
         ON c.centre_id = s.centre_id AND c.contact_id = s.contact_id
-    WHERE s.csat_raw IS NOT NULL AND s.csat_lo IS NOT NULL AND s.csat_hi > s.csat_lo
-        AND CAST(timezone($tz, timezone('UTC', s.responded_at)) AS DATE)
-            BETWEEN $start AND $end
+    WHERE has_csat(s.csat_raw, s.csat_lo, s.csat_hi)
+        AND local_day(s.responded_at, $tz) BETWEEN $start AND $end
     GROUP BY ALL
 )
 SELECT
     local_date,
     centre_id,
     agent_id,
-    SUM(contacts) AS contacts,
-    SUM(aht_n) AS aht_n,
-    SUM(aht_sum) AS aht_sum,
-    SUM(csat_n) AS csat_n,
-    SUM(csat_satisfied) AS csat_satisfied
+    SUM(COLUMNS(* EXCLUDE (local_date, centre_id, agent_id)))
 FROM (SELECT * FROM contact_side UNION ALL BY NAME SELECT * FROM survey_side) AS sides
 GROUP BY ALL

@@ -6,11 +6,7 @@
 SELECT
     centre_id,
     agent_id,
-    SUM(contacts) AS contacts,
-    SUM(aht_n) AS aht_n,
-    SUM(aht_sum) AS aht_sum,
-    SUM(csat_n) AS csat_n,
-    SUM(csat_satisfied) AS csat_satisfied
+    SUM(COLUMNS(* EXCLUDE (local_date, centre_id, agent_id)))
 FROM agent_days
 WHERE local_date BETWEEN $start AND $end
     AND list_contains($centre_ids, centre_id)

@@ -1,68 +1,35 @@
 -- Contact-based sufficient statistics per local day, centre, channel, queue and reason.
 --
--- The row-level half of the contact metrics: every definition of METRICS.md that looks
--- at a single contact lives here. Ingestion materialises it over all data as the table
--- contact_days (pipelines/metrics/summaries.py); when that table does not match the
--- reporting settings, the metric SQL runs it over the query's dates instead. Either way
+-- The row-level half of the contact metrics: the rules themselves are the macros of
+-- definitions.sql; this file says which contacts each metric counts. Ingestion
+-- materialises it over all data as the table contact_days
+-- (pipelines/metrics/summaries.py); when that table does not match the reporting
+-- settings, the metric SQL runs it over the query's dates instead. Either way
 -- contact_stats.sql then sums the cells, so both routes give the same numbers.
 --
 -- Columns <metric>__n (population), __x (successes or sum) and __xx (sum of squares).
 -- Parameters: $tz, $start, $end, $repeat_window_days, $short_abandon_s,
 -- $service_level_threshold_s.
-WITH windowed AS (
+WITH selected AS (
     SELECT
-        c.*,
-        -- the next strictly later contact of the same customer, across all centres
-        -- and channels, answered or not: filters restrict the population, never the
-        -- repeats. RANGE ... 1 MICROSECOND FOLLOWING skips contacts in the same
-        -- instant (the window (started_at, started_at + days] is open on the left).
-        CASE WHEN c.customer_key IS NOT NULL THEN
-            MIN(c.started_at) OVER (
-                PARTITION BY c.customer_key
-                ORDER BY c.started_at
-                RANGE BETWEEN INTERVAL 1 MICROSECOND FOLLOWING AND UNBOUNDED FOLLOWING
-            )
-        END AS next_started_at
-    FROM contacts AS c
-    -- only contacts that can be selected or be a selected contact's next one: local
-    -- dates are within 2 days of UTC ones, so this superset loses no repeat
-    WHERE c.started_at >= CAST($start AS TIMESTAMP) - INTERVAL 2 DAY
-        AND c.started_at < CAST($end AS TIMESTAMP) + ($repeat_window_days + 3) * INTERVAL 1 DAY
-),
-selected AS (
-    SELECT
-        CAST(timezone($tz, timezone('UTC', started_at)) AS DATE) AS local_date,
+        local_day(started_at, $tz) AS local_date,
         centre_id,
         channel,
         queue,
         contact_reason,
         answered,
-        channel IN ('voice', 'chat') AS real_time,
-        -- offered = answered + abandoned with wait_s >= short_abandon_s; an abandon
-        -- with no recorded wait cannot be shown to be short, so it stays offered
-        answered
-            OR (abandoned AND NOT coalesce(wait_s < $short_abandon_s, FALSE)) AS offered,
-        abandoned AND NOT answered
-            AND NOT coalesce(wait_s < $short_abandon_s, FALSE) AS counted_abandon,
+        real_time(channel) AS real_time,
+        offered(answered, abandoned, wait_s, $short_abandon_s) AS offered,
         wait_s,
-        CASE
-            WHEN answered AND talk_s IS NOT NULL
-                THEN talk_s + coalesce(hold_s, 0) + coalesce(wrap_s, 0)
-        END AS handle_s,
+        handle_seconds(answered, talk_s, hold_s, wrap_s) AS handle_s,
         transferred,
         complaint,
         customer_key IS NOT NULL AS has_customer_key,
-        next_started_at IS NOT NULL
-            AND next_started_at <= started_at + $repeat_window_days * INTERVAL 1 DAY
-            AS repeated
-    FROM windowed
+        repeated_within(started_at, next_started_at, $repeat_window_days) AS repeated
+    FROM contacts_with_next($start, $end, $repeat_window_days)
 )
 SELECT
-    local_date,
-    centre_id,
-    channel,
-    queue,
-    contact_reason,
+    local_date, centre_id, channel, queue, contact_reason,  -- the cell
     COUNT(*) AS contacts__n,
     COUNT(*) FILTER (WHERE answered AND has_customer_key) AS fcr_repeat_pct__n,
     COUNT(*) FILTER (WHERE answered AND has_customer_key AND NOT repeated)
@@ -84,7 +51,7 @@ SELECT
         WHERE real_time AND answered AND wait_s <= $service_level_threshold_s
     ) AS service_level_pct__x,
     COUNT(*) FILTER (WHERE real_time AND offered) AS abandon_pct__n,
-    COUNT(*) FILTER (WHERE real_time AND counted_abandon) AS abandon_pct__x,
+    COUNT(*) FILTER (WHERE real_time AND offered AND NOT answered) AS abandon_pct__x,
     COUNT(transferred) FILTER (WHERE answered) AS transfer_pct__n,
     COUNT(*) FILTER (WHERE answered AND transferred) AS transfer_pct__x
 FROM selected

@@ -6,7 +6,5 @@
 SELECT centre_id, next_centre_id, SUM(repeats) AS repeats
 FROM repeat_flow_days
 WHERE local_date BETWEEN $start AND $end
-    AND (len($channels) = 0 OR coalesce(list_contains($channels, channel), FALSE))
-    AND (len($queues) = 0 OR coalesce(list_contains($queues, queue), FALSE))
-    AND (len($reasons) = 0 OR coalesce(list_contains($reasons, contact_reason), FALSE))
+    AND contact_filters_match($channels, $queues, $reasons, channel, queue, contact_reason)
 GROUP BY ALL

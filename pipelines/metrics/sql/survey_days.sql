@@ -7,51 +7,28 @@
 -- says they match it), unless the reason filter asks for 'unknown'.
 --
 -- Parameters: $tz, $start, $end.
-WITH linked AS (
+WITH selected AS (
     SELECT
-        CAST(timezone($tz, timezone('UTC', s.responded_at)) AS DATE) AS local_date,
+        local_day(s.responded_at, $tz) AS local_date,
         s.centre_id,
         c.channel,
         c.queue,
         coalesce(c.contact_reason, 'unknown') AS contact_reason,
-        s.csat_raw,
-        s.csat_lo,
-        s.csat_hi,
-        s.nps,
-        s.resolved,
-        s.csat_raw IS NOT NULL AND s.csat_lo IS NOT NULL AND s.csat_hi > s.csat_lo
-            AS has_csat
+        has_csat(s.csat_raw, s.csat_lo, s.csat_hi) AS has_csat,
+        CASE WHEN has_csat THEN csat_satisfied(s.csat_raw, s.csat_lo, s.csat_hi) END
+            AS satisfied,
+        CASE WHEN has_csat THEN csat_on_1_to_5(s.csat_raw, s.csat_lo, s.csat_hi) END
+            AS csat_normalised,
+        CASE WHEN has_csat THEN csat_delighted(s.csat_raw, s.csat_hi) END AS delighted,
+        nps_answer(s.nps) AS nps,
+        s.resolved
     FROM surveys AS s
     LEFT JOIN contacts AS c
         ON c.centre_id = s.centre_id AND c.contact_id = s.contact_id
-    -- cheap UTC pre-filter (prunes row groups); the exact local-date test follows
-    WHERE s.responded_at >= CAST($start AS TIMESTAMP) - INTERVAL 2 DAY
-        AND s.responded_at < CAST($end AS TIMESTAMP) + INTERVAL 3 DAY
-),
-selected AS (
-    SELECT
-        local_date,
-        centre_id,
-        channel,
-        queue,
-        contact_reason,
-        has_csat,
-        CASE WHEN has_csat THEN csat_raw >= csat_lo + 0.75 * (csat_hi - csat_lo) END
-            AS satisfied,
-        CASE WHEN has_csat THEN 1 + 4 * (csat_raw - csat_lo) / (csat_hi - csat_lo) END
-            AS csat_normalised,
-        CASE WHEN has_csat THEN csat_raw = csat_hi END AS delighted,
-        CASE WHEN nps BETWEEN 0 AND 10 THEN nps END AS nps,
-        resolved
-    FROM linked
-    WHERE local_date BETWEEN $start AND $end
+    WHERE near_local_days(s.responded_at, $start, $end)
 )
 SELECT
-    local_date,
-    centre_id,
-    channel,
-    queue,
-    contact_reason,
+    local_date, centre_id, channel, queue, contact_reason,  -- the cell
     COUNT(*) FILTER (WHERE has_csat) AS csat_pct__n,
     COUNT(*) FILTER (WHERE satisfied) AS csat_pct__x,
     COUNT(csat_normalised) AS csat_mean__n,
@@ -66,4 +43,5 @@ SELECT
     COUNT(*) FILTER (WHERE resolved) AS fcr_survey_pct__x,
     COUNT(*) AS response_rate_pct__x               -- every survey, answered CSAT or not
 FROM selected
+WHERE local_date BETWEEN $start AND $end
 GROUP BY ALL

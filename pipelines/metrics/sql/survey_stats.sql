@@ -5,33 +5,15 @@
 -- Parameters: $grain, $range_start, $start, $end, $channels, $queues, $reasons,
 -- $breakdown.
 SELECT
-    CASE $grain
-        WHEN 'week' THEN CAST(date_trunc('week', local_date) AS DATE)
-        WHEN 'month' THEN CAST(date_trunc('month', local_date) AS DATE)
-        ELSE CAST($range_start AS DATE)
-    END AS period_start,
+    period_start($grain, local_date, $range_start) AS period_start,
     centre_id,
     CASE $breakdown
         WHEN 'contact_reason' THEN contact_reason
         WHEN 'channel' THEN coalesce(channel, 'unknown')
     END AS breakdown_value,
     contact_reason,
-    SUM(csat_pct__n) AS csat_pct__n,
-    SUM(csat_pct__x) AS csat_pct__x,
-    SUM(csat_mean__n) AS csat_mean__n,
-    SUM(csat_mean__x) AS csat_mean__x,
-    SUM(csat_mean__xx) AS csat_mean__xx,
-    SUM(delight_pct__n) AS delight_pct__n,
-    SUM(delight_pct__x) AS delight_pct__x,
-    SUM(nps__n) AS nps__n,
-    SUM(nps__x) AS nps__x,
-    SUM(nps__y) AS nps__y,
-    SUM(fcr_survey_pct__n) AS fcr_survey_pct__n,
-    SUM(fcr_survey_pct__x) AS fcr_survey_pct__x,
-    SUM(response_rate_pct__x) AS response_rate_pct__x
+    SUM(COLUMNS('__(n|x|xx|y)$'))  -- every sufficient statistic of survey_days
 FROM survey_days
 WHERE local_date BETWEEN $start AND $end
-    AND (len($channels) = 0 OR coalesce(list_contains($channels, channel), FALSE))
-    AND (len($queues) = 0 OR coalesce(list_contains($queues, queue), FALSE))
-    AND (len($reasons) = 0 OR coalesce(list_contains($reasons, contact_reason), FALSE))
+    AND contact_filters_match($channels, $queues, $reasons, channel, queue, contact_reason)
 GROUP BY ALL

@@ -1,0 +1,111 @@
+-- The per-record rules of METRICS.md, each written once, as DuckDB macros.
+--
+-- Every metric SQL file (and every other query that needs one of these rules) calls the
+-- macro instead of spelling the rule out, so a rule changes here or nowhere. They are
+-- TEMP macros: created on each connection that runs metric SQL (sql_files.execute does it
+-- on first use), never stored in the warehouse file, so a warehouse built by an older
+-- version cannot carry an older definition. tests/mutants changes each one and checks
+-- that the suite notices.
+
+-- The reporting day of an instant: timestamps are stored in UTC; a day is a calendar
+-- date in the reporting time zone.
+CREATE OR REPLACE TEMP MACRO local_day(utc_instant, tz) AS
+    CAST(timezone(tz, timezone('UTC', utc_instant)) AS DATE);
+
+-- The UTC instant at which a reporting day starts (local midnight).
+CREATE OR REPLACE TEMP MACRO local_midnight_utc(day, tz) AS
+    timezone('UTC', timezone(tz, CAST(day AS TIMESTAMP)));
+
+-- A cheap UTC superset of the instants whose local day is in [first_day, last_day]:
+-- local dates are within a day of UTC ones, so two days either side loses none. It
+-- prunes row groups before the exact local_day test.
+CREATE OR REPLACE TEMP MACRO near_local_days(utc_instant, first_day, last_day) AS
+    utc_instant >= CAST(first_day AS TIMESTAMP) - INTERVAL 2 DAY
+    AND utc_instant < CAST(last_day AS TIMESTAMP) + INTERVAL 3 DAY;
+
+-- A filter selection: an empty list selects everything; a NULL value (a survey with no
+-- linked contact) matches no non-empty selection.
+CREATE OR REPLACE TEMP MACRO in_selection(selection, value) AS
+    len(selection) = 0 OR coalesce(list_contains(selection, value), FALSE);
+
+-- The dashboard's contact filters: channel, queue and contact reason.
+CREATE OR REPLACE TEMP MACRO contact_filters_match(
+        channels, queues, reasons, channel, queue, contact_reason) AS
+    in_selection(channels, channel) AND in_selection(queues, queue)
+    AND in_selection(reasons, contact_reason);
+
+-- The first day of the period a reporting day falls in: ISO week (Monday), calendar
+-- month, or the whole range.
+CREATE OR REPLACE TEMP MACRO period_start(grain, day, range_start) AS
+    CASE grain
+        WHEN 'week' THEN CAST(date_trunc('week', day) AS DATE)
+        WHEN 'month' THEN CAST(date_trunc('month', day) AS DATE)
+        ELSE CAST(range_start AS DATE)
+    END;
+
+-- CSAT: a response counts when its score and scale are known and the scale is real.
+CREATE OR REPLACE TEMP MACRO has_csat(csat_raw, csat_lo, csat_hi) AS
+    csat_raw IS NOT NULL AND csat_lo IS NOT NULL AND csat_hi > csat_lo;
+
+-- Satisfied: in the top quarter of the centre's own scale (4-5 of 1-5, 8-10 of 0-10).
+CREATE OR REPLACE TEMP MACRO csat_satisfied(csat_raw, csat_lo, csat_hi) AS
+    csat_raw >= csat_lo + 0.75 * (csat_hi - csat_lo);
+
+-- Delighted: the top of the scale.
+CREATE OR REPLACE TEMP MACRO csat_delighted(csat_raw, csat_hi) AS
+    csat_raw = csat_hi;
+
+-- A score mapped linearly onto 1-5, so centres with different scales can be averaged.
+CREATE OR REPLACE TEMP MACRO csat_on_1_to_5(csat_raw, csat_lo, csat_hi) AS
+    1 + 4 * (csat_raw - csat_lo) / (csat_hi - csat_lo);
+
+-- NPS answers outside 0-10 are not answers.
+CREATE OR REPLACE TEMP MACRO nps_answer(nps) AS
+    CASE WHEN nps BETWEEN 0 AND 10 THEN nps END;
+
+-- Handle time of an answered contact: talk + hold + wrap, missing hold or wrap as 0;
+-- NULL (not in the population) when unanswered or talk is unknown.
+CREATE OR REPLACE TEMP MACRO handle_seconds(answered, talk_s, hold_s, wrap_s) AS
+    CASE WHEN answered AND talk_s IS NOT NULL
+        THEN talk_s + coalesce(hold_s, 0) + coalesce(wrap_s, 0) END;
+
+-- A short abandon (the customer hung up within short_abandon_s) is not offered. An
+-- abandon with no recorded wait cannot be shown to be short, so it stays offered.
+CREATE OR REPLACE TEMP MACRO short_abandon(abandoned, wait_s, short_abandon_s) AS
+    abandoned AND coalesce(wait_s < short_abandon_s, FALSE);
+
+CREATE OR REPLACE TEMP MACRO offered(answered, abandoned, wait_s, short_abandon_s) AS
+    answered OR (abandoned AND NOT short_abandon(abandoned, wait_s, short_abandon_s));
+
+-- Service level and ASA are about real-time channels only.
+CREATE OR REPLACE TEMP MACRO real_time(channel) AS
+    channel IN ('voice', 'chat');
+
+-- QA pass: at or above the pass mark with no critical fail.
+CREATE OR REPLACE TEMP MACRO qa_passed(score_pct, critical_fail, pass_mark) AS
+    score_pct >= pass_mark AND NOT critical_fail;
+
+-- Repeat contact: the same customer's next contact starts within (started_at,
+-- started_at + window_days].
+CREATE OR REPLACE TEMP MACRO repeated_within(started_at, next_started_at, window_days) AS
+    next_started_at IS NOT NULL
+    AND next_started_at <= started_at + window_days * INTERVAL 1 DAY;
+
+-- Contacts whose local day can be in [first_day, last_day] or that can be such a
+-- contact's next one, each with next_started_at: the start of the same customer's next
+-- strictly later contact, across all centres and channels, answered or not (filters
+-- restrict the population, never the repeats). RANGE ... 1 MICROSECOND FOLLOWING skips
+-- contacts in the same instant. NULL without a customer_key.
+CREATE OR REPLACE TEMP MACRO contacts_with_next(first_day, last_day, window_days) AS TABLE
+    SELECT
+        c.*,
+        CASE WHEN c.customer_key IS NOT NULL THEN
+            MIN(c.started_at) OVER (
+                PARTITION BY c.customer_key
+                ORDER BY c.started_at
+                RANGE BETWEEN INTERVAL 1 MICROSECOND FOLLOWING AND UNBOUNDED FOLLOWING
+            )
+        END AS next_started_at
+    FROM contacts AS c
+    WHERE c.started_at >= CAST(first_day AS TIMESTAMP) - INTERVAL 2 DAY
+        AND c.started_at < CAST(last_day AS TIMESTAMP) + (window_days + 3) * INTERVAL 1 DAY;
