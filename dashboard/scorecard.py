@@ -49,21 +49,6 @@ table.scorecard .persist {color: #A3470B; font-size: 0.75rem;}
 """
 
 
-def is_worse(gap: float, direction: str | None) -> bool:
-    return (direction == "higher" and gap < 0) or (direction == "lower" and gap > 0)
-
-
-def judged_gaps(rows: pd.DataFrame, directions: dict[str, str | None]) -> pd.Series:
-    """'worse' / 'better' / '' per row: significant gaps only, by the metric's direction."""
-
-    def judge(row: pd.Series) -> str:
-        if not bool(row.significant) or pd.isna(row.gap) or directions.get(row.metric) is None:
-            return ""
-        return "worse" if is_worse(row.gap, directions[row.metric]) else "better"
-
-    return rows.apply(judge, axis=1) if len(rows) else pd.Series(dtype=str)
-
-
 def target_status(row) -> str | None:
     """The status shown: a target is not judged on a sample below the minimum."""
     if not isinstance(row.status, str) or pd.isna(row.target):
@@ -140,9 +125,9 @@ def scorecard_html(
     ``persistence`` maps (metric, centre_id) to words such as "behind for 3 weeks";
     ``link(metric, centre_id)`` gives a cell's drill-down URL; ``baseline_label``, when
     given, adds the baseline's own column (its centres are not among the groups)."""
-    directions = {metric_id: d.direction for metric_id, d in catalogue.items()}
     persistence = persistence or {}
-    rows = week_rows.assign(judgement=judged_gaps(week_rows, directions))
+    # the long table's judgement: 'worse' / 'better' for significant gaps, else none
+    rows = week_rows.assign(judgement=week_rows["judgement"].fillna(""))
     by_cell = {(r.metric, r.centre_id): r for r in rows.itertuples(index=False)}
     previous = {
         (r.metric, r.centre_id): r.value for r in previous_rows.itertuples(index=False)

@@ -12,7 +12,7 @@ from dashboard.formatting import format_gap
 from dashboard.freshness import show_data_status
 from dashboard.plain import md_escape
 from dashboard.queries import long_table
-from dashboard.scorecard import judged_gaps, scorecard_html
+from dashboard.scorecard import scorecard_html
 from dashboard.view import baseline_label, group_colours, ordered_groups, period_rows
 from pipelines.metrics import CATALOGUE
 from pipelines.metrics.persistence import describe, gap_persistence
@@ -61,8 +61,7 @@ persistence_words = {
 # What a service head must not miss: centres significantly behind on customer metrics.
 customer = this_week[this_week["metric"].map(lambda m: CATALOGUE[m].family == "customer")
                      & ~this_week["metric"].isin(NOT_AN_ALARM)]
-directions = {metric_id: d.direction for metric_id, d in CATALOGUE.items()}
-behind = customer[judged_gaps(customer, directions) == "worse"]
+behind = customer[customer["judgement"] == "worse"]
 behind = behind[behind["sourcing"] != "in_house"] if filters.baseline == "in_house" else behind
 # only a gap that could be tested (both samples large enough) can clear a centre
 testable = customer["p_value"].notna() & (customer["n"] >= ctx.settings.min_sample) & (

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from pipelines.metrics.catalogue import CATALOGUE
+from pipelines.metrics.long_table import shortfall
 from pipelines.settings import MetricSettings
 
 TREND_WEEKS = 8
@@ -32,16 +32,8 @@ PERSISTENCE_COLUMNS = ["centre_id", "metric", "weeks_behind", "at_least", "trend
                        "slope_per_week", "trend_p"]
 
 
-def shortfall(gap: pd.Series, metric: pd.Series) -> pd.Series:
-    """The gap oriented so that positive means worse than the baseline (NaN when the
-    metric has no better direction)."""
-    sign = metric.map(lambda m: {"higher": -1.0, "lower": 1.0}.get(CATALOGUE[m].direction,
-                                                                   np.nan))
-    return gap * sign
-
-
 def _worse(rows: pd.DataFrame) -> pd.Series:
-    return rows["significant"].astype(bool) & (shortfall(rows["gap"], rows["metric"]) > 0)
+    return rows["judgement"].eq("worse")
 
 
 def _streak(worse: list[bool]) -> int:

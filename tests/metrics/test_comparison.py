@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -180,3 +181,25 @@ def test_breakdown_by_channel_compares_like_with_like(wh, con, settings, pick):
     chat = pick(table, "contacts", "manila", WEEK, "chat")
     assert (chat["n"], chat["baseline_value"]) == (1, 1.0)  # leeds chat only
     assert sorted(set(table["breakdown_value"])) == ["chat", "voice"]
+
+
+def test_the_judgement_follows_each_metric_direction(csat, con, strict, pick):
+    # complaints, lower is better: Leeds 4/40 = 10 %, Manila 20/40 = 50 %; pooled 24/80 =
+    # 0.3, se = sqrt(0.3 * 0.7 * 2/40) = 0.1025, z = 0.4 / 0.1025 = 3.90 -> p < 0.001
+    for centre, complaints in (("leeds", 4), ("manila", 20)):
+        for index in range(40):
+            csat.contact(centre, "2026-06-02 10:00", complaint=index < complaints)
+    table = metric_table(con, MetricQuery(metrics=("csat_pct", "complaint_pct", "contacts")),
+                         strict)
+    # CSAT, higher is better: Manila 50 % v 80 % is significantly worse
+    assert pick(table, "csat_pct", "manila", WEEK)["judgement"] == "worse"
+    # a higher complaint share is worse too, though its gap (+40) is positive
+    complaints = pick(table, "complaint_pct", "manila", WEEK)
+    assert (complaints["gap"], complaints["judgement"]) == (pytest.approx(40.0), "worse")
+    # not judged: below min_sample, the baseline itself, a count with no direction
+    assert pd.isna(pick(table, "csat_pct", "glasgow", WEEK)["judgement"])
+    assert pd.isna(pick(table, "csat_pct", "leeds", WEEK)["judgement"])
+    assert pd.isna(pick(table, "contacts", "manila", WEEK)["judgement"])
+    # with Manila as the baseline, Leeds' 80 % is significantly better
+    against_manila = metric_table(con, MetricQuery(metrics=CSAT, baseline="manila"), strict)
+    assert pick(against_manila, "csat_pct", "leeds", WEEK)["judgement"] == "better"

@@ -85,3 +85,16 @@ def test_queue_filter_on_contacts_and_qa(wh, con, settings, pick):
     table = metric_table(con, MetricQuery(queues=("sales",)), settings)
     assert pick(table, "contacts", "leeds", WEEK)["n"] == 1
     assert pick(table, "qa_score", "leeds", WEEK)[["n", "value"]].tolist() == [1, 90.0]
+
+
+def test_a_breakdown_of_a_selection_without_data_is_an_empty_table(wh, con, settings):
+    # email contacts about payments exist, but no survey of one: no CSAT breakdown value
+    wh.contact("glasgow", "2026-06-02 09:00", channel="email", reason="payment")
+    contact = wh.contact("glasgow", "2026-06-02 09:00", channel="email", reason="billing_query")
+    wh.survey("glasgow", "2026-06-02 10:00", contact_id=contact, csat_raw=5)
+    for breakdown in ("contact_reason", "channel"):
+        query = MetricQuery(grain="range", centres=("glasgow",), channels=("email",),
+                            contact_reasons=("payment",), breakdown=breakdown,
+                            metrics=("csat_pct",))
+        table = metric_table(con, query, settings)
+        assert table.empty, breakdown

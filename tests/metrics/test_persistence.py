@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import pytest
 
+from pipelines.metrics.long_table import judgement
 from pipelines.metrics.persistence import describe, gap_persistence
 from pipelines.settings import MetricSettings
 
@@ -16,11 +17,14 @@ MONDAY = dt.date(2026, 9, 7)
 
 def _weeks(metric: str, gaps: list[float], se: float, significant: list[bool],
            centre: str = "manila") -> pd.DataFrame:
-    return pd.DataFrame({
+    weeks = pd.DataFrame({
         "period_start": [MONDAY + dt.timedelta(weeks=i) for i in range(len(gaps))],
         "centre_id": centre, "metric": metric, "gap": gaps, "gap_se": se,
         "significant": significant,
     })
+    # as the long table has it (its judgement is tested in test_comparison.py)
+    return weeks.assign(judgement=judgement(weeks["significant"], weeks["gap"],
+                                            weeks["metric"]))
 
 
 def _one(frame: pd.DataFrame) -> pd.Series:

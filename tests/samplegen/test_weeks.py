@@ -14,7 +14,7 @@ import yaml
 
 from pipelines.__main__ import main
 from pipelines.samplegen import calendar, generate_samples
-from pipelines.samplegen.periods import periods_that_fit, row_days, split_by
+from pipelines.samplegen.file_split import periods_that_fit, row_days, split_by
 from pipelines.samplegen.writers import glasgow
 
 REPO = Path(__file__).resolve().parents[2]

@@ -14,8 +14,8 @@ from pipelines.samplegen import dirt
 from pipelines.samplegen import textformat as fmt
 from pipelines.samplegen.calendar import Window
 from pipelines.samplegen.centre_data import CentreData, WrittenFile, export_path
+from pipelines.samplegen.file_split import periods_that_fit, row_days
 from pipelines.samplegen.identities import phone_spelling
-from pipelines.samplegen.periods import periods_that_fit, row_days
 from pipelines.samplegen.profiles import QA_SECTIONS
 from pipelines.samplegen.qa import CLIENT
 from pipelines.samplegen.sinks import EXCEL_MAX_ROWS, CsvDialect, write_csv, write_xlsx

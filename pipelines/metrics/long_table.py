@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics import stats as st
+from pipelines.metrics import stats as metric_stats
 from pipelines.metrics.catalogue import CATALOGUE
 from pipelines.metrics.groups import (
     Group,
@@ -39,7 +39,7 @@ from pipelines.settings import MetricSettings
 LONG_COLUMNS = [
     "period_start", "period_end", "group_by", "centre_id", "centre_name", "sourcing",
     "breakdown_value", "metric", "unit", "value", "n", "ci_low", "ci_high",
-    "baseline_value", "baseline_n", "gap", "gap_se", "p_value", "significant",
+    "baseline_value", "baseline_n", "gap", "gap_se", "p_value", "significant", "judgement",
     "insufficient_sample", "provisional", "target", "status", "coverage",
 ]
 BASELINE_KEY = "\x00baseline"  # never a real group key
@@ -155,16 +155,16 @@ def _estimate(n: np.ndarray, x: np.ndarray, xx: np.ndarray, y: np.ndarray,
     value[proportion] = 100 * x[proportion] / n[proportion]
     # Wilson only where x <= n (a response rate can exceed 100 %: no interval then)
     wilson = proportion & (x <= n)
-    w_low, w_high = st.wilson_interval(x[wilson], n[wilson], z)
+    w_low, w_high = metric_stats.wilson_interval(x[wilson], n[wilson], z)
     low[wilson], high[wilson] = 100 * w_low, 100 * w_high
 
     mean = (kind == "mean") & has
-    m, s = st.mean_and_sd(x[mean], xx[mean], n[mean])
+    m, s = metric_stats.mean_and_sd(x[mean], xx[mean], n[mean])
     value[mean], sd[mean] = m, s
-    low[mean], high[mean] = st.mean_interval(m, s, n[mean], z)
+    low[mean], high[mean] = metric_stats.mean_interval(m, s, n[mean], z)
 
     nps = (kind == "nps") & has
-    v, e = st.nps_value_and_se(x[nps], y[nps], n[nps])
+    v, e = metric_stats.nps_value_and_se(x[nps], y[nps], n[nps])
     value[nps], se[nps] = v, e
     low[nps], high[nps] = v - z * e, v + z * e
 
@@ -174,7 +174,7 @@ def _estimate(n: np.ndarray, x: np.ndarray, xx: np.ndarray, y: np.ndarray,
 
 
 def _compute_values(table: pd.DataFrame, settings: MetricSettings) -> pd.DataFrame:
-    z = st.z_value(settings.confidence)
+    z = metric_stats.z_value(settings.confidence)
     kind = table["kind"].to_numpy()
     own = _estimate(*(table[c].to_numpy(float) for c in ("n", "x", "xx", "y")), kind, z)
     base = _estimate(*(table[f"{c}_b"].to_numpy(float) for c in ("n", "x", "xx", "y")),
@@ -191,7 +191,7 @@ def _compute_values(table: pd.DataFrame, settings: MetricSettings) -> pd.DataFra
 def _apply_adjusted(table: pd.DataFrame, adjusted: pd.DataFrame,
                     settings: MetricSettings) -> pd.DataFrame:
     """Fill csat_pct_adjusted rows: value, n, interval, se, coverage, baseline."""
-    z = st.z_value(settings.confidence)
+    z = metric_stats.z_value(settings.confidence)
     is_adjusted = table["metric"] == "csat_pct_adjusted"
     own = table.loc[is_adjusted, ["period_start", "group_key", "breakdown_value"]].merge(
         adjusted, on=["period_start", "group_key", "breakdown_value"], how="left")
@@ -220,16 +220,16 @@ def _compare_with_baseline(table: pd.DataFrame, groups: list[Group],
     p_value = np.full(len(table), np.nan)
 
     proportion = kind == "proportion"
-    p_value[proportion] = st.two_proportion_p(
+    p_value[proportion] = metric_stats.two_proportion_p(
         table["x"].to_numpy(float)[proportion], n[proportion],
         table["x_b"].to_numpy(float)[proportion], n_b[proportion])
     mean = kind == "mean"
-    p_value[mean] = st.welch_p(
+    p_value[mean] = metric_stats.welch_p(
         table["value"].to_numpy(float)[mean], table["sd"].to_numpy(float)[mean], n[mean],
         table["baseline_value"].to_numpy(float)[mean], table["sd_b"].to_numpy(float)[mean],
         n_b[mean])
     by_difference = (kind == "nps") | (kind == "adjusted_proportion")
-    p_value[by_difference] = st.difference_z_p(
+    p_value[by_difference] = metric_stats.difference_z_p(
         table["value"].to_numpy(float)[by_difference],
         table["se"].to_numpy(float)[by_difference],
         table["baseline_value"].to_numpy(float)[by_difference],
@@ -251,7 +251,26 @@ def _compare_with_baseline(table: pd.DataFrame, groups: list[Group],
         (np.nan_to_num(p_value, nan=1.0) < 1 - settings.confidence)
         & (n >= min_sample) & (n_b >= min_sample) & ~is_baseline & ~counted
     )
+    table["judgement"] = judgement(table["significant"], table["gap"], table["metric"])
     return table
+
+
+def judgement(significant: pd.Series, gap: pd.Series, metric: pd.Series) -> np.ndarray:
+    """'worse' / 'better' than the baseline by the metric's direction, for significant
+    gaps only; None otherwise (and for metrics with no better direction)."""
+    worse_by = shortfall(gap, metric).to_numpy(float)
+    significant = significant.to_numpy(bool)
+    return np.select([significant & (worse_by > 0), significant & (worse_by < 0)],
+                     np.array(["worse", "better"], dtype=object), default=None)
+
+
+def shortfall(gap: pd.Series, metric: pd.Series) -> pd.Series:
+    """The gap oriented so that positive means worse than the baseline (NaN when the
+    metric has no better direction)."""
+    sign = metric.map(lambda m: {"higher": -1.0, "lower": 1.0}.get(CATALOGUE[m].direction,
+                                                                   np.nan))
+    # as floats: a table with no rows can carry the gap column as (empty) text
+    return pd.Series(gap.to_numpy(float) * sign.to_numpy(float), index=gap.index)
 
 
 def _gap_se(table: pd.DataFrame, kind: np.ndarray, n: np.ndarray,

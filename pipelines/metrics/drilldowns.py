@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.metrics.groups import Group, baseline_centres, centre_groups, shown_groups
+from pipelines.metrics.long_table import resolve_bounds
 from pipelines.metrics.query import MetricQuery
 from pipelines.metrics.sql_files import execute, read_sql
 from pipelines.metrics.sufficient_stats import (
@@ -23,7 +24,6 @@ from pipelines.metrics.sufficient_stats import (
     sql_parameters,
 )
 from pipelines.metrics.summaries import summary_info
-from pipelines.metrics.table import resolve_bounds
 from pipelines.settings import MetricSettings
 
 
