@@ -5,13 +5,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 PORT ?= 8501
 
-.PHONY: demo test setup browser warehouse samples lint clean bench
+.PHONY: demo test setup browser warehouse samples lint clean bench mutants
 
 # Address (127.0.0.1), headless, no usage stats, the viewer's toolbar: .streamlit/config.toml
 demo: warehouse  ## set up, load the sample exports, serve the dashboard
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
 
-test: setup browser  ## set up and run the whole test suite
+test: setup browser lint  ## set up, lint and run the whole test suite
 	$(PY) -m pytest
 
 setup: $(STAMP)
@@ -38,8 +38,12 @@ samples: setup  ## regenerate sample_data/exports from the seeded generator
 bench: setup  ## full-scale benchmarks: results/latest.json and docs/PERFORMANCE.md
 	$(PY) -m benchmarks
 
+mutants: setup  ## change each metric definition in turn; the tests must fail for every one
+	$(PY) tests/mutation/run.py
+
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 clean:
 	rm -rf warehouse .pytest_cache

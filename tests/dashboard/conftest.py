@@ -1,27 +1,25 @@
-"""Fixtures for the dashboard tests: the sample warehouse and the app under AppTest."""
+"""Fixtures for the dashboard tests: the sample warehouse, the app under AppTest, and the
+running app (``streamlit run``) with a headless Chromium for the browser tests."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.ingest import ingest_files
 from pipelines.metrics import MetricQuery, load_targets, metric_table
 from pipelines.settings import DEFAULT_CONFIG_DIR, REPO_ROOT, load_metric_settings
 from pipelines.warehouse import connect_read_only
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
-
-
-@pytest.fixture(scope="session")
-def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample exports loaded through the real pipeline into a fresh DuckDB file."""
-    path = tmp_path_factory.mktemp("dashboard") / "warehouse.duckdb"
-    report = ingest_files(config_dir=DEFAULT_CONFIG_DIR, warehouse=path)
-    assert not report.failed
-    return path
 
 
 @pytest.fixture
@@ -51,3 +49,72 @@ def metric_layer(warehouse: Path, **fields):
                             load_targets(DEFAULT_CONFIG_DIR / "targets.yaml"))
     finally:
         con.close()
+
+
+# --- the running app and a headless Chromium, shared by the browser tests ----------
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("streamlit") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(sample_warehouse: Path, server_log: Path):
+    port = _free_port()
+    env = {**os.environ, "CC_WAREHOUSE": str(sample_warehouse)}
+    log = server_log.open("w")
+    # Only the port on the command line: address, headless, usage stats and toolbar come
+    # from .streamlit/config.toml, as for `make demo`.
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
+         "--server.port", str(port)],
+        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                pytest.fail(f"streamlit did not start: {Path(log.name).read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(tmp_path_factory: pytest.TempPathFactory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1440, "height": 2000},
+        )
+        browser.requests_seen = []  # every URL any page of the browser asked for
+        browser.on("request", lambda request: browser.requests_seen.append(request.url))
+        yield browser
+        browser.close()

@@ -9,14 +9,7 @@ page under ``build/screenshots/``.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,82 +20,16 @@ from tests.typed_workbook import assert_cells_typed
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = REPO_ROOT / "build" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PAGES = [("", "Weekly overview", "overview"), ("/compare", "Compare", "compare"),
          ("/partner_review?vendor=Pacific+Reach+BPO", "Partner review", "partner_review"),
          ("/data", "Data", "data")]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _is_local(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
-
-
-@pytest.fixture(scope="module")
-def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("streamlit") / "server.log"
-
-
-@pytest.fixture(scope="module")
-def app_url(sample_warehouse: Path, server_log: Path):
-    port = _free_port()
-    env = {**os.environ, "CC_WAREHOUSE": str(sample_warehouse)}
-    log = server_log.open("w")
-    # Only the port on the command line: address, headless, usage stats and toolbar come
-    # from .streamlit/config.toml, as for `make demo`.
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port)],
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                pytest.fail(f"streamlit did not start: {Path(log.name).read_text()[-2000:]}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser_context(tmp_path_factory: pytest.TempPathFactory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1440, "height": 2000},
-        )
-        browser.requests_seen = []  # every URL any page of the browser asked for
-        browser.on("request", lambda request: browser.requests_seen.append(request.url))
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,6 @@ no error element carrying a traceback.
 from __future__ import annotations
 
 import itertools
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
 from urllib.parse import urlencode
 
@@ -224,51 +217,9 @@ def test_no_data_page_filter_crashes(open_link, choice):
         assert any(m.value.startswith("0 of ") for m in at.markdown)
 
 
-@pytest.fixture(scope="module")
-def served(sample_warehouse, tmp_path_factory):
-    """The app under ``streamlit run`` on a free loopback port, and a headless Chromium
-    (the OS package) to look at it."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(chromium):
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = (tmp_path_factory.mktemp("walk_server") / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        env={**os.environ, "CC_WAREHOUSE": str(sample_warehouse)},
-        stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("streamlit did not start")
-                time.sleep(0.3)  # polling for the server to answer, not a fixed wait
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=chromium, headless=True,
-                args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-            yield url, browser.new_page()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
-
-
 @pytest.mark.browser
-def test_a_link_value_shows_as_typed_in_the_browser(served):
-    url, page = served
+def test_a_link_value_shows_as_typed_in_the_browser(app_url, browser_context):
+    url, page = app_url, browser_context.new_page()
     value = "[x](http://evil.example) **bold** -> :smile: $x$ www.evil.example"
     page.goto(f"{url}/compare?{urlencode({'metric': value, 'breakdown': 'channel'})}",
               wait_until="domcontentloaded")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import subprocess
 import zipfile
 import zlib
@@ -19,6 +18,7 @@ import pytest
 
 from dashboard.review_pack import PackSection, PackTable, ReviewPack
 from pipelines.metrics import CATALOGUE
+from tests.dashboard.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.typed_workbook import assert_cells_typed
 
 POINTS = '+0.0" pts";-0.0" pts";0.0" pts"'
@@ -163,7 +163,6 @@ def test_workbook_cells_are_numbers_with_number_formats():
 
 # --- printing: the pack through headless Chromium's print to PDF ---------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 A4_LANDSCAPE = (841.89, 595.28)  # points
 
 
@@ -232,10 +231,8 @@ def _print_to_pdf(html: bytes, folder: Path) -> bytes:
     page, pdf = folder / "pack.html", folder / "pack.pdf"
     page.write_bytes(html)
     subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={folder / 'profile'}", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", page.as_uri()],
+        [CHROMIUM, *CHROMIUM_ARGS, f"--user-data-dir={folder / 'profile'}",
+         "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
         check=True, capture_output=True, timeout=120,
     )
     return pdf.read_bytes()

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.settings import REPO_ROOT
 
@@ -84,38 +85,59 @@ def test_readers_keep_the_old_file_while_a_run_publishes(workspace):
     assert workspace.query("SELECT count(*) FROM contacts") == [(2,)]
 
 
+# An ingest run that, at the named step, marks a file and holds there until killed:
+# the test kills it at a known point instead of guessing one with a timer.
 KILL_SCRIPT = """
-import sys
+import sys, threading
 from pathlib import Path
+import pipelines.ingest.load as load, pipelines.ingest.run as run
+module, name = {"mid-transaction": (load, "_store_kind"),
+                "before-publish": (run, "build_summaries")}[sys.argv[4]]
+original = getattr(module, name)
+def reached(*args, **kwargs):
+    result = original(*args, **kwargs)
+    Path(sys.argv[5]).touch()
+    threading.Event().wait()  # until SIGKILL
+    return result
+setattr(module, name, reached)
 from pipelines.ingest import ingest_files
 ingest_files(config_dir=Path(sys.argv[1]), warehouse=Path(sys.argv[2]),
              exports_root=Path(sys.argv[3]))
 """
 
 
-def test_kill_9_mid_load_leaves_warehouse_as_before(workspace):
+def _wait_for(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)  # polling a condition, not a fixed wait
+
+
+@pytest.mark.parametrize("kill_point", ["mid-transaction", "before-publish"])
+def test_kill_9_mid_load_leaves_warehouse_as_before(workspace, tmp_path, kill_point):
     workspace.source(CONTACTS_EXPORT)
     workspace.write("testco/contacts_1.csv", f"{CONTACTS_HEADER}\n{contacts_row('C1')}\n")
     workspace.ingest()
     before = _file_digest(workspace.warehouse)
-    # a second, large file: loading it takes long enough to be killed in the middle
     big = workspace.exports / "testco" / "contacts_2.csv"
     with big.open("w") as handle:
         handle.write(CONTACTS_HEADER + "\n")
-        for i in range(400_000):
+        for i in range(20_000):
             handle.write(contacts_row(f"K{i}") + "\n")
     building = workspace.warehouse.with_name(workspace.warehouse.name + ".building")
+    reached = tmp_path / "reached"
     env = {**os.environ, "CC_CUSTOMER_SALT": SALT, "PYTHONPATH": str(REPO_ROOT)}
     process = subprocess.Popen(
         [sys.executable, "-c", KILL_SCRIPT, str(workspace.config_dir),
-         str(workspace.warehouse), str(workspace.exports)], env=env)
-    deadline = time.time() + 60
-    while not building.exists() and time.time() < deadline:
-        time.sleep(0.01)
-    assert building.exists(), "the run never started building"
-    time.sleep(0.5)  # well into reading and checking the big file
-    assert process.poll() is None, "the run finished before it could be killed"
-    os.kill(process.pid, signal.SIGKILL)
+         str(workspace.warehouse), str(workspace.exports), kill_point, str(reached)],
+        env=env)
+    try:
+        _wait_for(lambda: reached.exists() or process.poll() is not None, 120,
+                  f"the run to reach {kill_point}")
+        assert process.poll() is None, "the run ended before reaching the kill point"
+        assert building.exists()
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert _file_digest(workspace.warehouse) == before
     assert workspace.query("SELECT count(*) FROM contacts") == [(1,)]
@@ -123,4 +145,4 @@ def test_kill_9_mid_load_leaves_warehouse_as_before(workspace):
     report = workspace.ingest()
     assert [r.status for r in report.results] == ["skipped", "loaded"]
     assert not building.exists()
-    assert workspace.query("SELECT count(*) FROM contacts") == [(400_001,)]
+    assert workspace.query("SELECT count(*) FROM contacts") == [(20_001,)]

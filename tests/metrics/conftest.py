@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.metrics import analysis, periods, summaries, table
+from pipelines.metrics import drilldowns, long_table, periods, summaries
 from pipelines.settings import MetricSettings
 from pipelines.warehouse import create_schema
 
@@ -102,7 +102,7 @@ def summary_route(request, monkeypatch) -> str:
         return info
 
     route = raw_route if request.param == "raw" else summary_route
-    for module in (table, analysis, periods):
+    for module in (long_table, drilldowns, periods):
         monkeypatch.setattr(module, "summary_info", route)
     return request.param
 

@@ -53,18 +53,22 @@ def test_gap_contributions_reject_an_unknown_group(wh, con, settings):
 
 
 def test_agent_scatter(wh, con, settings):
-    first = wh.contact("leeds", "2026-06-02 09:00", agent="a1", talk_s=100)
-    second = wh.contact("leeds", "2026-06-02 09:00", agent="a1", talk_s=200)
+    first = wh.contact("leeds", "2026-06-02 09:00", agent="a1", talk_s=100, hold_s=20,
+                       wrap_s=30)
+    second = wh.contact("leeds", "2026-06-02 09:00", agent="a1", talk_s=200, hold_s=None,
+                        wrap_s=50)
     wh.contact("leeds", "2026-06-02 09:00", agent="a1", answered=False, abandoned=True,
                talk_s=None)
     wh.contact("manila", "2026-06-02 09:00", agent="m1", talk_s=60)
     wh.survey("leeds", "2026-06-02 10:00", contact_id=first, csat_raw=5)
-    wh.survey("leeds", "2026-06-02 10:00", contact_id=second, csat_raw=2)
+    # 0-10: satisfied from 0 + 0.75 * 10 = 7.5, so 7 is not
+    wh.survey("leeds", "2026-06-02 10:00", contact_id=second, csat_raw=7, scale=(0, 10))
     agents = agent_scatter(con, MetricQuery(), settings).set_index("agent_id")
     a1 = agents.loc["a1"]
-    # 3 contacts; AHT (100 + 200)/2 = 150 over 2 answered; CSAT 1 of 2 satisfied
+    # 3 contacts; handle time talk + hold + wrap: 100 + 20 + 30 = 150 and 200 + 0 + 50 =
+    # 250, AHT 400 / 2 = 200 over the 2 answered; CSAT 1 of 2 satisfied
     assert a1[["group_key", "contacts", "aht_s", "aht_n", "csat_pct", "csat_n"]].tolist() == [
-        "leeds", 3, 150.0, 2, 50.0, 2]
+        "leeds", 3, 200.0, 2, 50.0, 2]
     assert agents.loc["m1", "csat_n"] == 0
     assert agents.index.tolist() == ["a1", "m1"]  # in-house group first
 

@@ -88,3 +88,21 @@ def test_complaints_and_response_rate_on_answered_contacts(wh, con, settings, pi
     assert (complaint["value"], complaint["n"]) == (25.0, 4)  # 1 of 4 answered
     response = pick(table, "response_rate_pct", "leeds", WEEK)
     assert (response["value"], response["n"]) == (50.0, 4)  # 2 surveys / 4 answered
+
+
+def test_surveys_without_a_csat_answer_are_outside_every_csat_population(wh, con, settings,
+                                                                         pick):
+    wh.survey("leeds", "2026-06-02 10:00", csat_raw=5)  # satisfied and delighted
+    wh.survey("leeds", "2026-06-02 10:00", csat_raw=3)  # neither
+    wh.survey("leeds", "2026-06-02 10:00", nps=9)  # NPS only: no score, no scale
+    # the CSAT question skipped on a survey whose export still gives the scale
+    con.execute("INSERT INTO surveys VALUES ('leeds', 'skipped', NULL, "
+                "TIMESTAMP '2026-06-02 10:00', NULL, 1, 5, NULL, 10, NULL, NULL, 1)")
+    table = metric_table(con, MetricQuery(centres=("leeds",)), settings)
+    # CSAT, delight and mean over the two scored responses only: 1/2, 1/2, (5 + 3)/2
+    for metric, value in (("csat_pct", 50.0), ("delight_pct", 50.0), ("csat_mean", 4.0)):
+        row = pick(table, metric, "leeds", WEEK)
+        assert (row["n"], row["value"]) == (2, pytest.approx(value)), metric
+    # NPS over its own two answers (9 and 10, both promoters): 100
+    nps = pick(table, "nps", "leeds", WEEK)
+    assert (nps["n"], nps["value"]) == (2, pytest.approx(100.0))

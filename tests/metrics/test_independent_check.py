@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from pipelines.ingest import ingest_files
 from pipelines.metrics import MetricQuery, metric_table
 from pipelines.settings import DEFAULT_CONFIG_DIR, load_metric_settings
 from pipelines.warehouse import connect_read_only
@@ -24,10 +23,8 @@ Z = stats.norm.ppf(1 - (1 - SETTINGS.confidence) / 2)
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    path = tmp_path_factory.mktemp("independent") / "warehouse.duckdb"
-    assert not ingest_files(config_dir=DEFAULT_CONFIG_DIR, warehouse=path).failed
-    con = connect_read_only(path)
+def warehouse(sample_warehouse):
+    con = connect_read_only(sample_warehouse)
     tables = {name: con.execute(f"SELECT * FROM {name}").df()
               for name in ["contacts", "surveys", "qa_evaluations", "qa_sections", "centres"]}
     layer = metric_table(con, MetricQuery(grain="week"), SETTINGS)

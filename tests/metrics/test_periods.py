@@ -113,3 +113,30 @@ def test_unknown_time_zone_is_reported(wh, con, settings):
     with pytest.raises(ValueError, match="Europe/Londn.*settings.yaml"):
         metric_table(con, MetricQuery(), settings.with_overrides(
             reporting_timezone="Europe/Londn"))
+
+
+def test_a_zone_behind_utc_keeps_the_last_local_evening(wh, con, settings, pick):
+    new_york = settings.with_overrides(reporting_timezone="America/New_York")
+    # Mon 2026-06-08 03:30 UTC = Sun 06-07 23:30 EDT: the last evening of the week of
+    # Mon 06-01 in New York, though already the next UTC day
+    wh.survey("leeds", "2026-06-08 03:30", csat_raw=5)
+    wh.qa("leeds", "2026-06-08 03:30", 90.0)
+    query = MetricQuery(metrics=("csat_pct", "qa_score"), centres=("leeds",),
+                        start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 7))
+    table = metric_table(con, query, new_york)
+    assert pick(table, "csat_pct", "leeds", "2026-06-01")["n"] == 1
+    assert pick(table, "qa_score", "leeds", "2026-06-01")["n"] == 1
+
+
+def test_a_period_is_final_once_its_local_end_plus_the_window_is_loaded(wh, con, settings,
+                                                                        pick):
+    tokyo = settings.with_overrides(reporting_timezone="Asia/Tokyo", repeat_window_days=7)
+    # the week of Mon 2026-06-01 in Tokyo ends at local midnight 06-08 = 06-07 15:00 UTC;
+    # its repeats can come until 06-14 15:00 UTC. The latest contact, 06-14 20:00 UTC, is
+    # past that: the week is final (taking UTC midnight, 06-15 00:00, would keep it open)
+    wh.contact("leeds", "2026-06-03 01:00", customer="k1")
+    wh.contact("leeds", "2026-06-14 20:00", customer="k2")  # Mon 06-15 05:00 in Tokyo
+    table = metric_table(con, MetricQuery(metrics=("fcr_repeat_pct",), centres=("leeds",)),
+                         tokyo)
+    assert not pick(table, "fcr_repeat_pct", "leeds", "2026-06-01")["provisional"]
+    assert pick(table, "fcr_repeat_pct", "leeds", "2026-06-15")["provisional"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.__main__ import main
 from pipelines.metrics import (
     MetricQuery,
     gap_contributions,
@@ -21,10 +20,8 @@ from pipelines.warehouse import connect_read_only
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sample") / "warehouse.duckdb"
-    assert main(["ingest", "--warehouse", str(path)]) == 0
-    con = connect_read_only(path)
+def sample(sample_warehouse):
+    con = connect_read_only(sample_warehouse)
     con.execute("SET enable_progress_bar = false")
     yield con, load_metric_settings(DEFAULT_CONFIG_DIR)
     con.close()

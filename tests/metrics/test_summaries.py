@@ -15,18 +15,17 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.__main__ import main
 from pipelines.ingest import ingest_files
 from pipelines.metrics import (
     MetricQuery,
     agent_scatter,
-    analysis,
+    drilldowns,
     gap_contributions,
+    long_table,
     metric_table,
     periods,
     repeat_flows,
     summaries,
-    table,
 )
 from pipelines.settings import DEFAULT_CONFIG_DIR, load_metric_settings
 from pipelines.warehouse import connect_read_only
@@ -39,22 +38,15 @@ def summary_route() -> str:
 
 
 @pytest.fixture(scope="module")
-def sample_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("summaries") / "warehouse.duckdb"
-    assert main(["ingest", "--warehouse", str(path)]) == 0
-    return path
-
-
-@pytest.fixture(scope="module")
-def sample(sample_file):
-    con = connect_read_only(sample_file)
+def sample(sample_warehouse):
+    con = connect_read_only(sample_warehouse)
     con.execute("SET enable_progress_bar = false")
     yield con, load_metric_settings(DEFAULT_CONFIG_DIR)
     con.close()
 
 
 def raw_route(monkeypatch):
-    for module in (table, analysis, periods):
+    for module in (long_table, drilldowns, periods):
         monkeypatch.setattr(module, "summary_info", lambda con, settings: None)
 
 
@@ -75,7 +67,7 @@ def test_ingestion_builds_summaries_for_the_configured_settings(sample):
         assert con.execute(cells).fetchone()[0] == con.execute(records).fetchone()[0]
 
 
-def test_other_settings_or_changed_rows_fall_back_to_the_raw_route(sample, sample_file,
+def test_other_settings_or_changed_rows_fall_back_to_the_raw_route(sample, sample_warehouse,
                                                                      tmp_path):
     con, settings = sample
     assert summaries.summary_info(con, dataclasses.replace(settings, repeat_window_days=3)) \
@@ -86,7 +78,7 @@ def test_other_settings_or_changed_rows_fall_back_to_the_raw_route(sample, sampl
     assert summaries.summary_info(con, dataclasses.replace(settings, min_sample=5)) \
         is not None
     changed = tmp_path / "changed.duckdb"
-    shutil.copy(sample_file, changed)
+    shutil.copy(sample_warehouse, changed)
     writer = duckdb.connect(str(changed))
     writer.execute("DELETE FROM contacts WHERE contact_id IN "
                    "(SELECT contact_id FROM contacts LIMIT 1)")
@@ -95,9 +87,9 @@ def test_other_settings_or_changed_rows_fall_back_to_the_raw_route(sample, sampl
 
 
 def test_a_run_that_changes_nothing_keeps_the_summaries_and_a_settings_change_rebuilds(
-        sample_file, tmp_path):
+        sample_warehouse, tmp_path):
     live = tmp_path / "warehouse.duckdb"
-    shutil.copy(sample_file, live)
+    shutil.copy(sample_warehouse, live)
     assert not ingest_files(warehouse=live).published  # same files: nothing to do
 
     config = tmp_path / "config"
@@ -172,13 +164,13 @@ def test_both_routes_give_the_same_filter_choices(sample, monkeypatch):
     assert (choices.first_day, choices.last_day) == (dt.date(2026, 5, 25), dt.date(2026, 11, 22))
 
 
-def test_an_edit_outside_ingestion_that_keeps_the_counts_is_caught(sample, sample_file,
+def test_an_edit_outside_ingestion_that_keeps_the_counts_is_caught(sample, sample_warehouse,
                                                                     tmp_path):
     con, settings = sample
     query = MetricQuery(grain="range", metrics=("complaint_pct",), centres=("manila",))
     before = metric_table(con, query, settings).iloc[0]
     edited = tmp_path / "edited.duckdb"
-    shutil.copy(sample_file, edited)
+    shutil.copy(sample_warehouse, edited)
     writer = duckdb.connect(str(edited))
     # every complaint flag flipped in place: the same row counts, other content
     writer.execute("UPDATE contacts SET complaint = NOT complaint")
