@@ -26,36 +26,75 @@ from pipelines.settings import REPO_ROOT
 FULL_SCALE = 38.0
 FULL_CENTRES = 10
 WEEKS = 52  # ISO weeks up to Sun 2026-11-22 (docs/SAMPLE_DATA.md)
-PAGES = ("overview", "compare", "compare: by-agent toggle", "partner review", "data",
-         "export csv", "export xlsx", "export parquet", "export: scorecard xlsx download")
+PAGES = (
+    "overview",
+    "compare",
+    "compare: by-agent toggle",
+    "partner review",
+    "data",
+    "export csv",
+    "export xlsx",
+    "export parquet",
+    "export: scorecard xlsx download",
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Generate a scaled dataset, time ingestion v. raw DuckDB, the metric "
-                    "queries of every page and export, and app start; write the results.")
-    parser.add_argument("--scale", type=float, default=FULL_SCALE,
-                        help=f"generator volume multiplier (default {FULL_SCALE:g}: >= 10 M "
-                             "contacts with 10 centres)")
+        "queries of every page and export, and app start; write the results.",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=FULL_SCALE,
+        help=f"generator volume multiplier (default {FULL_SCALE:g}: >= 10 M "
+        "contacts with 10 centres)",
+    )
     parser.add_argument("--centres", type=int, default=FULL_CENTRES)
-    parser.add_argument("--weeks", type=int, default=WEEKS,
-                        help=f"ISO weeks of data, ending Sun 2026-11-22 (default {WEEKS})")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results",
-                        help="folder for latest.json (default benchmarks/results)")
-    parser.add_argument("--work", type=Path, default=REPO_ROOT / "benchmarks" / "data",
-                        help="work folder for exports, configs, warehouses (gitignored)")
-    parser.add_argument("--docs", type=Path, default=REPO_ROOT / "docs" / "PERFORMANCE.md",
-                        help="markdown report to regenerate")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the work folder (dataset and warehouse) afterwards")
-    parser.add_argument("--reuse-data", action="store_true",
-                        help="reuse exports already in the work folder for this scale")
+    parser.add_argument(
+        "--weeks",
+        type=int,
+        default=WEEKS,
+        help=f"ISO weeks of data, ending Sun 2026-11-22 (default {WEEKS})",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REPO_ROOT / "benchmarks" / "results",
+        help="folder for latest.json (default benchmarks/results)",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=REPO_ROOT / "benchmarks" / "data",
+        help="work folder for exports, configs, warehouses (gitignored)",
+    )
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        default=REPO_ROOT / "docs" / "PERFORMANCE.md",
+        help="markdown report to regenerate",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the work folder (dataset and warehouse) afterwards",
+    )
+    parser.add_argument(
+        "--reuse-data",
+        action="store_true",
+        help="reuse exports already in the work folder for this scale",
+    )
     parser.add_argument("--repeats", type=int, default=5, help="warm repeats per page")
     parser.add_argument("--skip-app", action="store_true", help="skip the app start step")
-    parser.add_argument("--report-only", action="store_true",
-                        help="measure nothing: regenerate --docs from <out>/latest.json "
-                             "(after editing benchmarks/findings.md)")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: regenerate --docs from <out>/latest.json "
+        "(after editing benchmarks/findings.md)",
+    )
     args = parser.parse_args(argv)
     if args.scale <= 0 or args.centres < 1 or args.repeats < 1 or args.weeks < 1:
         parser.error("--scale must be above 0, --centres, --weeks and --repeats at least 1")
@@ -81,6 +120,7 @@ def prepare_data(args: argparse.Namespace, exports: Path) -> tuple[dict, float]:
     def progress(message: str) -> None:
         bar.update(1)
         bar.set_postfix_str(message[:60])
+
     manifest = dataset.generate(exports, args.scale, args.centres, progress, args.weeks)
     bar.close()
     return manifest, time.perf_counter() - started
@@ -93,8 +133,10 @@ def run(args: argparse.Namespace) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     started_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
-    step(f"1/5 generating scale {args.scale:g}, {args.centres} centres, {args.weeks} weeks "
-         f"into {exports}")
+    step(
+        f"1/5 generating scale {args.scale:g}, {args.centres} centres, {args.weeks} weeks "
+        f"into {exports}"
+    )
     manifest, generate_s = prepare_data(args, exports)
     totals = dataset.manifest_totals(manifest, exports)
     dataset.write_config_dir(config_dir, totals["centres"])
@@ -102,21 +144,31 @@ def run(args: argparse.Namespace) -> dict:
     step("2/5 ingestion through the pipeline (child process)")
     for stale in (warehouse, raw_db):
         stale.unlink(missing_ok=True)
-    pipeline = run_child("ingest", {"config_dir": config_dir, "warehouse": warehouse,
-                                    "exports": exports})
+    pipeline = run_child(
+        "ingest", {"config_dir": config_dir, "warehouse": warehouse, "exports": exports}
+    )
     step("2/5 raw DuckDB load of the same files (child process)")
-    raw = run_child("raw", {"config_dir": config_dir, "exports": exports,
-                            "database": raw_db})
+    raw = run_child("raw", {"config_dir": config_dir, "exports": exports, "database": raw_db})
     raw_db.unlink(missing_ok=True)
     ingestion = ingestion_summary(pipeline.__dict__, raw.__dict__)
 
     step("3/5 metric-layer queries per page and export (a new process each)")
     queries = {}
     for page in tqdm(PAGES, desc="queries", unit="page"):
-        child = run_child("queries", {"config_dir": config_dir, "warehouse": warehouse,
-                                      "page": page, "repeats": args.repeats})
-        queries[page] = {**child.answer, "process_wall_s": child.wall_s,
-                         "peak_rss_mb": child.peak_rss_mb}
+        child = run_child(
+            "queries",
+            {
+                "config_dir": config_dir,
+                "warehouse": warehouse,
+                "page": page,
+                "repeats": args.repeats,
+            },
+        )
+        queries[page] = {
+            **child.answer,
+            "process_wall_s": child.wall_s,
+            "peak_rss_mb": child.peak_rss_mb,
+        }
 
     app = None
     if not args.skip_app:
@@ -124,16 +176,28 @@ def run(args: argparse.Namespace) -> dict:
         app = measure_app_start(warehouse, config_dir)
 
     step("5/5 writing results")
-    command = "python -m benchmarks" + (
-        "" if (args.scale, args.centres) == (FULL_SCALE, FULL_CENTRES)
-        else f" --scale {args.scale:g} --centres {args.centres}") + (
-        "" if args.weeks == WEEKS else f" --weeks {args.weeks}")
+    command = (
+        "python -m benchmarks"
+        + (
+            ""
+            if (args.scale, args.centres) == (FULL_SCALE, FULL_CENTRES)
+            else f" --scale {args.scale:g} --centres {args.centres}"
+        )
+        + ("" if args.weeks == WEEKS else f" --weeks {args.weeks}")
+    )
     results = {
-        "run": {"started_at": started_at, "scale": args.scale, "centres": args.centres,
-                "weeks": args.weeks, "repeats": args.repeats, "command": command,
-                "full_scale": (totals["contacts"] >= 10_000_000 and args.centres >= 10
-                               and args.weeks >= WEEKS),
-                "argv": shlex.join(sys.argv)},
+        "run": {
+            "started_at": started_at,
+            "scale": args.scale,
+            "centres": args.centres,
+            "weeks": args.weeks,
+            "repeats": args.repeats,
+            "command": command,
+            "full_scale": (
+                totals["contacts"] >= 10_000_000 and args.centres >= 10 and args.weeks >= WEEKS
+            ),
+            "argv": shlex.join(sys.argv),
+        },
         "machine": machine.describe(),
         "dataset": {**totals, "generate_s": generate_s},
         "ingestion": ingestion,
@@ -164,8 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {error}", file=sys.stderr)
         return 1
     for check in results["targets"]:
-        tqdm.write(f"{'met   ' if check['met'] else 'MISSED'} {check['check']}: "
-                   f"{check['measured']} {check['unit']} (target {check['target']})")
+        tqdm.write(
+            f"{'met   ' if check['met'] else 'MISSED'} {check['check']}: "
+            f"{check['measured']} {check['unit']} (target {check['target']})"
+        )
     print(f"wrote {args.out / 'latest.json'} and {args.docs}")
     return 0
 

@@ -34,19 +34,37 @@ def time_to_health(warehouse: Path, config_dir: Path) -> float:
     port = free_port()
     started = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=REPO_ROOT, env={**os.environ, **app_env(warehouse, config_dir)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(APP),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO_ROOT,
+        env={**os.environ, **app_env(warehouse, config_dir)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while time.perf_counter() - started < HEALTH_TIMEOUT_S:
             if server.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {server.returncode} "
-                                   "before answering /_stcore/health")
+                raise RuntimeError(
+                    f"streamlit exited with code {server.returncode} "
+                    "before answering /_stcore/health"
+                )
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                            timeout=1) as reply:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=1
+                ) as reply:
                     if reply.status == 200:
                         return time.perf_counter() - started
             except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -63,11 +81,14 @@ def time_to_health(warehouse: Path, config_dir: Path) -> float:
 
 def measure_app_start(warehouse: Path, config_dir: Path) -> dict:
     health_s = time_to_health(warehouse, config_dir)
-    first_page = run_child("apptest", {"app": str(APP), "timeout": 600},
-                           env=app_env(warehouse, config_dir))
-    return {"health_s": health_s,
-            "default_page_run_s": first_page.answer["default_page_run_s"],
-            "apptest_process_wall_s": first_page.wall_s,
-            "apptest_peak_rss_mb": first_page.peak_rss_mb,
-            "page_title": first_page.answer["title"],
-            "exceptions": first_page.answer["exceptions"]}
+    first_page = run_child(
+        "apptest", {"app": str(APP), "timeout": 600}, env=app_env(warehouse, config_dir)
+    )
+    return {
+        "health_s": health_s,
+        "default_page_run_s": first_page.answer["default_page_run_s"],
+        "apptest_process_wall_s": first_page.wall_s,
+        "apptest_peak_rss_mb": first_page.peak_rss_mb,
+        "page_title": first_page.answer["title"],
+        "exceptions": first_page.answer["exceptions"],
+    }

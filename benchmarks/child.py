@@ -22,20 +22,39 @@ from pipelines.warehouse import connect_read_only
 
 
 def ingest_step(request: dict) -> dict:
-    report = ingest_files(config_dir=Path(request["config_dir"]),
-                          warehouse=Path(request["warehouse"]),
-                          exports_root=Path(request["exports"]), progress=True)
+    report = ingest_files(
+        config_dir=Path(request["config_dir"]),
+        warehouse=Path(request["warehouse"]),
+        exports_root=Path(request["exports"]),
+        progress=True,
+    )
     exports = Path(request["exports"])
-    return {"published": report.published, "summaries_s": report.summaries_s, "results": [
-        {"file": str(r.file.relative_to(exports)), "centre_id": r.centre_id, "kind": r.kind,
-         "status": r.status, "rows_read": r.rows_read, "rows_loaded": r.rows_loaded,
-         "rows_rejected": r.rows_rejected, "seconds": r.seconds, "message": r.message}
-        for r in report.results]}
+    return {
+        "published": report.published,
+        "summaries_s": report.summaries_s,
+        "results": [
+            {
+                "file": str(r.file.relative_to(exports)),
+                "centre_id": r.centre_id,
+                "kind": r.kind,
+                "status": r.status,
+                "rows_read": r.rows_read,
+                "rows_loaded": r.rows_loaded,
+                "rows_rejected": r.rows_rejected,
+                "seconds": r.seconds,
+                "message": r.message,
+            }
+            for r in report.results
+        ],
+    }
 
 
 def raw_step(request: dict) -> dict:
-    return {"files": raw_load(Path(request["config_dir"]), Path(request["exports"]),
-                              Path(request["database"]))}
+    return {
+        "files": raw_load(
+            Path(request["config_dir"]), Path(request["exports"]), Path(request["database"])
+        )
+    }
 
 
 def queries_step(request: dict) -> dict:
@@ -47,8 +66,9 @@ def queries_step(request: dict) -> dict:
     os.environ["CC_WAREHOUSE"] = str(request["warehouse"])
     con = connect_read_only(Path(request["warehouse"]))
     con.execute("SET enable_progress_bar = false")
-    defaults = find_defaults(con, load_metric_settings(config_dir),
-                             load_targets(config_dir / "targets.yaml"))
+    defaults = find_defaults(
+        con, load_metric_settings(config_dir), load_targets(config_dir / "targets.yaml")
+    )
     calls = {**page_calls(defaults), **export_calls(defaults)}[request["page"]]
 
     def run_all(calls: dict) -> dict[str, float]:
@@ -62,10 +82,16 @@ def queries_step(request: dict) -> dict:
     cold = run_all(calls)
     warm_runs = [run_all(calls) for _ in range(request["repeats"])]
     answer = {
-        "week": defaults.week.isoformat(), "vendor": defaults.first_vendor,
-        "calls": [{"call": name, "cold_s": cold[name],
-                   "warm_median_s": statistics.median(r[name] for r in warm_runs)}
-                  for name in calls],
+        "week": defaults.week.isoformat(),
+        "vendor": defaults.first_vendor,
+        "calls": [
+            {
+                "call": name,
+                "cold_s": cold[name],
+                "warm_median_s": statistics.median(r[name] for r in warm_runs),
+            }
+            for name in calls
+        ],
         "cold_total_s": sum(cold.values()),
         "warm_median_total_s": statistics.median(sum(r.values()) for r in warm_runs),
     }
@@ -77,7 +103,8 @@ def queries_step(request: dict) -> dict:
         run_all(app_calls)  # fills the app's caches (and the connection's)
         cached_runs = [run_all(app_calls) for _ in range(request["repeats"])]
         answer["app_cached_median_total_s"] = statistics.median(
-            sum(r.values()) for r in cached_runs)
+            sum(r.values()) for r in cached_runs
+        )
     con.close()
     return answer
 
@@ -90,12 +117,14 @@ def apptest_step(request: dict) -> dict:
     started = time.perf_counter()
     app.run()
     seconds = time.perf_counter() - started
-    return {"default_page_run_s": seconds, "title": [t.value for t in app.title],
-            "exceptions": [str(getattr(e, "message", e)) for e in app.exception]}
+    return {
+        "default_page_run_s": seconds,
+        "title": [t.value for t in app.title],
+        "exceptions": [str(getattr(e, "message", e)) for e in app.exception],
+    }
 
 
-STEPS = {"ingest": ingest_step, "raw": raw_step, "queries": queries_step,
-         "apptest": apptest_step}
+STEPS = {"ingest": ingest_step, "raw": raw_step, "queries": queries_step, "apptest": apptest_step}
 
 
 def own_peak_rss_mb() -> float | None:

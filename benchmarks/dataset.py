@@ -21,15 +21,17 @@ def generate(out: Path, scale: float, centres: int, progress, weeks: int) -> dic
     """Write ``weeks`` ISO weeks of exports and MANIFEST.json into ``out``; return the
     manifest."""
     out.mkdir(parents=True, exist_ok=True)
-    return generate_samples(out, scale=scale, centres=centres, progress=progress,
-                            weeks=weeks)
+    return generate_samples(out, scale=scale, centres=centres, progress=progress, weeks=weeks)
 
 
 def manifest_matches(manifest: dict, scale: float, centres: int, weeks: int) -> bool:
     """Whether exports already generated (their MANIFEST.json) are the ones asked for."""
     generator, window = manifest.get("generator", {}), manifest.get("window", {})
-    return ((generator.get("scale"), generator.get("centres"), window.get("first_day"))
-            == (scale, centres, export_window(weeks).first_day.isoformat()))
+    return (generator.get("scale"), generator.get("centres"), window.get("first_day")) == (
+        scale,
+        centres,
+        export_window(weeks).first_day.isoformat(),
+    )
 
 
 def clone_pattern(pattern: str, base_id: str, new_id: str) -> str:
@@ -50,15 +52,21 @@ def clone_pattern(pattern: str, base_id: str, new_id: str) -> str:
 def clone_source(config: dict, new_id: str, round_number: int) -> dict:
     """A copy of a sample source config for the extra centre ``new_id``."""
     base_id = config["centre"]["id"]
-    centre = {**config["centre"], "id": new_id,
-              "name": f"{config['centre']['name']} {round_number}"}
-    exports = [{**spec, "pattern": clone_pattern(spec["pattern"], base_id, new_id)}
-               for spec in config["exports"]]
+    centre = {
+        **config["centre"],
+        "id": new_id,
+        "name": f"{config['centre']['name']} {round_number}",
+    }
+    exports = [
+        {**spec, "pattern": clone_pattern(spec["pattern"], base_id, new_id)}
+        for spec in config["exports"]
+    ]
     return {**config, "centre": centre, "exports": exports}
 
 
-def write_config_dir(target: Path, centre_ids: list[str],
-                     sample_config: Path = DEFAULT_CONFIG_DIR) -> Path:
+def write_config_dir(
+    target: Path, centre_ids: list[str], sample_config: Path = DEFAULT_CONFIG_DIR
+) -> Path:
     """settings.yaml and targets.yaml copied, one source YAML per centre id."""
     sources = target / "sources"
     if target.exists():
@@ -77,8 +85,12 @@ def write_config_dir(target: Path, centre_ids: list[str],
             continue
         config = yaml.safe_load(base_path.read_text(encoding="utf-8"))
         with (sources / f"{centre_id}.yaml").open("w", encoding="utf-8") as handle:
-            yaml.safe_dump(clone_source(config, centre_id, round_number), handle,
-                           allow_unicode=True, sort_keys=False)
+            yaml.safe_dump(
+                clone_source(config, centre_id, round_number),
+                handle,
+                allow_unicode=True,
+                sort_keys=False,
+            )
     return target
 
 
@@ -93,5 +105,9 @@ def manifest_totals(manifest: dict, exports: Path) -> dict:
     for name in manifest["files"]:
         extension = next(e for e in EXTENSIONS if name.endswith(e))
         formats[extension.lstrip(".")] = formats.get(extension.lstrip("."), 0) + 1
-    return {**totals, "files_by_format": formats, "bytes": bytes_total,
-            "centres": sorted({e["centre_id"] for e in manifest["files"].values()})}
+    return {
+        **totals,
+        "files_by_format": formats,
+        "bytes": bytes_total,
+        "centres": sorted({e["centre_id"] for e in manifest["files"].values()}),
+    }

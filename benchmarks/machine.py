@@ -7,8 +7,17 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-LIBRARIES = ("duckdb", "pandas", "pyarrow", "numpy", "streamlit", "altair", "openpyxl",
-             "xlsxwriter", "python-calamine")
+LIBRARIES = (
+    "duckdb",
+    "pandas",
+    "pyarrow",
+    "numpy",
+    "streamlit",
+    "altair",
+    "openpyxl",
+    "xlsxwriter",
+    "python-calamine",
+)
 
 
 def _cpu_model() -> str:
@@ -35,7 +44,8 @@ def describe() -> dict:
     return {
         "cpu_model": _cpu_model(),
         "cores": os.cpu_count(),
-        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+        "usable_cores": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
         else os.cpu_count(),
         "ram_gib": _ram_gib(),
         "os": platform.platform(),

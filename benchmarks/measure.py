@@ -38,14 +38,21 @@ def run_child(step: str, arguments: dict, env: dict[str, str] | None = None) -> 
         started = time.perf_counter()
         child = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.child", step, str(request), str(answer)],
-            cwd=REPO_ROOT, env={**os.environ, **(env or {})})
+            cwd=REPO_ROOT,
+            env={**os.environ, **(env or {})},
+        )
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
         if child.returncode != 0 or not answer.exists():
-            raise ChildFailed(f"benchmark step {step!r} failed with exit code "
-                              f"{child.returncode}; see its output above")
+            raise ChildFailed(
+                f"benchmark step {step!r} failed with exit code "
+                f"{child.returncode}; see its output above"
+            )
         result = json.loads(answer.read_text(encoding="utf-8"))
     own_peak = result.pop("_peak_rss_mb", None)
-    return ChildRun(wall_s=wall, answer=result,
-                    peak_rss_mb=own_peak if own_peak is not None else usage.ru_maxrss / 1024)
+    return ChildRun(
+        wall_s=wall,
+        answer=result,
+        peak_rss_mb=own_peak if own_peak is not None else usage.ru_maxrss / 1024,
+    )

@@ -53,22 +53,29 @@ class Defaults:
         return MetricQuery(**fields)
 
 
-def dimensions_query(con: duckdb.DuckDBPyConnection,
-                     settings: MetricSettings) -> ContactChoices:
+def dimensions_query(con: duckdb.DuckDBPyConnection, settings: MetricSettings) -> ContactChoices:
     """dashboard.lookups.dimensions: run by app.py before every page."""
-    con.execute("SELECT centre_id, name, sourcing, vendor, shore FROM centres "
-                "ORDER BY sourcing <> 'in_house', name").fetchall()
+    con.execute(
+        "SELECT centre_id, name, sourcing, vendor, shore FROM centres "
+        "ORDER BY sourcing <> 'in_house', name"
+    ).fetchall()
     return contact_choices(con, settings)
 
 
-def find_defaults(con: duckdb.DuckDBPyConnection, settings: MetricSettings,
-                  targets: metrics.Targets) -> Defaults:
+def find_defaults(
+    con: duckdb.DuckDBPyConnection, settings: MetricSettings, targets: metrics.Targets
+) -> Defaults:
     last_day = dimensions_query(con, settings).last_day
-    vendors = con.execute("SELECT DISTINCT vendor FROM centres WHERE sourcing = 'vendor' "
-                          "AND vendor IS NOT NULL ORDER BY vendor").fetchall()
-    return Defaults(week=last_day - timedelta(days=last_day.weekday()),
-                    first_vendor=vendors[0][0] if vendors else None,
-                    settings=settings, targets=targets)
+    vendors = con.execute(
+        "SELECT DISTINCT vendor FROM centres WHERE sourcing = 'vendor' "
+        "AND vendor IS NOT NULL ORDER BY vendor"
+    ).fetchall()
+    return Defaults(
+        week=last_day - timedelta(days=last_day.weekday()),
+        first_vendor=vendors[0][0] if vendors else None,
+        settings=settings,
+        targets=targets,
+    )
 
 
 class MetricLayer:
@@ -90,15 +97,17 @@ class MetricLayer:
         return lambda con: metrics.gap_contributions(con, query, self.s, group)
 
     def comments(self, query: MetricQuery, group: str, satisfied: bool) -> Call:
-        return lambda con: metrics.customer_comments(con, query, self.s, group,
-                                                     satisfied=satisfied, limit=8)
+        return lambda con: metrics.customer_comments(
+            con, query, self.s, group, satisfied=satisfied, limit=8
+        )
 
     def flows(self, query: MetricQuery) -> Call:
         return lambda con: metrics.repeat_flows(con, query, self.s)
 
     def ledger(self) -> Call:
         return lambda con: con.execute(
-            "SELECT * FROM loads ORDER BY started_at DESC, load_id DESC").df()
+            "SELECT * FROM loads ORDER BY started_at DESC, load_id DESC"
+        ).df()
 
 
 class AppCache(MetricLayer):
@@ -108,6 +117,7 @@ class AppCache(MetricLayer):
     def __init__(self, d: Defaults, warehouse: object):
         super().__init__(d)
         from dashboard import lookups, queries  # Streamlit only where measured
+
         self.queries, self.lookups, self.warehouse = queries, lookups, warehouse
 
     def table(self, query: MetricQuery) -> Call:
@@ -123,8 +133,7 @@ class AppCache(MetricLayer):
         return lambda con: self.queries.contributions(self.warehouse, query, self.s, group)
 
     def comments(self, query: MetricQuery, group: str, satisfied: bool) -> Call:
-        return lambda con: self.queries.comments(self.warehouse, query, self.s, group,
-                                                 satisfied, 8)
+        return lambda con: self.queries.comments(self.warehouse, query, self.s, group, satisfied, 8)
 
     def flows(self, query: MetricQuery) -> Call:
         return lambda con: self.queries.flows(self.warehouse, query, self.s)
@@ -147,8 +156,9 @@ def page_calls(d: Defaults, via: MetricLayer | None = None) -> dict[str, dict[st
         "compare": {
             **app_shell,
             "whole period (range, by centre)": via.table(d.query(grain="range")),
-            "breakdown by reason (one metric)": via.table(d.query(
-                grain="range", breakdown="contact_reason", metrics=(first_metric,))),
+            "breakdown by reason (one metric)": via.table(
+                d.query(grain="range", breakdown="contact_reason", metrics=(first_metric,))
+            ),
             "peak (week grain, 4 metrics)": via.table(d.query(metrics=COMPARE_PEAK_METRICS)),
         },
         "compare: by-agent toggle": {
@@ -157,8 +167,9 @@ def page_calls(d: Defaults, via: MetricLayer | None = None) -> dict[str, dict[st
         "partner review": {
             **app_shell,
             "period scorecard (range, by vendor)": via.table(review),
-            "trends (week grain, by vendor)": via.table(d.query(
-                group_by="vendor", centres=(), baseline="in_house", metrics=REVIEW_TRENDS)),
+            "trends (week grain, by vendor)": via.table(
+                d.query(group_by="vendor", centres=(), baseline="in_house", metrics=REVIEW_TRENDS)
+            ),
             "gap contributions": via.contributions(review, d.first_vendor),
             "comments (satisfied)": via.comments(review, d.first_vendor, True),
             "comments (dissatisfied)": via.comments(review, d.first_vendor, False),
@@ -184,14 +195,15 @@ def export_calls(d: Defaults) -> dict[str, dict[str, Call]]:
             long = metrics.metric_table(con, everything, s, t)
             with tempfile.TemporaryDirectory(prefix="bench_export_") as out:
                 return write_exports(long, Path(out), (fmt,), show_progress=False)
+
         return run
 
     return {
-        f"export {fmt}": {"metric table + write": write(fmt)} for fmt in ("csv", "xlsx",
-                                                                          "parquet")
+        f"export {fmt}": {"metric table + write": write(fmt)} for fmt in ("csv", "xlsx", "parquet")
     } | {
         "export: scorecard xlsx download": {
-            "metric table + xlsx bytes": lambda con: io.BytesIO(long_table_xlsx_bytes(
-                metrics.metric_table(con, d.query(grain="range"), s, t))),
+            "metric table + xlsx bytes": lambda con: io.BytesIO(
+                long_table_xlsx_bytes(metrics.metric_table(con, d.query(grain="range"), s, t))
+            ),
         },
     }

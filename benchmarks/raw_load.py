@@ -29,8 +29,11 @@ READ_PARQUET = "CREATE TABLE {table} AS SELECT * FROM read_parquet($path)"
 
 def raw_load(config_dir: Path, exports: Path, database: Path) -> list[dict]:
     """Load every CSV, CSV.GZ and Parquet export into its own table; time each file."""
-    jobs = [job for job in discover_files(load_source_configs(config_dir), exports)
-            if job.spec.format in RAW_FORMATS]
+    jobs = [
+        job
+        for job in discover_files(load_source_configs(config_dir), exports)
+        if job.spec.format in RAW_FORMATS
+    ]
     database.unlink(missing_ok=True)
     con = duckdb.connect(str(database))
     con.execute("SET enable_progress_bar = false")
@@ -42,15 +45,26 @@ def raw_load(config_dir: Path, exports: Path, database: Path) -> list[dict]:
             if job.spec.format == "parquet":
                 con.execute(READ_PARQUET.format(table=table), {"path": str(job.path)})
             else:
-                con.execute(READ_CSV.format(table=table), {
-                    "path": str(job.path), "delim": job.spec.delimiter,
-                    "quote": job.spec.quote, "skip": job.spec.skip_rows,
-                    "encoding": job.spec.encoding})
+                con.execute(
+                    READ_CSV.format(table=table),
+                    {
+                        "path": str(job.path),
+                        "delim": job.spec.delimiter,
+                        "quote": job.spec.quote,
+                        "skip": job.spec.skip_rows,
+                        "encoding": job.spec.encoding,
+                    },
+                )
             con.execute("CHECKPOINT")
             rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            timings.append({"file": str(job.path.relative_to(exports)),
-                            "format": job.spec.format, "rows": rows,
-                            "seconds": time.perf_counter() - started})
+            timings.append(
+                {
+                    "file": str(job.path.relative_to(exports)),
+                    "format": job.spec.format,
+                    "rows": rows,
+                    "seconds": time.perf_counter() - started,
+                }
+            )
     finally:
         con.close()
     return timings

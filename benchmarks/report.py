@@ -57,16 +57,27 @@ def render_markdown(results: dict) -> str:
         f"{sum(data['files_by_format'].values())} files "
         f"({', '.join(f'{n} {f}' for f, n in sorted(data['files_by_format'].items()))}), "
         f"{data['bytes'] / 1024**2:,.0f} MB. "
-        + (f"Generated in {_num(data['generate_s'], 0)} s." if data["generate_s"]
-           else "Exports reused from an earlier generation (`--reuse-data`)."),
+        + (
+            f"Generated in {_num(data['generate_s'], 0)} s."
+            if data["generate_s"]
+            else "Exports reused from an earlier generation (`--reuse-data`)."
+        ),
         "",
         "## Targets",
         "",
     ]
-    out += _table(["check", "target", "measured", "met"], [
-        [c["check"], c["target"], f"{_num(c['measured'], 3 if c['unit'] == 's' else 2)} "
-         f"{c['unit']}",
-         "yes" if c["met"] else "**no**"] for c in results["targets"]])
+    out += _table(
+        ["check", "target", "measured", "met"],
+        [
+            [
+                c["check"],
+                c["target"],
+                f"{_num(c['measured'], 3 if c['unit'] == 's' else 2)} {c['unit']}",
+                "yes" if c["met"] else "**no**",
+            ]
+            for c in results["targets"]
+        ],
+    )
     pipe, raw = ingestion["pipeline"], ingestion["raw_duckdb"]
     formats = sorted(set(pipe["seconds_by_format"]) | set(raw["seconds_by_format"]))
     out += [
@@ -84,11 +95,20 @@ def render_markdown(results: dict) -> str:
         f"{raw['rows']:,} rows.",
         "",
     ]
-    out += _table(["format", "pipeline s", "raw DuckDB s", "ratio"], [
-        [f, _num(pipe["seconds_by_format"].get(f)),
-         _num(raw["seconds_by_format"].get(f)) if f in raw["seconds_by_format"] else "n/a",
-         _num(pipe["seconds_by_format"][f] / raw["seconds_by_format"][f])
-         if raw["seconds_by_format"].get(f) else "n/a"] for f in formats])
+    out += _table(
+        ["format", "pipeline s", "raw DuckDB s", "ratio"],
+        [
+            [
+                f,
+                _num(pipe["seconds_by_format"].get(f)),
+                _num(raw["seconds_by_format"].get(f)) if f in raw["seconds_by_format"] else "n/a",
+                _num(pipe["seconds_by_format"][f] / raw["seconds_by_format"][f])
+                if raw["seconds_by_format"].get(f)
+                else "n/a",
+            ]
+            for f in formats
+        ],
+    )
     out += [
         "",
         f"Rebuilding the metric layer's day-level summary tables after the files: "
@@ -116,14 +136,31 @@ def render_markdown(results: dict) -> str:
     for page, answer in queries.items():
         kind = "page" if page in DASHBOARD_PAGES else "extra"
         cached = answer.get("app_cached_median_total_s")
-        rows.append([f"**{page}** ({kind})", "**total**", f"**{_num(answer['cold_total_s'], 3)}**",
-                     f"**{_num(answer['warm_median_total_s'], 3)}**",
-                     f"**{_num(cached, 4)}**" if cached is not None else "n/a",
-                     _num(answer["peak_rss_mb"], 0)])
-        rows += [["", c["call"], _num(c["cold_s"], 3), _num(c["warm_median_s"], 3), "", ""]
-                 for c in answer["calls"]]
-    out += _table(["page / export", "call", "cold s", "warm (recomputed) median s",
-                   "warm (app cache) median s", "peak RSS MB"], rows)
+        rows.append(
+            [
+                f"**{page}** ({kind})",
+                "**total**",
+                f"**{_num(answer['cold_total_s'], 3)}**",
+                f"**{_num(answer['warm_median_total_s'], 3)}**",
+                f"**{_num(cached, 4)}**" if cached is not None else "n/a",
+                _num(answer["peak_rss_mb"], 0),
+            ]
+        )
+        rows += [
+            ["", c["call"], _num(c["cold_s"], 3), _num(c["warm_median_s"], 3), "", ""]
+            for c in answer["calls"]
+        ]
+    out += _table(
+        [
+            "page / export",
+            "call",
+            "cold s",
+            "warm (recomputed) median s",
+            "warm (app cache) median s",
+            "peak RSS MB",
+        ],
+        rows,
+    )
     out += ["", "## App start", ""]
     if app is None:
         out.append("Not measured in this run (`--skip-app`).")

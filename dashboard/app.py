@@ -24,18 +24,30 @@ from pipelines.settings import load_metric_settings, warehouse_path  # noqa: E40
 PAGES_DIR = Path(__file__).parent / "screens"
 
 # a local image: a :material/...: page icon makes the browser fetch it from Google's servers
-st.set_page_config(page_title="Contact-centre performance",
-                   page_icon=str(Path(__file__).parent / "assets" / "favicon.png"), layout="wide")
+st.set_page_config(
+    page_title="Contact-centre performance",
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
+    layout="wide",
+)
 
 pages = {
     "Performance": [
-        st.Page(PAGES_DIR / "overview.py", title="Weekly overview",
-                icon=":material/dashboard:", default=True),
+        st.Page(
+            PAGES_DIR / "overview.py",
+            title="Weekly overview",
+            icon=":material/dashboard:",
+            default=True,
+        ),
         st.Page(PAGES_DIR / "compare.py", title="Compare", icon=":material/compare_arrows:"),
-        st.Page(PAGES_DIR / "partner_review.py", title="Partner review",
-                icon=":material/handshake:"),
-        st.Page(PAGES_DIR / "drilldown.py", title="Drill-down", url_path="drilldown",
-                icon=":material/troubleshoot:"),
+        st.Page(
+            PAGES_DIR / "partner_review.py", title="Partner review", icon=":material/handshake:"
+        ),
+        st.Page(
+            PAGES_DIR / "drilldown.py",
+            title="Drill-down",
+            url_path="drilldown",
+            icon=":material/troubleshoot:",
+        ),
     ],
     "Analysts": [st.Page(PAGES_DIR / "data.py", title="Data", icon=":material/database:")],
 }
@@ -66,8 +78,14 @@ if dims.first_day is None:
 uses_filters = selected.title != "Data" and dims.first_day is not None
 filters = sidebar_filters(dims) if uses_filters else None
 if filters is not None:  # is the data complete? on every page, under the filters
-    show_data_status(warehouse, dims, settings.reporting_timezone,
-                     period=(filters.week, filters.end), centres=filters.centres,
-                     where=st.sidebar, details=False)
+    show_data_status(
+        warehouse,
+        dims,
+        settings.reporting_timezone,
+        period=(filters.week, filters.end),
+        centres=filters.centres,
+        where=st.sidebar,
+        details=False,
+    )
 context.publish(context.PageContext(warehouse, settings, dims, filters))
 selected.run()

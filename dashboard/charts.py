@@ -29,8 +29,20 @@ WEEK_LABEL_PX = 55
 HEAT_ROW_PX = 36
 # Heatmap cells darker than this share of the colour scale get white text.
 DARK_SHARE = 0.55
-CHART_COLUMNS = ["period_start", "centre_name", "metric", "metric_name", "value", "ci_low",
-                 "ci_high", "gap", "p_value", "n", "provisional", "category"]
+CHART_COLUMNS = [
+    "period_start",
+    "centre_name",
+    "metric",
+    "metric_name",
+    "value",
+    "ci_low",
+    "ci_high",
+    "gap",
+    "p_value",
+    "n",
+    "provisional",
+    "category",
+]
 
 
 def duration_label(field: str = "datum.value") -> str:
@@ -60,20 +72,22 @@ def with_text(frame: pd.DataFrame) -> pd.DataFrame:
     never disagree). Fewer columns also keep the chart specs small and quick to build."""
     keep = [c for c in CHART_COLUMNS if c in frame]
     frame = frame[keep]
-    units = frame["metric"].map(unit_of) if "metric" in frame else pd.Series(
-        "score", index=frame.index)
+    units = (
+        frame["metric"].map(unit_of) if "metric" in frame else pd.Series("score", index=frame.index)
+    )
 
     def column(name: str) -> pd.Series:
         return frame[name] if name in frame else pd.Series(float("nan"), index=frame.index)
 
-    values, lows, highs, gaps, ns = (column(c) for c in ["value", "ci_low", "ci_high", "gap",
-                                                         "n"])
+    values, lows, highs, gaps, ns = (column(c) for c in ["value", "ci_low", "ci_high", "gap", "n"])
     if "metric" in frame:
         frame = frame.assign(metric_name=frame["metric"].map(metric_title))
     return frame.assign(
         value_text=[format_value(v, u) for v, u in zip(values, units, strict=True)],
-        ci_text=[f"{format_value(lo, u)} – {format_value(hi, u)}"
-                 for lo, hi, u in zip(lows, highs, units, strict=True)],
+        ci_text=[
+            f"{format_value(lo, u)} – {format_value(hi, u)}"
+            for lo, hi, u in zip(lows, highs, units, strict=True)
+        ],
         gap_text=[format_gap(g, u) for g, u in zip(gaps, units, strict=True)],
         n_text=[format_value(n, "count") for n in ns],
     )
@@ -88,8 +102,7 @@ def week_axis(period_starts: pd.Series, width: int = WIDTH, **kwargs) -> alt.Axi
     step = max(1, math.ceil(len(mondays) / max(2, width // WEEK_LABEL_PX)))
     ticks = mondays[::-1][::step][::-1]
     values = [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in ticks]
-    return alt.Axis(values=values, format="%d %b", labelAngle=0, labelOverlap=False,
-                    **kwargs)
+    return alt.Axis(values=values, format="%d %b", labelAngle=0, labelOverlap=False, **kwargs)
 
 
 def _colour(colours: dict[str, str], title: str = "Centre") -> alt.Color:
@@ -101,8 +114,13 @@ def _colour(colours: dict[str, str], title: str = "Centre") -> alt.Color:
     )
 
 
-def _small_multiples(data: pd.DataFrame, layers: Callable[[bool], list[alt.Chart]],
-                     width: int, height: int, independent: str) -> alt.TopLevelMixin:
+def _small_multiples(
+    data: pd.DataFrame,
+    layers: Callable[[bool], list[alt.Chart]],
+    width: int,
+    height: int,
+    independent: str,
+) -> alt.TopLevelMixin:
     """One panel per metric (in the data's order), three to a row. Durations get their
     own facet, whose axes read m:ss; a facet shares one axis format, and one chart per
     metric would cost Altair a second per page to build."""
@@ -114,14 +132,24 @@ def _small_multiples(data: pd.DataFrame, layers: Callable[[bool], list[alt.Chart
         parts.append(
             alt.layer(*layers(durations), data=rows)
             .properties(width=width, height=height)
-            .facet(facet=alt.Facet("metric_name:N", title=None,
-                                   sort=list(dict.fromkeys(rows["metric_name"])),
-                                   header=alt.Header(labelFontWeight="bold")), columns=3)
+            .facet(
+                facet=alt.Facet(
+                    "metric_name:N",
+                    title=None,
+                    sort=list(dict.fromkeys(rows["metric_name"])),
+                    header=alt.Header(labelFontWeight="bold"),
+                ),
+                columns=3,
+            )
             .resolve_scale(**{independent: "independent"})
         )
     if not parts:
-        return alt.Chart(pd.DataFrame({"text": ["No data for this selection."]})).mark_text(
-            align="left", color="#666").encode(text="text:N").properties(width=width, height=30)
+        return (
+            alt.Chart(pd.DataFrame({"text": ["No data for this selection."]}))
+            .mark_text(align="left", color="#666")
+            .encode(text="text:N")
+            .properties(width=width, height=30)
+        )
     return parts[0] if len(parts) == 1 else alt.vconcat(*parts).resolve_scale(color="shared")
 
 
@@ -137,16 +165,19 @@ def trend_small_multiples(weekly: pd.DataFrame, colours: dict[str, str]) -> alt.
 
     def layers(durations: bool) -> list[alt.Chart]:
         base = alt.Chart().encode(x=x, color=_colour(colours))
-        y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
-                  axis=_value_axis(durations))
+        y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False), axis=_value_axis(durations))
         band = base.mark_area(opacity=0.12).encode(
-            y=alt.Y("ci_low:Q", title=None, axis=_value_axis(durations)), y2="ci_high:Q")
+            y=alt.Y("ci_low:Q", title=None, axis=_value_axis(durations)), y2="ci_high:Q"
+        )
         line = base.mark_line().encode(y=y)
         # Provisional values (repeat window still open) are drawn as hollow points.
         points = base.mark_point(size=24, filled=False).encode(
             y=y,
-            fill=alt.condition("datum.provisional", alt.value("white"),
-                               alt.Fill("centre_name:N", legend=None, scale=fill_scale)),
+            fill=alt.condition(
+                "datum.provisional",
+                alt.value("white"),
+                alt.Fill("centre_name:N", legend=None, scale=fill_scale),
+            ),
             tooltip=[
                 alt.Tooltip("centre_name:N", title="Centre"),
                 alt.Tooltip("period_start:T", title="Week of", format="%a %d %b %Y"),
@@ -168,17 +199,19 @@ def interval_dots(table: pd.DataFrame, colours: dict[str, str]) -> alt.TopLevelM
 
     def layers(durations: bool) -> list[alt.Chart]:
         base = alt.Chart().encode(
-            y=alt.Y("centre_name:N", title=None, sort=list(colours),
-                    axis=alt.Axis(labelLimit=0)),
+            y=alt.Y("centre_name:N", title=None, sort=list(colours), axis=alt.Axis(labelLimit=0)),
             color=_colour(colours),
         )
         bars = base.mark_rule(strokeWidth=2).encode(
-            x=alt.X("ci_low:Q", title=None, scale=alt.Scale(zero=False),
-                    axis=_value_axis(durations)),
-            x2="ci_high:Q")
+            x=alt.X(
+                "ci_low:Q", title=None, scale=alt.Scale(zero=False), axis=_value_axis(durations)
+            ),
+            x2="ci_high:Q",
+        )
         dots = base.mark_point(filled=True, size=70).encode(
-            x=alt.X("value:Q", title=None, scale=alt.Scale(zero=False),
-                    axis=_value_axis(durations)),
+            x=alt.X(
+                "value:Q", title=None, scale=alt.Scale(zero=False), axis=_value_axis(durations)
+            ),
             tooltip=[
                 alt.Tooltip("centre_name:N", title="Centre"),
                 alt.Tooltip("metric_name:N", title="Metric"),
@@ -204,8 +237,12 @@ def quadrant(points: pd.DataFrame, colours: dict[str, str], label: str) -> alt.L
         alt.Chart(points)
         .mark_circle(opacity=0.75, stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X("aht_s:Q", title="Average handle time (m:ss)", scale=alt.Scale(zero=False),
-                    axis=alt.Axis(labelExpr=duration_label())),
+            x=alt.X(
+                "aht_s:Q",
+                title="Average handle time (m:ss)",
+                scale=alt.Scale(zero=False),
+                axis=alt.Axis(labelExpr=duration_label()),
+            ),
             y=alt.Y("csat_pct:Q", title="CSAT (% satisfied)", scale=alt.Scale(zero=False)),
             size=alt.Size("contacts:Q", title="Contacts", scale=alt.Scale(range=[30, 1500])),
             color=_colour(colours),
@@ -220,33 +257,44 @@ def quadrant(points: pd.DataFrame, colours: dict[str, str], label: str) -> alt.L
         )
     )
     mean_x = alt.Chart(points).mark_rule(strokeDash=[4, 4], color="#888").encode(x="mean(aht_s):Q")
-    mean_y = alt.Chart(points).mark_rule(strokeDash=[4, 4], color="#888").encode(
-        y="mean(csat_pct):Q"
+    mean_y = (
+        alt.Chart(points).mark_rule(strokeDash=[4, 4], color="#888").encode(y="mean(csat_pct):Q")
     )
     return alt.layer(scatter, mean_x, mean_y).properties(height=380)
 
 
-def volume_and_quality(weekly: pd.DataFrame, colours: dict[str, str],
-                       quality_metrics: list[str]) -> alt.VConcatChart:
+def volume_and_quality(
+    weekly: pd.DataFrame, colours: dict[str, str], quality_metrics: list[str]
+) -> alt.VConcatChart:
     """Weekly volume above weekly quality metrics, on one time axis, to see the peak."""
     weekly = with_text(weekly)
     x = alt.X("period_start:T", title=None, axis=week_axis(weekly["period_start"], WIDE))
-    tooltip = [alt.Tooltip("centre_name:N", title="Centre"),
-               alt.Tooltip("period_start:T", title="Week of", format="%a %d %b %Y"),
-               alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("n_text:N", title="n")]
+    tooltip = [
+        alt.Tooltip("centre_name:N", title="Centre"),
+        alt.Tooltip("period_start:T", title="Week of", format="%a %d %b %Y"),
+        alt.Tooltip("value_text:N", title="Value"),
+        alt.Tooltip("n_text:N", title="n"),
+    ]
     volume = (
         alt.Chart(weekly[weekly.metric == "contacts"])
         .mark_line(point=True)
-        .encode(x=x, y=alt.Y("value:Q", title="Contacts"), color=_colour(colours),
-                tooltip=tooltip)
+        .encode(x=x, y=alt.Y("value:Q", title="Contacts"), color=_colour(colours), tooltip=tooltip)
         .properties(height=160, width=WIDE)
     )
     panels = [
         alt.Chart(weekly[weekly.metric == metric])
         .mark_line(point=True)
-        .encode(x=x, y=alt.Y("value:Q", title=metric_title(metric), scale=alt.Scale(zero=False),
-                             axis=_value_axis(unit_of(metric) == "seconds")),
-                color=_colour(colours), tooltip=tooltip)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "value:Q",
+                title=metric_title(metric),
+                scale=alt.Scale(zero=False),
+                axis=_value_axis(unit_of(metric) == "seconds"),
+            ),
+            color=_colour(colours),
+            tooltip=tooltip,
+        )
         .properties(height=160, width=WIDE)
         for metric in quality_metrics
         if (weekly.metric == metric).any()
@@ -254,14 +302,16 @@ def volume_and_quality(weekly: pd.DataFrame, colours: dict[str, str],
     return alt.vconcat(volume, *panels)
 
 
-def breakdown_heatmap(split: pd.DataFrame, group_labels: list[str], metric: str,
-                      min_sample: int) -> alt.LayerChart:
+def breakdown_heatmap(
+    split: pd.DataFrame, group_labels: list[str], metric: str, min_sample: int
+) -> alt.LayerChart:
     """Groups (columns) by category (rows): one cell per value, labelled in the metric's
     unit. Rows keep a readable height however few there are, labels are never cut, and
     the text turns white on dark cells. Cells below ``min_sample`` are hatched grey text.
     """
     cells = with_text(split.assign(metric=metric)).assign(
-        small=lambda f: f["n"].fillna(0) < min_sample)
+        small=lambda f: f["n"].fillna(0) < min_sample
+    )
     lower_is_better = CATALOGUE[metric].direction == "lower" if metric in CATALOGUE else False
     low, high = cells["value"].min(), cells["value"].max()
     if not (pd.notna(low) and pd.notna(high)) or high == low:
@@ -269,29 +319,49 @@ def breakdown_heatmap(split: pd.DataFrame, group_labels: list[str], metric: str,
         low = high - 2
     dark_from = low + DARK_SHARE * (high - low)
     legend_labels = {"labelExpr": duration_label()} if unit_of(metric) == "seconds" else {}
-    heat = alt.Chart(cells).mark_rect(stroke="white", strokeWidth=1).encode(
-        x=alt.X("centre_name:N", title=None, sort=group_labels,
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=0)),
-        y=alt.Y("category:N", title=None, axis=alt.Axis(labelLimit=0)),
-        color=alt.Color("value:Q", title=metric_title(metric),
-                        scale=alt.Scale(scheme="oranges" if lower_is_better else "blues",
-                                        domain=[low, high]),
-                        # below the cells: a side legend is taller than a few rows
-                        legend=alt.Legend(orient="bottom", direction="horizontal",
-                                          gradientLength=240, **legend_labels)),
-        tooltip=[alt.Tooltip("centre_name:N", title="Group"),
-                 alt.Tooltip("category:N", title="Category"),
-                 alt.Tooltip("value_text:N", title="Value"),
-                 alt.Tooltip("ci_text:N", title="Interval"),
-                 alt.Tooltip("n_text:N", title="n")],
+    heat = (
+        alt.Chart(cells)
+        .mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X(
+                "centre_name:N",
+                title=None,
+                sort=group_labels,
+                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=0),
+            ),
+            y=alt.Y("category:N", title=None, axis=alt.Axis(labelLimit=0)),
+            color=alt.Color(
+                "value:Q",
+                title=metric_title(metric),
+                scale=alt.Scale(
+                    scheme="oranges" if lower_is_better else "blues", domain=[low, high]
+                ),
+                # below the cells: a side legend is taller than a few rows
+                legend=alt.Legend(
+                    orient="bottom", direction="horizontal", gradientLength=240, **legend_labels
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("centre_name:N", title="Group"),
+                alt.Tooltip("category:N", title="Category"),
+                alt.Tooltip("value_text:N", title="Value"),
+                alt.Tooltip("ci_text:N", title="Interval"),
+                alt.Tooltip("n_text:N", title="n"),
+            ],
+        )
     )
-    text = alt.Chart(cells).mark_text(fontSize=12).encode(
-        x=alt.X("centre_name:N", sort=group_labels),
-        y=alt.Y("category:N"),
-        text=alt.Text("value_text:N"),
-        color=alt.condition(f"datum.value >= {float(dark_from)!r}", alt.value("white"),
-                            alt.value("#222")),
-        opacity=alt.condition("datum.small", alt.value(0.55), alt.value(1.0)),
+    text = (
+        alt.Chart(cells)
+        .mark_text(fontSize=12)
+        .encode(
+            x=alt.X("centre_name:N", sort=group_labels),
+            y=alt.Y("category:N"),
+            text=alt.Text("value_text:N"),
+            color=alt.condition(
+                f"datum.value >= {float(dark_from)!r}", alt.value("white"), alt.value("#222")
+            ),
+            opacity=alt.condition("datum.small", alt.value(0.55), alt.value(1.0)),
+        )
     )
     return alt.layer(heat, text).properties(height=alt.Step(HEAT_ROW_PX))
 
@@ -299,13 +369,18 @@ def breakdown_heatmap(split: pd.DataFrame, group_labels: list[str], metric: str,
 def _tooltips(frame: pd.DataFrame) -> list[alt.Tooltip]:
     """Every column as a tooltip, typed from its dtype (an empty frame's columns would
     leave Altair guessing)."""
-    return [alt.Tooltip(field=str(column), type="quantitative"
-                        if pd.api.types.is_numeric_dtype(frame[column]) else "nominal")
-            for column in frame.columns]
+    return [
+        alt.Tooltip(
+            field=str(column),
+            type="quantitative" if pd.api.types.is_numeric_dtype(frame[column]) else "nominal",
+        )
+        for column in frame.columns
+    ]
 
 
-def contribution_bars(contributions: pd.DataFrame, category: str, value: str,
-                      title: str) -> alt.Chart:
+def contribution_bars(
+    contributions: pd.DataFrame, category: str, value: str, title: str
+) -> alt.Chart:
     """Signed horizontal bars, largest absolute first: what drives a gap."""
     ordered = contributions.assign(_abs=contributions[value].abs()).sort_values(
         "_abs", ascending=False
@@ -316,16 +391,18 @@ def contribution_bars(contributions: pd.DataFrame, category: str, value: str,
         .encode(
             y=alt.Y(f"{category}:N", sort=list(ordered[category]), title=None),
             x=alt.X(f"{value}:Q", title=title),
-            color=alt.condition(f"datum['{value}'] < 0", alt.value("#D55E00"),
-                                alt.value("#0072B2")),
+            color=alt.condition(
+                f"datum['{value}'] < 0", alt.value("#D55E00"), alt.value("#0072B2")
+            ),
             tooltip=_tooltips(contributions),
         )
         .properties(height=alt.Step(26), width=480)
     )
 
 
-def shares_bar(flows: pd.DataFrame, colours: dict[str, str], category: str,
-               value: str, title: str) -> alt.Chart:
+def shares_bar(
+    flows: pd.DataFrame, colours: dict[str, str], category: str, value: str, title: str
+) -> alt.Chart:
     """Horizontal bars of shares by category (e.g. where repeat contacts went)."""
     return (
         alt.Chart(flows)
@@ -333,8 +410,11 @@ def shares_bar(flows: pd.DataFrame, colours: dict[str, str], category: str,
         .encode(
             y=alt.Y(f"{category}:N", sort="-x", title=None),
             x=alt.X(f"{value}:Q", title=title),
-            color=alt.Color(f"{category}:N", legend=None,
-                            scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
+            color=alt.Color(
+                f"{category}:N",
+                legend=None,
+                scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+            ),
             tooltip=_tooltips(flows),
         )
         .properties(height=alt.Step(30), width=480)

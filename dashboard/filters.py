@@ -88,8 +88,12 @@ def show_ignored(ignored: list[IgnoredLink], where=st) -> None:
     for item in ignored:
         where.warning(item.text(), icon=":material/link_off:")
     if ignored:
-        st.sidebar.caption("Ignored in the link: " + ", ".join(
-            literal(f"{item.param}={value}") for item in ignored for value in item.values))
+        st.sidebar.caption(
+            "Ignored in the link: "
+            + ", ".join(
+                literal(f"{item.param}={value}") for item in ignored for value in item.values
+            )
+        )
 
 
 def _day(day: date) -> str:
@@ -107,8 +111,10 @@ def _parse_week(text: str | None, weeks: list[date]) -> tuple[date, IgnoredLink 
     except ValueError:
         return latest, IgnoredLink("week", (text,), "not a date (YYYY-MM-DD)", instead)
     if candidate not in weeks:
-        why = (f"no data in the week of {_day(candidate)} (data from {_day(weeks[-1])} to "
-               f"{_day(latest + timedelta(days=6))})")
+        why = (
+            f"no data in the week of {_day(candidate)} (data from {_day(weeks[-1])} to "
+            f"{_day(latest + timedelta(days=6))})"
+        )
         return latest, IgnoredLink("week", (text,), why, instead)
     return candidate, None
 
@@ -127,8 +133,15 @@ def _init_state(key: str, value: object) -> None:
         st.session_state[key] = value
 
 
-def _known(param: str, values: list[str], allowed: list[str], what: str,
-           everything: str, ignored: list[IgnoredLink], label=str) -> list[str]:
+def _known(
+    param: str,
+    values: list[str],
+    allowed: list[str],
+    what: str,
+    everything: str,
+    ignored: list[IgnoredLink],
+    label=str,
+) -> list[str]:
     """The link's values that exist (in link order, once each); the others noted."""
     unknown = tuple(dict.fromkeys(v for v in values if v not in allowed))
     kept = list(dict.fromkeys(v for v in values if v in allowed))
@@ -138,8 +151,9 @@ def _known(param: str, values: list[str], allowed: list[str], what: str,
     return kept
 
 
-def linked_choice(param: str, options: list[str], default: str, what: str,
-                  label=str) -> tuple[str, IgnoredLink | None]:
+def linked_choice(
+    param: str, options: list[str], default: str, what: str, label=str
+) -> tuple[str, IgnoredLink | None]:
     """A page's own single choice from the link (``?param=value``), or ``default`` and
     why the link's value was not used."""
     value = st.query_params.get(param)
@@ -148,8 +162,9 @@ def linked_choice(param: str, options: list[str], default: str, what: str,
     return default, IgnoredLink(param, (value,), f"no such {what}", label(default))
 
 
-def linked_flag(param: str, default: bool, instead: dict[bool, str]
-                ) -> tuple[bool, IgnoredLink | None]:
+def linked_flag(
+    param: str, default: bool, instead: dict[bool, str]
+) -> tuple[bool, IgnoredLink | None]:
     """An on/off choice from the link: 1/true/yes/on or 0/false/no/off."""
     value = st.query_params.get(param)
     if value is None:
@@ -175,17 +190,38 @@ def read_link(dims: Dimensions, default_span: int = 13) -> tuple[dict, list[Igno
     values = {
         "f_week": week,
         "f_span": span,
-        "f_centres": _known("centre", params.get_all("centre"), centre_ids, "centre",
-                            "all centres", ignored, centre_names.get),
-        "f_channels": _known("channel", params.get_all("channel"), list(dims.channels),
-                             "channel", "all channels", ignored),
-        "f_reasons": _known("reason", params.get_all("reason"), list(dims.reasons),
-                            "contact reason", "all reasons", ignored, reason_label),
+        "f_centres": _known(
+            "centre",
+            params.get_all("centre"),
+            centre_ids,
+            "centre",
+            "all centres",
+            ignored,
+            centre_names.get,
+        ),
+        "f_channels": _known(
+            "channel",
+            params.get_all("channel"),
+            list(dims.channels),
+            "channel",
+            "all channels",
+            ignored,
+        ),
+        "f_reasons": _known(
+            "reason",
+            params.get_all("reason"),
+            list(dims.reasons),
+            "contact reason",
+            "all reasons",
+            ignored,
+            reason_label,
+        ),
     }
     baseline = params.get("baseline", IN_HOUSE_BASELINE)
     if baseline != IN_HOUSE_BASELINE and baseline not in centre_ids:
-        ignored.append(IgnoredLink("baseline", (baseline,), "no such centre",
-                                   "gaps against in-house (pooled)"))
+        ignored.append(
+            IgnoredLink("baseline", (baseline,), "no such centre", "gaps against in-house (pooled)")
+        )
         baseline = IN_HOUSE_BASELINE
     values["f_baseline"] = baseline
     return values, ignored
@@ -214,24 +250,41 @@ def sidebar_filters(dims: Dimensions, default_span: int = 13) -> Filters:
     sidebar.selectbox(
         "Week",
         weeks,
-        key="f_week", persist_state="session",
+        key="f_week",
+        persist_state="session",
         format_func=lambda d: f"{d:%d %b %Y} – {d + timedelta(days=6):%d %b} (W{d:%V})",
     )
-    sidebar.selectbox("History", list(SPANS), key="f_span", persist_state="session",
-                      format_func=SPANS.get)
-    sidebar.multiselect(
-        "Centres", list(centre_names), key="f_centres", persist_state="session",
-        format_func=centre_names.get, placeholder="All centres",
+    sidebar.selectbox(
+        "History", list(SPANS), key="f_span", persist_state="session", format_func=SPANS.get
     )
-    sidebar.multiselect("Channels", list(dims.channels), key="f_channels",
-                        persist_state="session", placeholder="All channels")
-    sidebar.multiselect("Contact reasons", list(dims.reasons), key="f_reasons",
-                        persist_state="session", format_func=reason_label,
-                        placeholder="All reasons")
+    sidebar.multiselect(
+        "Centres",
+        list(centre_names),
+        key="f_centres",
+        persist_state="session",
+        format_func=centre_names.get,
+        placeholder="All centres",
+    )
+    sidebar.multiselect(
+        "Channels",
+        list(dims.channels),
+        key="f_channels",
+        persist_state="session",
+        placeholder="All channels",
+    )
+    sidebar.multiselect(
+        "Contact reasons",
+        list(dims.reasons),
+        key="f_reasons",
+        persist_state="session",
+        format_func=reason_label,
+        placeholder="All reasons",
+    )
     sidebar.selectbox(
         "Baseline",
         [IN_HOUSE_BASELINE, *centre_names],
-        key="f_baseline", persist_state="session",
+        key="f_baseline",
+        persist_state="session",
         format_func=lambda b: "In-house (pooled)" if b == IN_HOUSE_BASELINE else centre_names[b],
         help="Gaps and significance are measured against this, for the same period and filters.",
     )

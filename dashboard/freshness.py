@@ -31,9 +31,15 @@ def _day(value: date) -> str:
     return f"{pd.Timestamp(value):%a %d %b}"
 
 
-def show_data_status(warehouse: WarehouseFile, dims: Dimensions, timezone: str,
-                     period: tuple[date, date] | None = None,
-                     centres: tuple[str, ...] = (), where=st, details: bool = True) -> None:
+def show_data_status(
+    warehouse: WarehouseFile,
+    dims: Dimensions,
+    timezone: str,
+    period: tuple[date, date] | None = None,
+    centres: tuple[str, ...] = (),
+    where=st,
+    details: bool = True,
+) -> None:
     """A line saying up to when data is loaded, warnings for late feeds and for feeds
     that cover the period only in part, and (``details``) the per-feed table in an
     expander; drawn in ``where`` (the page, or st.sidebar)."""
@@ -44,25 +50,39 @@ def show_data_status(warehouse: WarehouseFile, dims: Dimensions, timezone: str,
         table = table[table["centre_id"].isin(centres)]
     names = {c.centre_id: c.name for c in dims.centres}
     as_of = max(table["last_day"])
-    where.caption(f"Data loaded up to {_day(as_of)} {pd.Timestamp(as_of):%Y} "
-                  f"({timezone})" + (" · per centre and kind in “Data as of”." if details
-                                     else " · per centre and kind on the Data page."))
+    where.caption(
+        f"Data loaded up to {_day(as_of)} {pd.Timestamp(as_of):%Y} "
+        f"({timezone})"
+        + (
+            " · per centre and kind in “Data as of”."
+            if details
+            else " · per centre and kind on the Data page."
+        )
+    )
     late = table[table["late"]]
     if not late.empty:
-        where.warning("Late feeds: " + "; ".join(
-            f"{_feed_name(r, names)}: last record {_day(r.last_day)}, {r.lag_days} days "
-            f"behind (usually every {r.cadence_days:g} day{'s' if r.cadence_days != 1 else ''})"
-            for r in late.itertuples()), icon=":material/schedule:")
+        where.warning(
+            "Late feeds: "
+            + "; ".join(
+                f"{_feed_name(r, names)}: last record {_day(r.last_day)}, {r.lag_days} days "
+                f"behind (usually every {r.cadence_days:g} day{'s' if r.cadence_days != 1 else ''})"
+                for r in late.itertuples()
+            ),
+            icon=":material/schedule:",
+        )
     if period is not None:
         start, end = period
         partial = table[(table["last_day"] < end) & (table["last_day"] >= start)]
         missing = table[table["last_day"] < start]
-        notes = [f"{_feed_name(r, names)} (data to {_day(r.last_day)})"
-                 for r in partial.itertuples()]
+        notes = [
+            f"{_feed_name(r, names)} (data to {_day(r.last_day)})" for r in partial.itertuples()
+        ]
         notes += [f"{_feed_name(r, names)} (no data yet)" for r in missing.itertuples()]
         if notes:
-            where.info(f"{_day(start)} – {_day(end)} is partial for: " + "; ".join(notes),
-                    icon=":material/hourglass_top:")
+            where.info(
+                f"{_day(start)} – {_day(end)} is partial for: " + "; ".join(notes),
+                icon=":material/hourglass_top:",
+            )
     if not details:
         return
     with where.expander("Data as of, per centre and kind"):
@@ -70,19 +90,26 @@ def show_data_status(warehouse: WarehouseFile, dims: Dimensions, timezone: str,
             centre=table["centre_id"].map(names).fillna(table["centre_id"]),
             kind=table["kind"].map(KIND_NAMES),
             latest=pd.to_datetime(table["latest_record_at"]),
-            status=table["late"].map({True: "late", False: "on time"}))
+            status=table["late"].map({True: "late", False: "on time"}),
+        )
         st.dataframe(
-            shown[["centre", "kind", "last_day", "latest", "cadence_days", "lag_days",
-                   "status"]],
-            hide_index=True, height="content", width="stretch",
+            shown[["centre", "kind", "last_day", "latest", "cadence_days", "lag_days", "status"]],
+            hide_index=True,
+            height="content",
+            width="stretch",
             column_config={
-                "centre": "Centre", "kind": "Kind",
-                "last_day": st.column_config.DateColumn("Last day with data",
-                                                        format="ddd D MMM YYYY"),
-                "latest": st.column_config.DatetimeColumn("Latest record (UTC)",
-                                                          format="D MMM YYYY, HH:mm"),
-                "cadence_days": st.column_config.NumberColumn("Usual cadence (days)",
-                                                              format="%.0f"),
+                "centre": "Centre",
+                "kind": "Kind",
+                "last_day": st.column_config.DateColumn(
+                    "Last day with data", format="ddd D MMM YYYY"
+                ),
+                "latest": st.column_config.DatetimeColumn(
+                    "Latest record (UTC)", format="D MMM YYYY, HH:mm"
+                ),
+                "cadence_days": st.column_config.NumberColumn(
+                    "Usual cadence (days)", format="%.0f"
+                ),
                 "lag_days": st.column_config.NumberColumn("Days behind the newest feed"),
                 "status": "Status",
-            })
+            },
+        )

@@ -44,19 +44,24 @@ def dimensions(warehouse: WarehouseFile, settings: MetricSettings) -> Dimensions
         ).fetchall()
     )
     choices = contact_choices(con, settings)
-    return Dimensions(centres, choices.channels, choices.reasons, choices.first_day,
-                      choices.last_day)
+    return Dimensions(
+        centres, choices.channels, choices.reasons, choices.first_day, choices.last_day
+    )
 
 
 @st.cache_data(show_spinner=False)
 def loads_ledger(warehouse: WarehouseFile):
     """Every load attempt, newest first: what came in, when, and how it went."""
-    return cursor(warehouse).execute(
-        """
+    return (
+        cursor(warehouse)
+        .execute(
+            """
         SELECT load_id, centre_id, kind, regexp_extract(file_name, '[^/\\\\]+$') AS file,
                status, rows_read, rows_loaded, rows_rejected,
                started_at, finished_at, message, sha256
         FROM loads
         ORDER BY started_at DESC, load_id DESC
         """
-    ).df()
+        )
+        .df()
+    )

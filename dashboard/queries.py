@@ -22,37 +22,50 @@ def targets() -> metrics.Targets:
 def _labelled(table: pd.DataFrame) -> pd.DataFrame:
     """Adds metric names; periods become datetimes, which charts and packs serialise."""
     names = {metric_id: d.name for metric_id, d in metrics.CATALOGUE.items()}
-    return table.assign(metric_name=table["metric"].map(names),
-                        period_start=pd.to_datetime(table["period_start"]),
-                        period_end=pd.to_datetime(table["period_end"]))
+    return table.assign(
+        metric_name=table["metric"].map(names),
+        period_start=pd.to_datetime(table["period_start"]),
+        period_end=pd.to_datetime(table["period_end"]),
+    )
 
 
 @st.cache_data(show_spinner="Computing metrics…", max_entries=128)
-def long_table(warehouse: WarehouseFile, query: metrics.MetricQuery,
-               settings: MetricSettings) -> pd.DataFrame:
+def long_table(
+    warehouse: WarehouseFile, query: metrics.MetricQuery, settings: MetricSettings
+) -> pd.DataFrame:
     return _labelled(metrics.metric_table(cursor(warehouse), query, settings, targets()))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def agent_points(warehouse: WarehouseFile, query: metrics.MetricQuery,
-                 settings: MetricSettings) -> pd.DataFrame:
+def agent_points(
+    warehouse: WarehouseFile, query: metrics.MetricQuery, settings: MetricSettings
+) -> pd.DataFrame:
     return metrics.agent_scatter(cursor(warehouse), query, settings)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def contributions(warehouse: WarehouseFile, query: metrics.MetricQuery,
-                  settings: MetricSettings, group: str):
+def contributions(
+    warehouse: WarehouseFile, query: metrics.MetricQuery, settings: MetricSettings, group: str
+):
     return metrics.gap_contributions(cursor(warehouse), query, settings, group)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def flows(warehouse: WarehouseFile, query: metrics.MetricQuery,
-          settings: MetricSettings) -> pd.DataFrame:
+def flows(
+    warehouse: WarehouseFile, query: metrics.MetricQuery, settings: MetricSettings
+) -> pd.DataFrame:
     return metrics.repeat_flows(cursor(warehouse), query, settings)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def comments(warehouse: WarehouseFile, query: metrics.MetricQuery, settings: MetricSettings,
-             group: str, satisfied: bool, limit: int = 8) -> pd.DataFrame:
-    return metrics.customer_comments(cursor(warehouse), query, settings, group,
-                                     satisfied=satisfied, limit=limit)
+def comments(
+    warehouse: WarehouseFile,
+    query: metrics.MetricQuery,
+    settings: MetricSettings,
+    group: str,
+    satisfied: bool,
+    limit: int = 8,
+) -> pd.DataFrame:
+    return metrics.customer_comments(
+        cursor(warehouse), query, settings, group, satisfied=satisfied, limit=limit
+    )

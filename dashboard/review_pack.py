@@ -65,8 +65,10 @@ def infer_units(frame: pd.DataFrame) -> dict[str, str | None]:
     for column in frame.columns:
         name, series = str(column), frame[column]
         if pd.api.types.is_datetime64_any_dtype(series) or (
-                series.dtype == object and len(series.dropna())
-                and all(isinstance(v, date) for v in series.dropna())):
+            series.dtype == object
+            and len(series.dropna())
+            and all(isinstance(v, date) for v in series.dropna())
+        ):
             units[column] = "date"
         elif pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
             units[column] = None
@@ -119,8 +121,7 @@ class PackTable:
 
     def rows(self, mask: pd.Series) -> PackTable:
         """The rows where ``mask`` is true, units following their rows."""
-        return replace(self, frame=self.frame[mask.reindex(self.frame.index,
-                                                           fill_value=False)])
+        return replace(self, frame=self.frame[mask.reindex(self.frame.index, fill_value=False)])
 
     def relabel(self, labels: Mapping[str, Mapping[str, str]]) -> PackTable:
         """Codes shown as names: ``labels`` is column -> {code: name}; other values stay."""
@@ -129,8 +130,9 @@ class PackTable:
             return self
         frame = self.frame.copy()
         for column in columns:
-            frame[column] = frame[column].map(lambda v, m=labels[column]: m.get(v, v)
-                                              if isinstance(v, str) else v)
+            frame[column] = frame[column].map(
+                lambda v, m=labels[column]: m.get(v, v) if isinstance(v, str) else v
+            )
         return replace(self, frame=frame)
 
     def display(self) -> pd.DataFrame:
@@ -139,17 +141,25 @@ class PackTable:
         shown = {}
         for column in self.frame.columns:
             unit = units.get(column)
-            row_units = (list(unit.reindex(self.frame.index)) if isinstance(unit, pd.Series)
-                         else [unit] * len(self.frame))
-            shown[column] = [format_cell(value, row_unit) for value, row_unit in
-                             zip(self.frame[column], row_units, strict=True)]
+            row_units = (
+                list(unit.reindex(self.frame.index))
+                if isinstance(unit, pd.Series)
+                else [unit] * len(self.frame)
+            )
+            shown[column] = [
+                format_cell(value, row_unit)
+                for value, row_unit in zip(self.frame[column], row_units, strict=True)
+            ]
         return pd.DataFrame(shown, index=self.frame.index, dtype=object)
 
     def numeric_columns(self) -> list[str]:
         """The columns that hold numbers (right-aligned, on screen and in the HTML)."""
         units = self.column_units()
-        return [c for c in self.frame.columns
-                if isinstance(units.get(c), pd.Series) or units.get(c) not in (None, "date")]
+        return [
+            c
+            for c in self.frame.columns
+            if isinstance(units.get(c), pd.Series) or units.get(c) not in (None, "date")
+        ]
 
 
 @dataclass
@@ -172,13 +182,16 @@ class ReviewPack:
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def tables(self, section: PackSection) -> list[tuple[str, PackTable]]:
-        return [(caption, PackTable.of(table).relabel(self.labels))
-                for caption, table in section.tables]
+        return [
+            (caption, PackTable.of(table).relabel(self.labels)) for caption, table in section.tables
+        ]
 
     def timezone_note(self) -> str:
         generated = datetime.now(ZoneInfo(self.reporting_timezone))
-        return (f"Weeks and dates in the reporting time zone, {self.reporting_timezone} · "
-                f"generated {generated:{DATE_TEXT} %H:%M}")
+        return (
+            f"Weeks and dates in the reporting time zone, {self.reporting_timezone} · "
+            f"generated {generated:{DATE_TEXT} %H:%M}"
+        )
 
     def to_html(self) -> bytes:
         body = [
@@ -215,8 +228,16 @@ class ReviewPack:
                 name = _unique((caption or section.heading)[:31], {s.name for s in sheets})
                 sheets.append(Sheet(name, table.frame, table.column_units()))
         buffer = io.BytesIO()
-        write_workbook(buffer, sheets, date_format="dd mmm yyyy", properties={
-            "title": self.title, "subject": self.subtitle, "comments": self.timezone_note()})
+        write_workbook(
+            buffer,
+            sheets,
+            date_format="dd mmm yyyy",
+            properties={
+                "title": self.title,
+                "subject": self.subtitle,
+                "comments": self.timezone_note(),
+            },
+        )
         return buffer.getvalue()
 
 
@@ -235,11 +256,16 @@ def _html_table(table: PackTable) -> str:
     shown = table.display()
 
     def cell(tag: str, text: object, is_number: bool) -> str:
-        return (f'<{tag} class="num">{escape(str(text))}</{tag}>' if is_number
-                else f"<{tag}>{escape(str(text))}</{tag}>")
+        return (
+            f'<{tag} class="num">{escape(str(text))}</{tag}>'
+            if is_number
+            else f"<{tag}>{escape(str(text))}</{tag}>"
+        )
 
     head = "".join(cell("th", c, n) for c, n in zip(shown.columns, numeric, strict=True))
-    rows = ["".join(cell("td", v, n) for v, n in zip(record, numeric, strict=True))
-            for record in shown.itertuples(index=False, name=None)]
+    rows = [
+        "".join(cell("td", v, n) for v, n in zip(record, numeric, strict=True))
+        for record in shown.itertuples(index=False, name=None)
+    ]
     body = "".join(f"<tr>{row}</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -58,8 +58,14 @@ def target_status(row) -> str | None:
     return row.status
 
 
-def _cell(row: pd.Series, previous_value: float | None, unit: str, judgement: str,
-          persistence: str = "", link: str | None = None) -> str:
+def _cell(
+    row: pd.Series,
+    previous_value: float | None,
+    unit: str,
+    judgement: str,
+    persistence: str = "",
+    link: str | None = None,
+) -> str:
     classes = [judgement] if judgement else []
     if bool(row.insufficient_sample):
         classes.append("small")
@@ -84,8 +90,7 @@ def _cell(row: pd.Series, previous_value: float | None, unit: str, judgement: st
     shown_status = target_status(row)
     if shown_status in STATUS_MARKS and row.n:  # with n = 0 the value says "no data"
         mark, words = STATUS_MARKS[shown_status]
-        short = {"near": "near", "too few": "too few to judge"}.get(shown_status,
-                                                                  words.split()[-1])
+        short = {"near": "near", "too few": "too few to judge"}.get(shown_status, words.split()[-1])
         status = f' · <span title="{words}: target {escape(format_value(row.target, unit))}">'
         status += f"{mark} {short}</span>"
     if persistence:
@@ -94,12 +99,14 @@ def _cell(row: pd.Series, previous_value: float | None, unit: str, judgement: st
     if pd.notna(row.ci_low):
         tooltip = (
             f' title="{escape(format_value(row.ci_low, unit))} to '
-            f'{escape(format_value(row.ci_high, unit))} ({escape(str(row.n))} in sample)'
+            f"{escape(format_value(row.ci_high, unit))} ({escape(str(row.n))} in sample)"
             + (f", p={row.p_value:.3f}" if pd.notna(row.p_value) else "")
             + '"'
         )
-    content = (f'<div class="value">{escape(value)}</div>{gap}'
-               f'<div class="meta">{" · ".join(escape(m) for m in meta)}{status}</div>')
+    content = (
+        f'<div class="value">{escape(value)}</div>{gap}'
+        f'<div class="meta">{" · ".join(escape(m) for m in meta)}{status}</div>'
+    )
     if link:
         content = f'<a class="cell" href="{escape(link)}" target="_self">{content}</a>'
     return f'<td class="{" ".join(classes)}"{tooltip}>{content}</td>'
@@ -107,9 +114,11 @@ def _cell(row: pd.Series, previous_value: float | None, unit: str, judgement: st
 
 def _baseline_cell(row, unit: str) -> str:
     n = int(row.baseline_n) if pd.notna(row.baseline_n) else 0
-    return (f'<td class="baseline"><div class="value">'
-            f'{escape(format_value(row.baseline_value, unit))}</div>'
-            f'<div class="meta">n={n:,}</div></td>')
+    return (
+        f'<td class="baseline"><div class="value">'
+        f"{escape(format_value(row.baseline_value, unit))}</div>"
+        f'<div class="meta">n={n:,}</div></td>'
+    )
 
 
 def scorecard_html(
@@ -129,17 +138,17 @@ def scorecard_html(
     # the long table's judgement: 'worse' / 'better' for significant gaps, else none
     rows = week_rows.assign(judgement=week_rows["judgement"].fillna(""))
     by_cell = {(r.metric, r.centre_id): r for r in rows.itertuples(index=False)}
-    previous = {
-        (r.metric, r.centre_id): r.value for r in previous_rows.itertuples(index=False)
-    }
+    previous = {(r.metric, r.centre_id): r.value for r in previous_rows.itertuples(index=False)}
     header = "".join(
         f'<th class="{escape(sourcing)}">{escape(label)}<div class="meta">'
-        f'{"in-house" if sourcing == "in_house" else escape(sourcing)}</div></th>'
+        f"{'in-house' if sourcing == 'in_house' else escape(sourcing)}</div></th>"
         for _, label, sourcing in groups
     )
     if baseline_label:
-        header = (f'<th class="baseline">{escape(baseline_label)}<div class="meta">baseline'
-                  f"</div></th>{header}")
+        header = (
+            f'<th class="baseline">{escape(baseline_label)}<div class="meta">baseline'
+            f"</div></th>{header}"
+        )
     first_rows = {}
     for r in rows.itertuples(index=False):
         first_rows.setdefault(r.metric, r)
@@ -154,8 +163,7 @@ def scorecard_html(
                 f'<tr class="family"><td colspan="{len(groups) + 1 + bool(baseline_label)}">'
                 f"{FAMILY_TITLES.get(family, family)}</td></tr>"
             )
-        cells = ([_baseline_cell(first_rows[metric_id], definition.unit)] if baseline_label
-                 else [])
+        cells = [_baseline_cell(first_rows[metric_id], definition.unit)] if baseline_label else []
         for centre_id, _, _ in groups:
             row = by_cell.get((metric_id, centre_id))
             if row is None:
@@ -163,9 +171,14 @@ def scorecard_html(
                 continue
             series = pd.Series(row._asdict())
             cells.append(
-                _cell(series, previous.get((metric_id, centre_id)), definition.unit,
-                      row.judgement, persistence.get((metric_id, centre_id), ""),
-                      link(metric_id, centre_id) if link else None)
+                _cell(
+                    series,
+                    previous.get((metric_id, centre_id)),
+                    definition.unit,
+                    row.judgement,
+                    persistence.get((metric_id, centre_id), ""),
+                    link(metric_id, centre_id) if link else None,
+                )
             )
         body.append(
             f'<tr><td title="{escape(definition.definition)}">{escape(definition.name)}</td>'

@@ -31,8 +31,7 @@ def period_rows(table: pd.DataFrame, period_start: date) -> pd.DataFrame:
 def ordered_groups(table: pd.DataFrame) -> list[tuple[str, str, str]]:
     """[(centre_id, label, sourcing)] in the metric layer's order (in-house first)."""
     firsts = table.drop_duplicates("centre_id")
-    return list(firsts[["centre_id", "centre_name", "sourcing"]].itertuples(index=False,
-                                                                              name=None))
+    return list(firsts[["centre_id", "centre_name", "sourcing"]].itertuples(index=False, name=None))
 
 
 def stable_colours(dims: Dimensions, group_by: str = "centre") -> dict[str, str]:
@@ -54,18 +53,19 @@ def stable_colours(dims: Dimensions, group_by: str = "centre") -> dict[str, str]
                 colours.setdefault(centre.vendor, by_centre[centre.centre_id])
         return colours
     if group_by == "sourcing":
-        return {"in_house": IN_HOUSE_COLOURS[0], "vendor": VENDOR_COLOURS[0],
-                "mixed": MIXED_COLOUR}
+        return {"in_house": IN_HOUSE_COLOURS[0], "vendor": VENDOR_COLOURS[0], "mixed": MIXED_COLOUR}
     if group_by == "shore":
-        shores = sorted({c.shore for c in dims.centres if c.shore},
-                        key=lambda s: (SHORE_ORDER.index(s) if s in SHORE_ORDER
-                                       else len(SHORE_ORDER), s))
+        shores = sorted(
+            {c.shore for c in dims.centres if c.shore},
+            key=lambda s: (SHORE_ORDER.index(s) if s in SHORE_ORDER else len(SHORE_ORDER), s),
+        )
         return {shore: SHORE_COLOURS[i % len(SHORE_COLOURS)] for i, shore in enumerate(shores)}
     raise ValueError(f"Unknown group_by {group_by!r}")
 
 
-def group_colours(groups: list[tuple[str, str, str]], dims: Dimensions | None = None,
-                  group_by: str = "centre") -> dict[str, str]:
+def group_colours(
+    groups: list[tuple[str, str, str]], dims: Dimensions | None = None, group_by: str = "centre"
+) -> dict[str, str]:
     """Label -> colour for the groups shown, in display order, from ``stable_colours``
     (the page's look-ups when ``dims`` is not given). A group the look-ups do not know
     (a centre loaded since) takes the next colour no known group uses."""
@@ -92,8 +92,9 @@ def baseline_label(baseline: str, dims: Dimensions) -> str:
 def wide(table: pd.DataFrame, metrics: list[str], index: list[str]) -> pd.DataFrame:
     """One row per ``index`` combination, one column per metric value."""
     subset = table[table["metric"].isin(metrics)]
-    return subset.pivot_table(index=index, columns="metric", values="value",
-                              aggfunc="first").reset_index()
+    return subset.pivot_table(
+        index=index, columns="metric", values="value", aggfunc="first"
+    ).reset_index()
 
 
 def rejected_by_row(rejects: pd.DataFrame) -> pd.DataFrame:
@@ -107,28 +108,47 @@ def rejected_by_row(rejects: pd.DataFrame) -> pd.DataFrame:
     if rejects.empty:
         return pd.DataFrame(columns=columns)
     problems = rejects.assign(
-        problem=[reason if pd.isna(column) or column == "" else f"{column}: {reason}"
-                 for column, reason in zip(rejects["column_name"], rejects["reason"],
-                                           strict=True)],
+        problem=[
+            reason if pd.isna(column) or column == "" else f"{column}: {reason}"
+            for column, reason in zip(rejects["column_name"], rejects["reason"], strict=True)
+        ],
         whole_row=rejects["column_name"].isna(),
-    ).sort_values(["load_id", "row_number", "whole_row", "column_name"],
-                  ascending=[True, True, False, True], kind="stable")
-    rows = problems.groupby(["load_id", "row_number"], sort=True, dropna=False).agg(
-        centre_id=("centre_id", "first"), kind=("kind", "first"),
-        file_name=("file_name", "first"), reason=("problem", "; ".join),
-        raw_row=("raw_row", "first"),
-    ).reset_index()
+    ).sort_values(
+        ["load_id", "row_number", "whole_row", "column_name"],
+        ascending=[True, True, False, True],
+        kind="stable",
+    )
+    rows = (
+        problems.groupby(["load_id", "row_number"], sort=True, dropna=False)
+        .agg(
+            centre_id=("centre_id", "first"),
+            kind=("kind", "first"),
+            file_name=("file_name", "first"),
+            reason=("problem", "; ".join),
+            raw_row=("raw_row", "first"),
+        )
+        .reset_index()
+    )
     rows["file_name"] = rows["file_name"].str.extract(r"([^/\\]+)$", expand=False)
     return rows[columns]
 
 
-def show_table(table: pd.DataFrame, columns: dict, what: str,
-               max_rows: int = MAX_TABLE_ROWS) -> None:
+def show_table(
+    table: pd.DataFrame, columns: dict, what: str, max_rows: int = MAX_TABLE_ROWS
+) -> None:
     """``table`` under human column names (``columns``: column -> label or
     st.column_config; the frame keeps its own names), only those columns, in that order,
     tall enough for every row; beyond ``max_rows`` it says how many are not drawn."""
-    st.dataframe(table.head(max_rows), hide_index=True, width="stretch", height="content",
-                 column_order=list(columns), column_config=columns)
+    st.dataframe(
+        table.head(max_rows),
+        hide_index=True,
+        width="stretch",
+        height="content",
+        column_order=list(columns),
+        column_config=columns,
+    )
     if len(table) > max_rows:
-        st.caption(f"The first {max_rows:,} of {len(table):,} {what} are shown; the other "
-                   f"{len(table) - max_rows:,} are in the download.")
+        st.caption(
+            f"The first {max_rows:,} of {len(table):,} {what} are shown; the other "
+            f"{len(table) - max_rows:,} are in the download."
+        )

@@ -67,11 +67,9 @@ def load_metric_settings(directory: Path | None = None) -> MetricSettings:
 
 def customer_salt(directory: Path | None = None) -> str:
     """The salt for customer identifiers: environment first, then settings.yaml."""
-    salt = os.environ.get("CC_CUSTOMER_SALT") or read_settings_file(
-        directory or config_dir()
-    ).get("customer_salt")
+    salt = os.environ.get("CC_CUSTOMER_SALT") or read_settings_file(directory or config_dir()).get(
+        "customer_salt"
+    )
     if not salt:
-        raise ValueError(
-            "No customer salt: set CC_CUSTOMER_SALT or customer_salt in settings.yaml"
-        )
+        raise ValueError("No customer salt: set CC_CUSTOMER_SALT or customer_salt in settings.yaml")
     return str(salt)

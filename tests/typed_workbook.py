@@ -17,6 +17,9 @@ def assert_cells_typed(workbook, formatted: tuple[str, ...] = ()) -> None:
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate)
                 assert not (cell.data_type == "s" and NUMBER_TEXT.match(cell.value)), (
-                    sheet.title, cell.coordinate, cell.value)
+                    sheet.title,
+                    cell.coordinate,
+                    cell.value,
+                )
                 if cell.data_type in formatted and cell.value is not None:
                     assert cell.number_format != "General", (sheet.title, cell.coordinate)

@@ -23,8 +23,12 @@ from dashboard.queries import agent_points, long_table
 from dashboard.view import baseline_label, group_colours, ordered_groups, wide
 from pipelines.metrics import CATALOGUE
 
-GROUPINGS = {"centre": "Centre", "vendor": "Vendor", "sourcing": "In-house v. vendor",
-             "shore": "Shore"}
+GROUPINGS = {
+    "centre": "Centre",
+    "vendor": "Vendor",
+    "sourcing": "In-house v. vendor",
+    "shore": "Shore",
+}
 BREAKDOWNS = {"contact_reason": "Contact reason", "channel": "Channel"}
 BREAKDOWN_METRICS = [m for m in CATALOGUE if m != "csat_pct_adjusted"]
 
@@ -36,16 +40,29 @@ def read_link() -> None:
     what is shown."""
     choices = {
         "compare_group_by": linked_choice(
-            "group_by", list(GROUPINGS), "centre", "grouping",
-            lambda g: f"by {GROUPINGS[g].lower()}"),
+            "group_by",
+            list(GROUPINGS),
+            "centre",
+            "grouping",
+            lambda g: f"by {GROUPINGS[g].lower()}",
+        ),
         "compare_breakdown": linked_choice(
-            "breakdown", list(BREAKDOWNS), "contact_reason", "breakdown",
-            lambda b: f"the breakdown by {BREAKDOWNS[b].lower()}"),
+            "breakdown",
+            list(BREAKDOWNS),
+            "contact_reason",
+            "breakdown",
+            lambda b: f"the breakdown by {BREAKDOWNS[b].lower()}",
+        ),
         "compare_metric": linked_choice(
-            "metric", BREAKDOWN_METRICS, BREAKDOWN_METRICS[0], "metric for the breakdown",
-            lambda m: f"{CATALOGUE[m].name} in the breakdown"),
+            "metric",
+            BREAKDOWN_METRICS,
+            BREAKDOWN_METRICS[0],
+            "metric for the breakdown",
+            lambda m: f"{CATALOGUE[m].name} in the breakdown",
+        ),
         "compare_by_agent": linked_flag(
-            "by_agent", False, {False: "one bubble per group", True: "one bubble per agent"}),
+            "by_agent", False, {False: "one bubble per group", True: "one bubble per agent"}
+        ),
     }
     ignored = []
     for key, (value, problem) in choices.items():
@@ -58,8 +75,12 @@ def read_link() -> None:
 
 def _write_link() -> None:
     state = st.session_state
-    wanted = {"group_by": state.compare_group_by, "breakdown": state.compare_breakdown,
-              "metric": state.compare_metric, "by_agent": "1" if state.compare_by_agent else None}
+    wanted = {
+        "group_by": state.compare_group_by,
+        "breakdown": state.compare_breakdown,
+        "metric": state.compare_metric,
+        "by_agent": "1" if state.compare_by_agent else None,
+    }
     for param, value in wanted.items():
         if value is None:
             if param in st.query_params:
@@ -73,8 +94,9 @@ def mix_table(whole_period: pd.DataFrame, groups: list[tuple[str, str, str]]) ->
     both ranks (ties share the better rank; a group without responses has none)."""
     raw = whole_period[whole_period["metric"] == "csat_pct"].set_index("centre_id")
     adjusted = whole_period[whole_period["metric"] == "csat_pct_adjusted"].set_index("centre_id")
-    table = pd.DataFrame({"centre_id": [g[0] for g in groups],
-                          "centre_name": [g[1] for g in groups]})
+    table = pd.DataFrame(
+        {"centre_id": [g[0] for g in groups], "centre_name": [g[1] for g in groups]}
+    )
     table["csat_pct"] = table["centre_id"].map(raw["value"]).astype(float)
     table["csat_pct_adjusted"] = table["centre_id"].map(adjusted["value"]).astype(float)
     table["coverage"] = table["centre_id"].map(adjusted["coverage"]).astype(float)
@@ -89,16 +111,21 @@ filters = ctx.filters
 st.title("Compare")
 read_link()
 group_by = st.segmented_control(
-    "Compare by", list(GROUPINGS), format_func=GROUPINGS.get, key="compare_group_by",
-    persist_state="session", required=True,
+    "Compare by",
+    list(GROUPINGS),
+    format_func=GROUPINGS.get,
+    key="compare_group_by",
+    persist_state="session",
+    required=True,
 )
 st.caption(
     f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y} ({filters.span_weeks} weeks) · "
     f"gaps against {baseline_label(filters.baseline, ctx.dims)}"
 )
 
-whole_period = long_table(ctx.warehouse, filters.query(grain="range", group_by=group_by),
-                          ctx.settings)
+whole_period = long_table(
+    ctx.warehouse, filters.query(grain="range", group_by=group_by), ctx.settings
+)
 if whole_period.empty or not (whole_period["n"].fillna(0) > 0).any():
     st.info("No data in this period for these filters. Widen the period or the filters.")
     st.stop()
@@ -107,10 +134,14 @@ colours = group_colours(groups, ctx.dims, group_by)
 group_title = GROUPINGS[group_by]
 
 st.header("Metric by metric")
-st.caption("Dots are values over the whole period; bars their confidence intervals. "
-           "Durations are m:ss.")
-for tab, family in zip(st.tabs(["Customer", "Quality", "Operations"]),
-                       ["customer", "quality", "operations"], strict=True):
+st.caption(
+    "Dots are values over the whole period; bars their confidence intervals. Durations are m:ss."
+)
+for tab, family in zip(
+    st.tabs(["Customer", "Quality", "Operations"]),
+    ["customer", "quality", "operations"],
+    strict=True,
+):
     family_rows = whole_period[
         whole_period["metric"].map(lambda m, f=family: CATALOGUE[m].family == f)
         & whole_period["ci_low"].notna()
@@ -126,14 +157,17 @@ st.caption(
 )
 st.dataframe(
     mix_table(whole_period, groups),
-    hide_index=True, height="content",
+    hide_index=True,
+    height="content",
     column_config={
         "centre_name": st.column_config.TextColumn(group_title),
         "csat_pct": st.column_config.NumberColumn("CSAT % (raw)", format="%.1f%%"),
-        "csat_pct_adjusted": st.column_config.NumberColumn("CSAT % (mix-adjusted)",
-                                                           format="%.1f%%"),
-        "coverage": st.column_config.ProgressColumn("Coverage", format="%.0f%%", min_value=0,
-                                                    max_value=100),
+        "csat_pct_adjusted": st.column_config.NumberColumn(
+            "CSAT % (mix-adjusted)", format="%.1f%%"
+        ),
+        "coverage": st.column_config.ProgressColumn(
+            "Coverage", format="%.0f%%", min_value=0, max_value=100
+        ),
         "rank raw": st.column_config.NumberColumn("Rank (raw)"),
         "rank adjusted": st.column_config.NumberColumn("Rank (mix-adjusted)"),
     },
@@ -141,32 +175,52 @@ st.dataframe(
 
 st.header("Breakdown")
 left, right = st.columns(2)
-breakdown = left.segmented_control("Break down by", list(BREAKDOWNS),
-                                   format_func=BREAKDOWNS.get, key="compare_breakdown",
-                                   persist_state="session", required=True)
-metric = right.selectbox("Metric", BREAKDOWN_METRICS, format_func=metric_title,
-                         key="compare_metric", persist_state="session")
-split = long_table(ctx.warehouse, filters.query(grain="range", group_by=group_by,
-                                                breakdown=breakdown, metrics=(metric,)),
-                   ctx.settings)
+breakdown = left.segmented_control(
+    "Break down by",
+    list(BREAKDOWNS),
+    format_func=BREAKDOWNS.get,
+    key="compare_breakdown",
+    persist_state="session",
+    required=True,
+)
+metric = right.selectbox(
+    "Metric",
+    BREAKDOWN_METRICS,
+    format_func=metric_title,
+    key="compare_metric",
+    persist_state="session",
+)
+split = long_table(
+    ctx.warehouse,
+    filters.query(grain="range", group_by=group_by, breakdown=breakdown, metrics=(metric,)),
+    ctx.settings,
+)
 split = split[split["n"].fillna(0) > 0]
 if split.empty:
-    st.info(f"No {CATALOGUE[metric].name} in this selection "
-            f"(by {BREAKDOWNS[breakdown].lower()}).")
+    st.info(f"No {CATALOGUE[metric].name} in this selection (by {BREAKDOWNS[breakdown].lower()}).")
 else:
     label = reason_label if breakdown == "contact_reason" else str
     split = split.assign(category=split["breakdown_value"].map(label))
-    st.altair_chart(breakdown_heatmap(split, [g[1] for g in groups], metric,
-                                      ctx.settings.min_sample), width="stretch")
-    st.caption(f"Faded values: fewer than {ctx.settings.min_sample} in the sample, shown "
-               "but uncertain. Darker cells are higher values.")
+    st.altair_chart(
+        breakdown_heatmap(split, [g[1] for g in groups], metric, ctx.settings.min_sample),
+        width="stretch",
+    )
+    st.caption(
+        f"Faded values: fewer than {ctx.settings.min_sample} in the sample, shown "
+        "but uncertain. Darker cells are higher values."
+    )
 
 st.header("Productivity v. satisfaction")
-by_agent = st.toggle("By agent", key="compare_by_agent", persist_state="session",
-                     help="One bubble per agent instead of per group.")
+by_agent = st.toggle(
+    "By agent",
+    key="compare_by_agent",
+    persist_state="session",
+    help="One bubble per agent instead of per group.",
+)
 if by_agent:
-    points = agent_points(ctx.warehouse, filters.query(grain="range", group_by=group_by),
-                          ctx.settings).rename(columns={"group_label": "centre_name"})
+    points = agent_points(
+        ctx.warehouse, filters.query(grain="range", group_by=group_by), ctx.settings
+    ).rename(columns={"group_label": "centre_name"})
     label_column = "agent_id"
 else:
     points = wide(whole_period, ["aht_s", "csat_pct", "contacts"], ["centre_id", "centre_name"])
@@ -176,26 +230,40 @@ else:
 needed = ["aht_s", "csat_pct"]
 points = points.dropna(subset=needed) if set(needed) <= set(points.columns) else points.iloc[:0]
 if points.empty:
-    st.info("No " + ("agent" if by_agent else "group") + " has both handle time and CSAT "
-            "in this selection.")
+    st.info(
+        "No " + ("agent" if by_agent else "group") + " has both handle time and CSAT "
+        "in this selection."
+    )
 else:
     st.altair_chart(quadrant(points, colours, label_column), width="stretch")
-    st.caption("Top-left is fast and satisfying; dashed lines are the averages of the "
-               "bubbles. Handle time is m:ss.")
+    st.caption(
+        "Top-left is fast and satisfying; dashed lines are the averages of the "
+        "bubbles. Handle time is m:ss."
+    )
 
 st.header("Does quality hold at peak?")
-weekly = long_table(ctx.warehouse, filters.query(group_by=group_by,
-                                                 metrics=("contacts", "csat_pct", "qa_score",
-                                                          "service_level_pct")),
-                    ctx.settings)
-st.altair_chart(volume_and_quality(weekly, colours, ["csat_pct", "qa_score",
-                                                     "service_level_pct"]), width="content")
+weekly = long_table(
+    ctx.warehouse,
+    filters.query(
+        group_by=group_by, metrics=("contacts", "csat_pct", "qa_score", "service_level_pct")
+    ),
+    ctx.settings,
+)
+st.altair_chart(
+    volume_and_quality(weekly, colours, ["csat_pct", "qa_score", "service_level_pct"]),
+    width="content",
+)
 
 st.download_button(
     "Download the comparison (CSV, long table)",
     data=whole_period.to_csv(index=False).encode("utf-8"),
-    file_name=f"comparison_{filters.start}_{filters.end}.csv", mime="text/csv",
+    file_name=f"comparison_{filters.start}_{filters.end}.csv",
+    mime="text/csv",
 )
 volumes = wide(whole_period, ["contacts"], ["centre_name"])
-st.caption("Contacts in the period: " + " · ".join(
-    f"{name} {format_value(value, 'count')}" for name, value in volumes.itertuples(index=False)))
+st.caption(
+    "Contacts in the period: "
+    + " · ".join(
+        f"{name} {format_value(value, 'count')}" for name, value in volumes.itertuples(index=False)
+    )
+)

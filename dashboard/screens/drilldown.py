@@ -22,10 +22,17 @@ from dashboard.view import baseline_label, group_colours
 from pipelines.metrics import CATALOGUE
 from pipelines.metrics.persistence import describe, gap_persistence
 
-SURVEY_METRICS = {"csat_pct", "csat_mean", "delight_pct", "nps", "fcr_survey_pct",
-                  "csat_pct_adjusted"}
+SURVEY_METRICS = {
+    "csat_pct",
+    "csat_mean",
+    "delight_pct",
+    "nps",
+    "fcr_survey_pct",
+    "csat_pct_adjusted",
+}
 QA_METRICS = {"qa_score", "qa_pass_pct", "qa_critical_fail_pct"} | {
-    m for m in CATALOGUE if m.startswith("qa_section_")}
+    m for m in CATALOGUE if m.startswith("qa_section_")
+}
 AGENT_ROWS = 15
 
 ctx = context.current()
@@ -38,78 +45,119 @@ linked_centre = (filters.centres or (None,))[0]
 centre_ids = list(centres)
 left, middle, right = st.columns(3)
 centre_id = left.selectbox(
-    "Centre", centre_ids, format_func=lambda c: centres[c].name, key="drill_centre",
-    index=centre_ids.index(linked_centre) if linked_centre in centres else 0)
+    "Centre",
+    centre_ids,
+    format_func=lambda c: centres[c].name,
+    key="drill_centre",
+    index=centre_ids.index(linked_centre) if linked_centre in centres else 0,
+)
 metric_ids = [m for m in CATALOGUE if m != "contacts"]
 linked_metric = st.query_params.get("metric")
 if linked_metric is not None and linked_metric not in CATALOGUE:
-    st.warning(f"Unknown metric in the link: {md_escape(linked_metric)}; showing "
-               f"{CATALOGUE[metric_ids[0]].name}.")
+    st.warning(
+        f"Unknown metric in the link: {md_escape(linked_metric)}; showing "
+        f"{CATALOGUE[metric_ids[0]].name}."
+    )
 metric = middle.selectbox(
-    "Metric", metric_ids, format_func=lambda m: CATALOGUE[m].name, key="drill_metric",
-    index=metric_ids.index(linked_metric) if linked_metric in metric_ids else 0)
+    "Metric",
+    metric_ids,
+    format_func=lambda m: CATALOGUE[m].name,
+    key="drill_metric",
+    index=metric_ids.index(linked_metric) if linked_metric in metric_ids else 0,
+)
 st.query_params["metric"] = metric
-spans = {"week": f"Week of {filters.week:%d %b %Y}",
-         "history": f"Last {filters.span_weeks} weeks"}
-span = right.radio("Period", list(spans), format_func=spans.get, horizontal=True,
-                   key="drill_span")
+spans = {"week": f"Week of {filters.week:%d %b %Y}", "history": f"Last {filters.span_weeks} weeks"}
+span = right.radio("Period", list(spans), format_func=spans.get, horizontal=True, key="drill_span")
 start = filters.week if span == "week" else filters.start
 end = filters.end
 definition = CATALOGUE[metric]
 unit = definition.unit
 centre_name = centres[centre_id].name
-st.caption(f"{md_escape(centre_name)} · {definition.name} · {start:%d %b %Y} – "
-           f"{end:%d %b %Y} · against {md_escape(baseline_name)} · "
-           f"{md_escape(definition.definition)}")
+st.caption(
+    f"{md_escape(centre_name)} · {definition.name} · {start:%d %b %Y} – "
+    f"{end:%d %b %Y} · against {md_escape(baseline_name)} · "
+    f"{md_escape(definition.definition)}"
+)
 
 # One group, the chosen centre, whatever the sidebar shows; the baseline as in the sidebar.
-query = filters.query(grain="range", start=start, end=end, centres=(centre_id,),
-                      metrics=(metric,))
+query = filters.query(grain="range", start=start, end=end, centres=(centre_id,), metrics=(metric,))
 headline = long_table(ctx.warehouse, query, ctx.settings)
 row = headline.iloc[0] if not headline.empty else None
 if row is None or not row["n"]:
-    st.info(f"No data for {definition.name} at {md_escape(centre_name)} in this period. "
-            "Pick another period or metric.")
+    st.info(
+        f"No data for {definition.name} at {md_escape(centre_name)} in this period. "
+        "Pick another period or metric."
+    )
     st.stop()
 
 weekly_start = min(filters.start, filters.week - timedelta(weeks=25))
-weekly = long_table(ctx.warehouse, filters.query(start=weekly_start, centres=(centre_id,),
-                                                 metrics=(metric,)), ctx.settings)
+weekly = long_table(
+    ctx.warehouse,
+    filters.query(start=weekly_start, centres=(centre_id,), metrics=(metric,)),
+    ctx.settings,
+)
 weekly = weekly[pd.to_datetime(weekly["period_start"]).dt.date <= filters.week]
 lasting = gap_persistence(weekly, ctx.settings)
 words = ""
 if not lasting.empty:
     streak = lasting.iloc[0]
-    words = describe(streak["weeks_behind"],
-                     streak["at_least"] and weekly_start > ctx.dims.first_day, streak["trend"])
+    words = describe(
+        streak["weeks_behind"],
+        streak["at_least"] and weekly_start > ctx.dims.first_day,
+        streak["trend"],
+    )
 
 value_col, baseline_col, gap_col = st.columns(3)
-value_col.metric(md_escape(centre_name), format_value(row["value"], unit),
-                 help=f"n = {int(row['n']):,}; interval {format_value(row['ci_low'], unit)} "
-                      f"to {format_value(row['ci_high'], unit)}")
-baseline_col.metric(f"Baseline: {md_escape(baseline_name)}",
-                    format_value(row["baseline_value"], unit),
-                    help=f"n = {int(row['baseline_n']):,}")
+value_col.metric(
+    md_escape(centre_name),
+    format_value(row["value"], unit),
+    help=f"n = {int(row['n']):,}; interval {format_value(row['ci_low'], unit)} "
+    f"to {format_value(row['ci_high'], unit)}",
+)
+baseline_col.metric(
+    f"Baseline: {md_escape(baseline_name)}",
+    format_value(row["baseline_value"], unit),
+    help=f"n = {int(row['baseline_n']):,}",
+)
 is_baseline = row["gap"] == 0 and pd.isna(row["p_value"])
-significance = ("significant" if row["significant"] else
-                "too few to judge" if row["insufficient_sample"] else "not significant")
-gap_col.metric("Gap", format_gap(row["gap"], unit),
-               help=f"p = {row['p_value']:.4f}" if pd.notna(row["p_value"]) else None)
-st.text("This centre is the baseline itself." if is_baseline else
-         f"The gap is {significance}" + (f"; {words} (weekly)." if words else "."))
+significance = (
+    "significant"
+    if row["significant"]
+    else "too few to judge"
+    if row["insufficient_sample"]
+    else "not significant"
+)
+gap_col.metric(
+    "Gap",
+    format_gap(row["gap"], unit),
+    help=f"p = {row['p_value']:.4f}" if pd.notna(row["p_value"]) else None,
+)
+st.text(
+    "This centre is the baseline itself."
+    if is_baseline
+    else f"The gap is {significance}" + (f"; {words} (weekly)." if words else ".")
+)
 
 st.subheader("Week by week")
 baseline_series = f"Baseline: {baseline_name}"
-colours = {baseline_series: BASELINE_COLOUR,
-           **group_colours([(centre_id, centre_name, centres[centre_id].sourcing)], ctx.dims)}
+colours = {
+    baseline_series: BASELINE_COLOUR,
+    **group_colours([(centre_id, centre_name, centres[centre_id].sourcing)], ctx.dims),
+}
 shown_weeks = weekly[pd.to_datetime(weekly["period_start"]).dt.date >= filters.start]
 baseline_weeks = shown_weeks.assign(
-    centre_name=baseline_series, value=shown_weeks["baseline_value"], ci_low=float("nan"),
-    ci_high=float("nan"), n=shown_weeks["baseline_n"])
+    centre_name=baseline_series,
+    value=shown_weeks["baseline_value"],
+    ci_low=float("nan"),
+    ci_high=float("nan"),
+    n=shown_weeks["baseline_n"],
+)
 both = pd.concat([baseline_weeks, shown_weeks])
 st.altair_chart(trend_small_multiples(both, colours), width="content")
-st.caption("The centre's weekly value with its confidence band. The gap's trend is a "
-           "weighted test over the last 8 weeks (docs/METRIC_LAYER.md).")
+st.caption(
+    "The centre's weekly value with its confidence band. The gap's trend is a "
+    "weighted test over the last 8 weeks (docs/METRIC_LAYER.md)."
+)
 
 
 def breakdown_table(dimension: str, label) -> pd.DataFrame:
@@ -118,14 +166,18 @@ def breakdown_table(dimension: str, label) -> pd.DataFrame:
     split = split[split["n"] > 0]
     direction = {"higher": -1, "lower": 1}.get(definition.direction, 0)
     share = split["n"] / split["n"].sum()
-    return pd.DataFrame({
-        "Value": split["breakdown_value"].map(label),
-        "n": split["n"], definition.name: split["value"],
-        "Baseline": split["baseline_value"], "Gap": split["gap"],
-        "Significant": split["significant"].map({True: "yes", False: ""}),
-        # weighs each value's shortfall by its share of the centre's population
-        "Weighted shortfall": direction * split["gap"] * share,
-    }).sort_values("Weighted shortfall", ascending=False)
+    return pd.DataFrame(
+        {
+            "Value": split["breakdown_value"].map(label),
+            "n": split["n"],
+            definition.name: split["value"],
+            "Baseline": split["baseline_value"],
+            "Gap": split["gap"],
+            "Significant": split["significant"].map({True: "yes", False: ""}),
+            # weighs each value's shortfall by its share of the centre's population
+            "Weighted shortfall": direction * split["gap"] * share,
+        }
+    ).sort_values("Weighted shortfall", ascending=False)
 
 
 number = st.column_config.NumberColumn(format="%.1f")
@@ -136,28 +188,53 @@ for dimension, (title, label) in tables.items():
     if table.empty:
         st.caption(f"No {title.lower()} recorded for this metric.")
         continue
-    st.dataframe(table.rename(columns={"Value": title[:-1]}), hide_index=True, height="content",
-                 width="stretch",
-                 column_config={definition.name: number, "Baseline": number, "Gap": number,
-                                "Weighted shortfall": number})
-    st.caption("Largest weighted shortfall first: where the centre falls furthest behind "
-               "the baseline, weighed by how much of its population that is.")
+    st.dataframe(
+        table.rename(columns={"Value": title[:-1]}),
+        hide_index=True,
+        height="content",
+        width="stretch",
+        column_config={
+            definition.name: number,
+            "Baseline": number,
+            "Gap": number,
+            "Weighted shortfall": number,
+        },
+    )
+    st.caption(
+        "Largest weighted shortfall first: where the centre falls furthest behind "
+        "the baseline, weighed by how much of its population that is."
+    )
 
 if metric in QA_METRICS:
     st.subheader("QA sections")
-    sections = contributions(ctx.warehouse, replace(query, metrics=()), ctx.settings,
-                             centre_id).sections
+    sections = contributions(
+        ctx.warehouse, replace(query, metrics=()), ctx.settings, centre_id
+    ).sections
     if sections.empty:
         st.caption("This centre's QA exports hold no section scores.")
     else:
-        st.dataframe(sections.rename(columns={
-            "section": "Section", "group_mean": "Score", "group_n": "n",
-            "baseline_mean": "Baseline score", "baseline_n": "Baseline n",
-            "gap": "Gap (points)"}), hide_index=True, height="content", width="stretch")
+        st.dataframe(
+            sections.rename(
+                columns={
+                    "section": "Section",
+                    "group_mean": "Score",
+                    "group_n": "n",
+                    "baseline_mean": "Baseline score",
+                    "baseline_n": "Baseline n",
+                    "gap": "Gap (points)",
+                }
+            ),
+            hide_index=True,
+            height="content",
+            width="stretch",
+        )
 
 st.subheader("Agents")
-agents = agent_points(ctx.warehouse, filters.query(grain="range", start=start, end=end,
-                                                   centres=(centre_id,)), ctx.settings)
+agents = agent_points(
+    ctx.warehouse,
+    filters.query(grain="range", start=start, end=end, centres=(centre_id,)),
+    ctx.settings,
+)
 if agents.empty:
     st.caption("No agents recorded for this centre in the period.")
 else:
@@ -169,22 +246,43 @@ else:
         weight = (agents["aht_s"] - average) * agents["aht_n"]
     else:
         weight = agents["csat_n"] * (100 - agents["csat_pct"]) / 100
-    ordered = agents.assign(weight=weight).sort_values("weight", ascending=False,
-                                                        na_position="last")
+    ordered = agents.assign(weight=weight).sort_values(
+        "weight", ascending=False, na_position="last"
+    )
     shown = ordered.head(AGENT_ROWS)
-    st.dataframe(pd.DataFrame({
-        "Agent": shown["agent_id"], "Contacts": shown["contacts"],
-        "AHT": shown["aht_s"].map(format_duration), "CSAT %": shown["csat_pct"],
-        "CSAT responses": shown["csat_n"],
-        ("Handle time above average (h)" if by_handle_time else "Dissatisfied responses"):
-            shown["weight"] / 3600 if by_handle_time else shown["weight"].round()}),
-        hide_index=True, height="content", width="stretch", column_config={"CSAT %": number})
-    st.caption(f"{len(shown)} of {len(agents)} agents shown, "
-               + ("most handle time above the centre's average first."
-                  if by_handle_time else "most dissatisfied customers first.")
-               + (" Download all below." if len(agents) > len(shown) else ""))
-    st.download_button("All agents (CSV)", data=agents.to_csv(index=False).encode("utf-8"),
-                       file_name=f"agents_{centre_id}_{start}_{end}.csv", mime="text/csv")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Agent": shown["agent_id"],
+                "Contacts": shown["contacts"],
+                "AHT": shown["aht_s"].map(format_duration),
+                "CSAT %": shown["csat_pct"],
+                "CSAT responses": shown["csat_n"],
+                (
+                    "Handle time above average (h)" if by_handle_time else "Dissatisfied responses"
+                ): shown["weight"] / 3600 if by_handle_time else shown["weight"].round(),
+            }
+        ),
+        hide_index=True,
+        height="content",
+        width="stretch",
+        column_config={"CSAT %": number},
+    )
+    st.caption(
+        f"{len(shown)} of {len(agents)} agents shown, "
+        + (
+            "most handle time above the centre's average first."
+            if by_handle_time
+            else "most dissatisfied customers first."
+        )
+        + (" Download all below." if len(agents) > len(shown) else "")
+    )
+    st.download_button(
+        "All agents (CSV)",
+        data=agents.to_csv(index=False).encode("utf-8"),
+        file_name=f"agents_{centre_id}_{start}_{end}.csv",
+        mime="text/csv",
+    )
 
 if metric in SURVEY_METRICS:
     st.subheader("What dissatisfied customers said")
@@ -192,10 +290,19 @@ if metric in SURVEY_METRICS:
     if said.empty:
         st.caption("No comments from dissatisfied customers in this period.")
     else:
-        st.dataframe(pd.DataFrame({
-            "Date": said["responded_date"], "CSAT": said["csat_on_scale"],
-            "Reason": said["contact_reason"].map(reason_label), "Comment": said["comment"]}),
-            hide_index=True, height="content", width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Date": said["responded_date"],
+                    "CSAT": said["csat_on_scale"],
+                    "Reason": said["contact_reason"].map(reason_label),
+                    "Comment": said["comment"],
+                }
+            ),
+            hide_index=True,
+            height="content",
+            width="stretch",
+        )
 
 if metric == "fcr_repeat_pct":
     st.subheader("Where its customers called next")
@@ -203,7 +310,16 @@ if metric == "fcr_repeat_pct":
     if next_centres.empty:
         st.caption("No repeat contacts in this period.")
     else:
-        st.dataframe(next_centres[["next_centre_name", "count", "share_pct"]].rename(
-            columns={"next_centre_name": "Next contact at", "count": "Repeats",
-                     "share_pct": "Share %"}), hide_index=True, height="content", width="stretch",
-            column_config={"Share %": number})
+        st.dataframe(
+            next_centres[["next_centre_name", "count", "share_pct"]].rename(
+                columns={
+                    "next_centre_name": "Next contact at",
+                    "count": "Repeats",
+                    "share_pct": "Share %",
+                }
+            ),
+            hide_index=True,
+            height="content",
+            width="stretch",
+            column_config={"Share %": number},
+        )

@@ -33,8 +33,13 @@ st.caption(
     f"gaps against {md_escape(baseline_name)} · "
     "customer metrics first, then quality, then operations"
 )
-show_data_status(ctx.warehouse, ctx.dims, ctx.settings.reporting_timezone,
-                 period=(week, filters.end), centres=filters.centres)
+show_data_status(
+    ctx.warehouse,
+    ctx.dims,
+    ctx.settings.reporting_timezone,
+    period=(week, filters.end),
+    centres=filters.centres,
+)
 
 history_start = min(filters.start, week - timedelta(weeks=PERSISTENCE_WEEKS - 1))
 history = long_table(ctx.warehouse, filters.query(start=history_start), ctx.settings)
@@ -44,59 +49,89 @@ this_week = period_rows(history, week)
 last_week = period_rows(history, week - timedelta(weeks=1))
 
 if this_week.empty or not (this_week["n"].fillna(0) > 0).any():
-    st.info("No contacts, surveys or evaluations in this week for these filters. "
-            "Pick another week or widen the filters in the sidebar.")
+    st.info(
+        "No contacts, surveys or evaluations in this week for these filters. "
+        "Pick another week or widen the filters in the sidebar."
+    )
     st.stop()
 
 groups = ordered_groups(this_week)
 colours = group_colours(groups, ctx.dims)
-persistence = gap_persistence(history[pd.to_datetime(history["period_start"]).dt.date <= week],
-                              ctx.settings)
+persistence = gap_persistence(
+    history[pd.to_datetime(history["period_start"]).dt.date <= week], ctx.settings
+)
 persistence_words = {
-    (r.metric, r.centre_id): describe(r.weeks_behind, r.at_least and streak_may_be_longer,
-                                      r.trend)
-    for r in persistence.itertuples() if r.weeks_behind
+    (r.metric, r.centre_id): describe(r.weeks_behind, r.at_least and streak_may_be_longer, r.trend)
+    for r in persistence.itertuples()
+    if r.weeks_behind
 }
 
 # What a service head must not miss: centres significantly behind on customer metrics.
-customer = this_week[this_week["metric"].map(lambda m: CATALOGUE[m].family == "customer")
-                     & ~this_week["metric"].isin(NOT_AN_ALARM)]
+customer = this_week[
+    this_week["metric"].map(lambda m: CATALOGUE[m].family == "customer")
+    & ~this_week["metric"].isin(NOT_AN_ALARM)
+]
 behind = customer[customer["judgement"] == "worse"]
 behind = behind[behind["sourcing"] != "in_house"] if filters.baseline == "in_house" else behind
 # only a gap that could be tested (both samples large enough) can clear a centre
-testable = customer["p_value"].notna() & (customer["n"] >= ctx.settings.min_sample) & (
-    customer["baseline_n"] >= ctx.settings.min_sample)
+testable = (
+    customer["p_value"].notna()
+    & (customer["n"] >= ctx.settings.min_sample)
+    & (customer["baseline_n"] >= ctx.settings.min_sample)
+)
 if behind.empty and testable.any():
     st.success("No centre is significantly behind the baseline on customer metrics this week.")
 elif behind.empty:
-    st.info(f"Too few responses this week to test any centre against {md_escape(baseline_name)}"
-            f" (each side needs at least {ctx.settings.min_sample}). Widen the history or "
-            "the filters.")
+    st.info(
+        f"Too few responses this week to test any centre against {md_escape(baseline_name)}"
+        f" (each side needs at least {ctx.settings.min_sample}). Widen the history or "
+        "the filters."
+    )
 for label, rows in behind.groupby("centre_name", sort=False):
     gaps = ", ".join(
         f"{CATALOGUE[r.metric].name} {format_gap(r.gap, CATALOGUE[r.metric].unit)}"
-        + (f" ({persistence_words[(r.metric, r.centre_id)]})"
-           if (r.metric, r.centre_id) in persistence_words else "")
+        + (
+            f" ({persistence_words[(r.metric, r.centre_id)]})"
+            if (r.metric, r.centre_id) in persistence_words
+            else ""
+        )
         for r in rows.itertuples()
     )
-    st.error(f"**{md_escape(label)}** is significantly behind {md_escape(baseline_name)}: "
-             f"{md_escape(gaps)}", icon="⚠️")
+    st.error(
+        f"**{md_escape(label)}** is significantly behind {md_escape(baseline_name)}: "
+        f"{md_escape(gaps)}",
+        icon="⚠️",
+    )
 
 
 def drilldown_link(metric: str, centre_id: str) -> str:
     """The drill-down of one cell, with the sidebar's filters (a new session reads them)."""
-    params = {"week": week.isoformat(), "weeks": str(filters.span_weeks), "centre": centre_id,
-              "metric": metric, "baseline": filters.baseline,
-              "channel": list(filters.channels), "reason": list(filters.reasons)}
+    params = {
+        "week": week.isoformat(),
+        "weeks": str(filters.span_weeks),
+        "centre": centre_id,
+        "metric": metric,
+        "baseline": filters.baseline,
+        "channel": list(filters.channels),
+        "reason": list(filters.reasons),
+    }
     return "drilldown?" + urlencode(params, doseq=True)
 
 
-baseline_shown = any((this_week["gap"] == 0) & this_week["p_value"].isna()
-                     & this_week["n"].gt(0))
+baseline_shown = any((this_week["gap"] == 0) & this_week["p_value"].isna() & this_week["n"].gt(0))
 st.subheader("Scorecard")
-st.markdown(scorecard_html(this_week, last_week, groups, CATALOGUE, persistence_words,
-                           drilldown_link, None if baseline_shown else baseline_name),
-            unsafe_allow_html=True)
+st.markdown(
+    scorecard_html(
+        this_week,
+        last_week,
+        groups,
+        CATALOGUE,
+        persistence_words,
+        drilldown_link,
+        None if baseline_shown else baseline_name,
+    ),
+    unsafe_allow_html=True,
+)
 st.caption(
     "▼/▲ tinted: significantly worse/better than the baseline "
     f"(p < {1 - ctx.settings.confidence:.2f}, both samples ≥ {ctx.settings.min_sample}); "
@@ -114,8 +149,12 @@ st.download_button(
 )
 
 st.subheader(f"Customer metrics, last {filters.span_weeks} weeks")
-trend = history[history["metric"].isin(TREND_METRICS)
-                & (pd.to_datetime(history["period_start"]).dt.date >= filters.start)]
+trend = history[
+    history["metric"].isin(TREND_METRICS)
+    & (pd.to_datetime(history["period_start"]).dt.date >= filters.start)
+]
 st.altair_chart(trend_small_multiples(trend, colours), width="content")
-st.caption("Bands are the confidence intervals; hollow points are provisional; "
-           "gaps in a line are weeks without data.")
+st.caption(
+    "Bands are the confidence intervals; hollow points are provisional; "
+    "gaps in a line are weeks without data."
+)

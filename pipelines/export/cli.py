@@ -21,7 +21,8 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-28") from error
+            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-28"
+        ) from error
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,13 +30,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export",
         help="write the metric comparison tables (long and wide) as CSV, XLSX, Parquet",
         description="Write the long metric table and the wide human table from the "
-                    "warehouse (opened read-only). Dates are inclusive, in the reporting "
-                    "time zone of settings.yaml.",
+        "warehouse (opened read-only). Dates are inclusive, in the reporting "
+        "time zone of settings.yaml.",
     )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR,
-                        help="output folder (default: exports/)")
-    parser.add_argument("--format", dest="formats", nargs="+", choices=FORMATS,
-                        default=list(FORMATS), help="one or more formats (default: all)")
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder (default: exports/)"
+    )
+    parser.add_argument(
+        "--format",
+        dest="formats",
+        nargs="+",
+        choices=FORMATS,
+        default=list(FORMATS),
+        help="one or more formats (default: all)",
+    )
     parser.add_argument("--grain", choices=GRAINS, default="week")
     parser.add_argument("--start", type=_date, help="first day, YYYY-MM-DD (default: data)")
     parser.add_argument("--end", type=_date, help="last day, YYYY-MM-DD (default: data)")
@@ -47,13 +55,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--breakdown", choices=BREAKDOWNS)
     parser.add_argument("--qa-evaluator-org", choices=("own", "client"))
     parser.add_argument("--metric", dest="metrics", nargs="+", default=[], metavar="ID")
-    parser.add_argument("--baseline", default=IN_HOUSE_BASELINE,
-                        help="'in_house' (all in-house centres pooled), a group key or a "
-                        "centre id")
-    parser.add_argument("--warehouse", type=Path, help="DuckDB file (default: CC_WAREHOUSE "
-                        "or warehouse/contact_centre.duckdb)")
-    parser.add_argument("--config-dir", type=Path, help="folder with settings.yaml and "
-                        "targets.yaml (default: CC_CONFIG_DIR or sample_data/config)")
+    parser.add_argument(
+        "--baseline",
+        default=IN_HOUSE_BASELINE,
+        help="'in_house' (all in-house centres pooled), a group key or a centre id",
+    )
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        help="DuckDB file (default: CC_WAREHOUSE or warehouse/contact_centre.duckdb)",
+    )
+    parser.add_argument(
+        "--config-dir",
+        type=Path,
+        help="folder with settings.yaml and "
+        "targets.yaml (default: CC_CONFIG_DIR or sample_data/config)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(handler=run)
 
@@ -64,11 +81,18 @@ def run(args: argparse.Namespace) -> int:
         settings = load_metric_settings(directory)
         targets = load_targets(directory)
         query = MetricQuery(
-            grain=args.grain, start=args.start, end=args.end, group_by=args.group_by,
-            centres=tuple(args.centres), channels=tuple(args.channels),
-            queues=tuple(args.queues), contact_reasons=tuple(args.reasons),
-            baseline=args.baseline, breakdown=args.breakdown,
-            qa_evaluator_org=args.qa_evaluator_org, metrics=tuple(args.metrics),
+            grain=args.grain,
+            start=args.start,
+            end=args.end,
+            group_by=args.group_by,
+            centres=tuple(args.centres),
+            channels=tuple(args.channels),
+            queues=tuple(args.queues),
+            contact_reasons=tuple(args.reasons),
+            baseline=args.baseline,
+            breakdown=args.breakdown,
+            qa_evaluator_org=args.qa_evaluator_org,
+            metrics=tuple(args.metrics),
         )
         con = connect_read_only(args.warehouse or warehouse_path())
     except (ValueError, FileNotFoundError) as error:
@@ -83,8 +107,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if long.empty:
-        print("export: no data in the warehouse for this selection; nothing written",
-              file=sys.stderr)
+        print(
+            "export: no data in the warehouse for this selection; nothing written", file=sys.stderr
+        )
         return 1
     written = write_exports(long, args.out, tuple(args.formats), show_progress=not args.quiet)
     for path in written:

@@ -34,20 +34,25 @@ def frame_parquet_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def write_exports(long: pd.DataFrame, out_dir: Path, formats: tuple[str, ...] = FORMATS,
-                  show_progress: bool = False, stem: str = "metrics") -> list[Path]:
+def write_exports(
+    long: pd.DataFrame,
+    out_dir: Path,
+    formats: tuple[str, ...] = FORMATS,
+    show_progress: bool = False,
+    stem: str = "metrics",
+) -> list[Path]:
     """Write the long and wide tables in each format; returns the files written."""
     from tqdm import tqdm
 
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
-        raise ValueError(f"Unknown export format(s) {', '.join(unknown)}; "
-                         f"use {', '.join(FORMATS)}")
+        raise ValueError(f"Unknown export format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}")
     out_dir.mkdir(parents=True, exist_ok=True)
     wide = wide_table(long)
     written: list[Path] = []
-    steps = tqdm(list(dict.fromkeys(formats)), desc="export", unit="format",
-                 disable=not show_progress)
+    steps = tqdm(
+        list(dict.fromkeys(formats)), desc="export", unit="format", disable=not show_progress
+    )
     for export_format in steps:
         if export_format == "csv":
             for name, frame in (("long", long), ("wide", wide)):

@@ -6,8 +6,15 @@ import pandas as pd
 
 from pipelines.metrics import CATALOGUE
 
-ROW_KEYS = ["period_start", "period_end", "group_by", "centre_id", "centre_name", "sourcing",
-            "breakdown_value"]
+ROW_KEYS = [
+    "period_start",
+    "period_end",
+    "group_by",
+    "centre_id",
+    "centre_name",
+    "sourcing",
+    "breakdown_value",
+]
 ROW_LABELS = {
     "period_start": "Period start",
     "period_end": "Period end",

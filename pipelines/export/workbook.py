@@ -61,8 +61,13 @@ UNIT_NOTES = {
     "count": "whole number; gaps signed",
 }
 UNIT_VALUED_COLUMNS = ("value", "ci_low", "ci_high", "baseline_value", "target")
-LONG_COLUMN_UNITS = {"gap_se": "precise", "p_value": "p_value", "n": "count",
-                     "baseline_n": "count", "coverage": "pct"}
+LONG_COLUMN_UNITS = {
+    "gap_se": "precise",
+    "p_value": "p_value",
+    "n": "count",
+    "baseline_n": "count",
+    "coverage": "pct",
+}
 MAX_WIDTH = 60
 
 Units = Mapping[str, str | Sequence[str | None] | pd.Series | None]
@@ -95,8 +100,7 @@ def default_units(frame: pd.DataFrame) -> dict[str, str | pd.Series | None]:
     if {"unit", "value"} <= set(frame.columns):
         row_units = frame["unit"].astype(object)
         units.update({column: row_units for column in UNIT_VALUED_COLUMNS})
-        units["gap"] = row_units.map(lambda unit: f"gap:{unit}" if isinstance(unit, str)
-                                     else None)
+        units["gap"] = row_units.map(lambda unit: f"gap:{unit}" if isinstance(unit, str) else None)
         units.update(LONG_COLUMN_UNITS)
     units.update(wide_units([str(column) for column in frame.columns]))
     for column in frame.columns:
@@ -117,8 +121,7 @@ def default_units(frame: pd.DataFrame) -> dict[str, str | pd.Series | None]:
 class _Formats:
     def __init__(self, workbook: Workbook, date_format: str) -> None:
         self.header = workbook.add_format({"bold": True, "bottom": 1})
-        self.header_quoted = workbook.add_format({"bold": True, "bottom": 1,
-                                                  "quote_prefix": True})
+        self.header_quoted = workbook.add_format({"bold": True, "bottom": 1, "quote_prefix": True})
         self.quoted = workbook.add_format({"quote_prefix": True})
         self.date = workbook.add_format({"num_format": date_format})
         self.text_wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
@@ -134,12 +137,17 @@ class _Formats:
 
 
 def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (
-        isinstance(value, float) and math.isnan(value))
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
-def _write_cell(sheet: Worksheet, row: int, col: int, value: object, formats: _Formats,
-                unit: str | None) -> None:
+def _write_cell(
+    sheet: Worksheet, row: int, col: int, value: object, formats: _Formats, unit: str | None
+) -> None:
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value)
     elif isinstance(value, np.generic):  # numpy scalar
@@ -177,16 +185,21 @@ def _column_units(frame: pd.DataFrame, units: Units) -> list[str | list | None]:
     return per_column
 
 
-def _write_sheet(workbook: Workbook, formats: _Formats, sheet_spec: Sheet,
-                 progress: Callable[[int], None] | None = None) -> Worksheet:
+def _write_sheet(
+    workbook: Workbook,
+    formats: _Formats,
+    sheet_spec: Sheet,
+    progress: Callable[[int], None] | None = None,
+) -> Worksheet:
     name, frame, units = sheet_spec
     sheet = workbook.add_worksheet(name)
     columns = list(frame.columns)
     widths = [len(str(column)) for column in columns]
     for col, column in enumerate(columns):
         label = str(column)
-        sheet.write_string(0, col, label,
-                           formats.header_quoted if needs_guard(label) else formats.header)
+        sheet.write_string(
+            0, col, label, formats.header_quoted if needs_guard(label) else formats.header
+        )
     column_units = _column_units(frame, units)
     for row_index, record in enumerate(frame.itertuples(index=False, name=None), start=1):
         for col, value in enumerate(record):
@@ -221,17 +234,22 @@ def _display_width(value: object, unit: str | None) -> int:
 
 def definitions_frame() -> pd.DataFrame:
     return pd.DataFrame(
-        [(m.id, m.name, m.family, m.unit, m.direction or "", m.definition, m.population)
-         for m in CATALOGUE.values()],
-        columns=["metric", "name", "family", "unit", "better when", "definition",
-                 "population"],
+        [
+            (m.id, m.name, m.family, m.unit, m.direction or "", m.definition, m.population)
+            for m in CATALOGUE.values()
+        ],
+        columns=["metric", "name", "family", "unit", "better when", "definition", "population"],
     )
 
 
-def write_workbook(target: str | io.BytesIO,
-                   sheets: Iterable[Sheet | tuple[str, pd.DataFrame]],
-                   show_progress: bool = False, *, date_format: str = DATE_FORMAT,
-                   properties: Mapping[str, str] | None = None) -> None:
+def write_workbook(
+    target: str | io.BytesIO,
+    sheets: Iterable[Sheet | tuple[str, pd.DataFrame]],
+    show_progress: bool = False,
+    *,
+    date_format: str = DATE_FORMAT,
+    properties: Mapping[str, str] | None = None,
+) -> None:
     """Write the given sheets plus "definitions" to a path or buffer.
 
     ``sheets`` are ``Sheet``s or ``(name, frame)`` pairs (units inferred);

@@ -26,13 +26,21 @@ from .scratch import scratch_database
 # metric -> the canonical inputs its population needs (beyond the record itself)
 METRIC_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
     "contacts": {
-        "contacts": (), "abandon_pct": (), "aht_s": ("talk_s",), "asa_s": ("wait_s",),
-        "service_level_pct": ("wait_s",), "transfer_pct": ("transferred",),
-        "complaint_pct": ("complaint",), "fcr_repeat_pct": ("customer_key",),
+        "contacts": (),
+        "abandon_pct": (),
+        "aht_s": ("talk_s",),
+        "asa_s": ("wait_s",),
+        "service_level_pct": ("wait_s",),
+        "transfer_pct": ("transferred",),
+        "complaint_pct": ("complaint",),
+        "fcr_repeat_pct": ("customer_key",),
     },
     "surveys": {
-        "csat_pct": ("csat",), "csat_mean": ("csat",), "delight_pct": ("csat",),
-        "nps": ("nps",), "fcr_survey_pct": ("resolved",),
+        "csat_pct": ("csat",),
+        "csat_mean": ("csat",),
+        "delight_pct": ("csat",),
+        "nps": ("nps",),
+        "fcr_survey_pct": ("resolved",),
     },
     "qa": {"qa_score": (), "qa_pass_pct": (), "qa_critical_fail_pct": ()},
 }
@@ -45,18 +53,18 @@ class KindCheck:
     loads: int
     filtered: int
     rejected: int
-    records: int                      # contacts after collapsing legs; else = loads
-    top_reasons: list[tuple]          # (column, rows, example row, example reason)
-    supported: dict[str, int]         # metric -> rows with its inputs
-    unsupported: dict[str, str]       # metric -> why not
+    records: int  # contacts after collapsing legs; else = loads
+    top_reasons: list[tuple]  # (column, rows, example row, example reason)
+    supported: dict[str, int]  # metric -> rows with its inputs
+    unsupported: dict[str, str]  # metric -> why not
 
 
 @dataclass
 class CheckReport:
     file: Path
     centre_id: str | None
-    export: str | None                # the config entry, e.g. sources/acme.yaml: exports[0]
-    problem: str | None = None        # the file cannot load at all
+    export: str | None  # the config entry, e.g. sources/acme.yaml: exports[0]
+    problem: str | None = None  # the file cannot load at all
     kinds: list[KindCheck] = field(default_factory=list)
     max_reject_pct: float = 50.0
 
@@ -64,11 +72,13 @@ class CheckReport:
     def would_fail(self) -> bool:
         return self.problem is not None or any(
             k.read and k.rejected * 100 > self.max_reject_pct * (k.read - k.filtered)
-            for k in self.kinds)
+            for k in self.kinds
+        )
 
 
-def _supported_metrics(con: duckdb.DuckDBPyConnection, kind: str,
-                       provided: set[str]) -> tuple[dict[str, int], dict[str, str]]:
+def _supported_metrics(
+    con: duckdb.DuckDBPyConnection, kind: str, provided: set[str]
+) -> tuple[dict[str, int], dict[str, str]]:
     supported, unsupported = {}, {}
     for metric, inputs in METRIC_INPUTS[kind].items():
         missing = [c for c in inputs if c not in provided and c != "customer_key"]
@@ -76,8 +86,9 @@ def _supported_metrics(con: duckdb.DuckDBPyConnection, kind: str,
             unsupported[metric] = f"{', '.join(missing)} not mapped"
             continue
         condition = " AND ".join(f"v_{c} IS NOT NULL" for c in inputs) or "true"
-        rows = con.execute(f"SELECT count(*) FILTER (WHERE {condition}) FROM checked_{kind} "
-                           "WHERE len(errors) = 0").fetchone()[0]
+        rows = con.execute(
+            f"SELECT count(*) FILTER (WHERE {condition}) FROM checked_{kind} WHERE len(errors) = 0"
+        ).fetchone()[0]
         if rows:
             supported[metric] = rows
         else:
@@ -85,8 +96,12 @@ def _supported_metrics(con: duckdb.DuckDBPyConnection, kind: str,
     return supported, unsupported
 
 
-def check_export(path: Path, centre: str | None = None, config_dir: Path | None = None,
-                 exports_root: Path | None = None) -> CheckReport:
+def check_export(
+    path: Path,
+    centre: str | None = None,
+    config_dir: Path | None = None,
+    exports_root: Path | None = None,
+) -> CheckReport:
     """What ``ingest`` would do with the file; raises ConfigError for a bad config."""
     config_dir = Path(config_dir or settings.config_dir())
     configs = load_source_configs(config_dir)
@@ -95,14 +110,21 @@ def check_export(path: Path, centre: str | None = None, config_dir: Path | None 
         return CheckReport(Path(path), centre, None, job.problem or f"{path}: no such file")
     guards = load_ingest_settings(config_dir)
     options = LoadOptions(salt=settings.customer_salt(config_dir), guards=guards)
-    report = CheckReport(job.path, job.config.centre.id, job.spec.where,
-                         max_reject_pct=job.spec.max_reject_pct
-                         if job.spec.max_reject_pct is not None else guards.max_reject_pct)
-    with tempfile.TemporaryDirectory() as folder, duckdb.connect() as con, \
-            scratch_database(con, Path(folder) / "check.scratch"):
+    report = CheckReport(
+        job.path,
+        job.config.centre.id,
+        job.spec.where,
+        max_reject_pct=job.spec.max_reject_pct
+        if job.spec.max_reject_pct is not None
+        else guards.max_reject_pct,
+    )
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        duckdb.connect() as con,
+        scratch_database(con, Path(folder) / "check.scratch"),
+    ):
         try:
-            staged, checked = check_file(con, job.path, job.config, job.spec, options,
-                                         job.captures)
+            staged, checked = check_file(con, job.path, job.config, job.spec, options, job.captures)
         except (FileProblem, ValueError, OSError, duckdb.Error) as problem:
             report.problem = str(problem)
             return report
@@ -111,18 +133,28 @@ def check_export(path: Path, centre: str | None = None, config_dir: Path | None 
             malformed = staged.malformed_rows if position == 0 else 0
             read, loads, rejected = con.execute(
                 f"SELECT count(*), count(*) FILTER (WHERE len(errors) = 0), "
-                f"count(*) FILTER (WHERE len(errors) > 0) FROM checked_{kind}").fetchone()
+                f"count(*) FILTER (WHERE len(errors) > 0) FROM checked_{kind}"
+            ).fetchone()
             records = con.execute(
                 f"SELECT count(DISTINCT v_{KEY_COLUMN[kind]}) FROM checked_{kind} "
-                "WHERE len(errors) = 0").fetchone()[0]
+                "WHERE len(errors) = 0"
+            ).fetchone()[0]
             mapping = job.spec.kinds[kind]
             provided = mapping.provided | ({"customer_key"} if job.spec.identifiers else set())
             supported, unsupported = _supported_metrics(con, kind, provided)
-            report.kinds.append(KindCheck(
-                kind, read + malformed + result.filtered, loads, result.filtered,
-                rejected + malformed, records,
-                top_reject_reasons(con, kind, staged, malformed, limit=5),
-                supported, unsupported))
+            report.kinds.append(
+                KindCheck(
+                    kind,
+                    read + malformed + result.filtered,
+                    loads,
+                    result.filtered,
+                    rejected + malformed,
+                    records,
+                    top_reject_reasons(con, kind, staged, malformed, limit=5),
+                    supported,
+                    unsupported,
+                )
+            )
         drop_staging(con)
     return report
 
@@ -136,22 +168,33 @@ def format_check(report: CheckReport) -> str:
         lines.append(f"  the file cannot load: {report.problem}")
         return "\n".join(lines)
     for kind in report.kinds:
-        collapsed = (f" ({kind.records} contacts after collapsing legs)"
-                     if kind.records != kind.loads else "")
-        lines.append(f"  {kind.kind}: {kind.read} rows read, {kind.loads} would load"
-                     f"{collapsed}, {kind.filtered} filtered, {kind.rejected} rejected")
+        collapsed = (
+            f" ({kind.records} contacts after collapsing legs)"
+            if kind.records != kind.loads
+            else ""
+        )
+        lines.append(
+            f"  {kind.kind}: {kind.read} rows read, {kind.loads} would load"
+            f"{collapsed}, {kind.filtered} filtered, {kind.rejected} rejected"
+        )
         for column, rows, row, reason in kind.top_reasons:
             where = f" [{column}]" if column else ""
             lines.append(f"    {rows} rejected{where}, e.g. row {row}: {reason}")
         if kind.supported:
-            lines.append("    feeds: " + ", ".join(
-                f"{metric} ({rows})" for metric, rows in kind.supported.items()))
+            lines.append(
+                "    feeds: "
+                + ", ".join(f"{metric} ({rows})" for metric, rows in kind.supported.items())
+            )
         if kind.unsupported:
-            lines.append("    no data for: " + "; ".join(
-                f"{metric} ({why})" for metric, why in kind.unsupported.items()))
+            lines.append(
+                "    no data for: "
+                + "; ".join(f"{metric} ({why})" for metric, why in kind.unsupported.items())
+            )
     if report.would_fail:
-        lines.append(f"  the file would FAIL as a whole: more than max_reject_pct "
-                     f"({report.max_reject_pct:g} %) of its rows rejected")
+        lines.append(
+            f"  the file would FAIL as a whole: more than max_reject_pct "
+            f"({report.max_reject_pct:g} %) of its rows rejected"
+        )
     else:
         lines.append("  nothing was written; run `python -m pipelines ingest FILE` to load it")
     return "\n".join(lines)

@@ -23,10 +23,10 @@ _UTC = dt.UTC
 
 @dataclass(frozen=True)
 class ClockChange:
-    local_start: dt.datetime   # naive local time: the interval [local_start, local_end)
+    local_start: dt.datetime  # naive local time: the interval [local_start, local_end)
     local_end: dt.datetime
-    skipped: bool              # True: the times never happen; False: they happen twice
-    before_s: int              # UTC offset before the change, seconds
+    skipped: bool  # True: the times never happen; False: they happen twice
+    before_s: int  # UTC offset before the change, seconds
     after_s: int
 
 

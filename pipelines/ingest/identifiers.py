@@ -19,13 +19,16 @@ def phone_digits_sql(trimmed_sql: str) -> str:
 
     The regular expression runs only on values holding ``(0)``: it cannot match others.
     """
-    no_trunk = (f"CASE WHEN contains({trimmed_sql}, '(0)') THEN regexp_replace({trimmed_sql}, "
-                f"'^(\\+|00)(\\d{{1,3}})\\s*\\(0\\)', '+\\2') ELSE {trimmed_sql} END")
+    no_trunk = (
+        f"CASE WHEN contains({trimmed_sql}, '(0)') THEN regexp_replace({trimmed_sql}, "
+        f"'^(\\+|00)(\\d{{1,3}})\\s*\\(0\\)', '+\\2') ELSE {trimmed_sql} END"
+    )
     return f"regexp_replace({no_trunk}, '[^0-9]', '', 'g')"
 
 
-def normalised_phone_sql(trimmed_sql: str, digits_sql: str, params: SqlParams,
-                         country_code: str) -> str:
+def normalised_phone_sql(
+    trimmed_sql: str, digits_sql: str, params: SqlParams, country_code: str
+) -> str:
     """SQL for the digits of a phone number with its country code.
 
     A leading ``+`` or ``00`` marks an international number (a ``(0)`` after the country
@@ -46,22 +49,32 @@ def normalised_phone_sql(trimmed_sql: str, digits_sql: str, params: SqlParams,
     )
 
 
-def _hash_of_trimmed(trimmed_sql: str, kind: str, params: SqlParams, salt_param: str,
-                     country_code: str, digits_sql: str | None = None) -> str:
+def _hash_of_trimmed(
+    trimmed_sql: str,
+    kind: str,
+    params: SqlParams,
+    salt_param: str,
+    country_code: str,
+    digits_sql: str | None = None,
+) -> str:
     """SQL hashing a trimmed identifier (NULL when empty) of the given type."""
     if kind == "phone":
-        normalised = normalised_phone_sql(trimmed_sql, digits_sql or phone_digits_sql(
-            trimmed_sql), params, country_code)
+        normalised = normalised_phone_sql(
+            trimmed_sql, digits_sql or phone_digits_sql(trimmed_sql), params, country_code
+        )
     elif kind == "email":
         normalised = f"lower({trimmed_sql})"
     else:
         normalised = trimmed_sql
-    return (f"CASE WHEN {trimmed_sql} <> '' THEN "
-            f"sha256({salt_param} || ':' || {params.add(kind)} || ':' || {normalised}) END")
+    return (
+        f"CASE WHEN {trimmed_sql} <> '' THEN "
+        f"sha256({salt_param} || ':' || {params.add(kind)} || ':' || {normalised}) END"
+    )
 
 
-def hashed_sql(text_sql: str, kind: str, params: SqlParams, salt_param: str,
-               country_code: str) -> str:
+def hashed_sql(
+    text_sql: str, kind: str, params: SqlParams, salt_param: str, country_code: str
+) -> str:
     """SQL hashing one identifier value; NULL when the value is empty."""
     return _hash_of_trimmed(f"trim({text_sql})", kind, params, salt_param, country_code)
 
@@ -77,13 +90,22 @@ def identifier_columns_sql(identifiers: tuple[Identifier, ...]) -> list[str]:
     return items
 
 
-def customer_key_sql(identifiers: tuple[Identifier, ...], params: SqlParams,
-                     salt_param: str, country_code: str) -> str:
+def customer_key_sql(
+    identifiers: tuple[Identifier, ...], params: SqlParams, salt_param: str, country_code: str
+) -> str:
     """The first non-empty identifier of the row, hashed, from the columns of
     ``identifier_columns_sql`` (computed in an earlier step of the query)."""
     if not identifiers:
         return "CAST(NULL AS VARCHAR)"
-    hashes = [_hash_of_trimmed(f"id_{number}", i.type, params, salt_param, country_code,
-                               f"id_{number}_digits" if i.type == "phone" else None)
-              for number, i in enumerate(identifiers)]
+    hashes = [
+        _hash_of_trimmed(
+            f"id_{number}",
+            i.type,
+            params,
+            salt_param,
+            country_code,
+            f"id_{number}_digits" if i.type == "phone" else None,
+        )
+        for number, i in enumerate(identifiers)
+    ]
     return hashes[0] if len(hashes) == 1 else f"coalesce({', '.join(hashes)})"

@@ -32,7 +32,7 @@ class KindResult:
     file: Path
     centre_id: str | None
     kind: str
-    status: str            # loaded | skipped | failed
+    status: str  # loaded | skipped | failed
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
@@ -48,9 +48,10 @@ class LoadOptions:
 
     salt: str
     guards: IngestSettings = field(default_factory=IngestSettings)
-    reload: bool = False    # load again even when the same bytes loaded, replacing them
+    reload: bool = False  # load again even when the same bytes loaded, replacing them
     now_utc: dt.datetime = field(
-        default_factory=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        default_factory=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    )
 
 
 def file_sha256(path: Path) -> str:
@@ -65,14 +66,23 @@ def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
 
 
-LOADS_COLUMNS = ("load_id, file_name, sha256, centre_id, kind, rows_read, rows_loaded, "
-                 "rows_rejected, rows_filtered, started_at, finished_at, status, message, "
-                 "config_sha256")
+LOADS_COLUMNS = (
+    "load_id, file_name, sha256, centre_id, kind, rows_read, rows_loaded, "
+    "rows_rejected, rows_filtered, started_at, finished_at, status, message, "
+    "config_sha256"
+)
 
 
-def record_failure(con: duckdb.DuckDBPyConnection, path: Path, sha: str,
-                   centre_id: str | None, kinds: list[str], message: str,
-                   started: float, config_sha256: str | None = None) -> list[KindResult]:
+def record_failure(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha: str,
+    centre_id: str | None,
+    kinds: list[str],
+    message: str,
+    started: float,
+    config_sha256: str | None = None,
+) -> list[KindResult]:
     results = []
     for kind in kinds:
         load_id = next_load_id(con)
@@ -80,10 +90,28 @@ def record_failure(con: duckdb.DuckDBPyConnection, path: Path, sha: str,
             f"INSERT INTO loads ({LOADS_COLUMNS}) VALUES ($id, $file, $sha, $centre, $kind, "
             "0, 0, 0, 0, to_timestamp($started)::TIMESTAMP, now()::TIMESTAMP, 'failed', "
             "$message, $config)",
-            {"id": load_id, "file": str(path), "sha": sha, "centre": centre_id, "kind": kind,
-             "started": started, "message": message, "config": config_sha256})
-        results.append(KindResult(path, centre_id, kind, "failed", message=message,
-                                  load_id=load_id, seconds=time.time() - started))
+            {
+                "id": load_id,
+                "file": str(path),
+                "sha": sha,
+                "centre": centre_id,
+                "kind": kind,
+                "started": started,
+                "message": message,
+                "config": config_sha256,
+            },
+        )
+        results.append(
+            KindResult(
+                path,
+                centre_id,
+                kind,
+                "failed",
+                message=message,
+                load_id=load_id,
+                seconds=time.time() - started,
+            )
+        )
     return results
 
 
@@ -94,16 +122,16 @@ def _raw_row_sql(spec: ExportSpec, staged: StagedFile, params: SqlParams, salt: 
     for column in staged.columns:
         value = f"s.{quote_ident(column)}"
         if column in identifier_types:
-            value = hashed_sql(value, identifier_types[column], params, salt,
-                               spec.default_country_code)
+            value = hashed_sql(
+                value, identifier_types[column], params, salt, spec.default_country_code
+            )
         else:
             value = shown_value_sql(value)
         pairs.append(f"{params.add(column)}, {value}")
     return f"json_object({', '.join(pairs)})"
 
 
-def _malformed_row_sql(spec: ExportSpec, staged: StagedFile, params: SqlParams,
-                       salt: str) -> str:
+def _malformed_row_sql(spec: ExportSpec, staged: StagedFile, params: SqlParams, salt: str) -> str:
     """JSON of a row that did not split into the header's fields.
 
     Its fields may be shifted, so besides the identifier positions every field that looks
@@ -112,12 +140,17 @@ def _malformed_row_sql(spec: ExportSpec, staged: StagedFile, params: SqlParams,
     positions = {staged.columns.index(i.column) + 1: i.type for i in spec.identifiers}
     cases = " ".join(
         f"WHEN i = {position} THEN {hashed_sql('f', kind, params, salt, spec.default_country_code)}"
-        for position, kind in positions.items())
-    looks_private = ("(f LIKE '%@%' OR (regexp_full_match(trim(f), '[+(0-9][0-9 ()+.-]*') "
-                     "AND length(regexp_replace(f, '[^0-9]', '', 'g')) >= 9))")
-    return (f"to_json({{'fields': list_transform(string_split(raw_line, "
-            f"{params.add(spec.delimiter)}), lambda f, i: CASE {cases} WHEN {looks_private} "
-            f"THEN sha256({salt} || ':unknown:' || trim(f)) ELSE f END)}})")
+        for position, kind in positions.items()
+    )
+    looks_private = (
+        "(f LIKE '%@%' OR (regexp_full_match(trim(f), '[+(0-9][0-9 ()+.-]*') "
+        "AND length(regexp_replace(f, '[^0-9]', '', 'g')) >= 9))"
+    )
+    return (
+        f"to_json({{'fields': list_transform(string_split(raw_line, "
+        f"{params.add(spec.delimiter)}), lambda f, i: CASE {cases} WHEN {looks_private} "
+        f"THEN sha256({salt} || ':unknown:' || trim(f)) ELSE f END)}})"
+    )
 
 
 # legs rule -> the aggregate combining a column's leg values (legs in v_leg order)
@@ -166,8 +199,11 @@ def _collapsed_legs_sql(legs, columns: list[str], good: str) -> str:
                                     FROM {good} WHERE v_talk_s IS NOT NULL)))
                   GROUP BY ALL)
             GROUP BY v_contact_id) AS u USING (v_contact_id)"""
-    return ("(SELECT v_contact_id, " + ", ".join(f"{combine(c)} AS v_{c}" for c in columns)
-            + f" FROM {good} AS g{union} GROUP BY v_contact_id)")
+    return (
+        "(SELECT v_contact_id, "
+        + ", ".join(f"{combine(c)} AS v_{c}" for c in columns)
+        + f" FROM {good} AS g{union} GROUP BY v_contact_id)"
+    )
 
 
 def _insert_records_sql(kind: str, validator: KindValidator, params: SqlParams) -> list[str]:
@@ -175,15 +211,29 @@ def _insert_records_sql(kind: str, validator: KindValidator, params: SqlParams) 
     mapping = validator.mapping
     good = f"(SELECT * FROM checked_{kind} WHERE len(errors) = 0)"
     if kind == "contacts":
-        columns = ["channel", "queue", "contact_reason", "agent_id", "customer_key",
-                   "started_at", "answered", "abandoned", "wait_s", "talk_s", "hold_s",
-                   "wrap_s", "transferred", "complaint"]
+        columns = [
+            "channel",
+            "queue",
+            "contact_reason",
+            "agent_id",
+            "customer_key",
+            "started_at",
+            "answered",
+            "abandoned",
+            "wait_s",
+            "talk_s",
+            "hold_s",
+            "wrap_s",
+            "transferred",
+            "complaint",
+        ]
         source = _collapsed_legs_sql(mapping.legs, columns, good) if mapping.legs else good
         return [
             f"DELETE FROM contacts WHERE centre_id = $centre AND contact_id IN "
             f"(SELECT v_contact_id FROM {good})",
             "INSERT INTO contacts SELECT $centre, v_contact_id, "
-            + ", ".join(f"v_{c}" for c in columns) + f", $load_id FROM {source}",
+            + ", ".join(f"v_{c}" for c in columns)
+            + f", $load_id FROM {source}",
         ]
     if kind == "surveys":
         lo, hi = mapping.csat_scale or (None, None)
@@ -210,9 +260,13 @@ def _insert_records_sql(kind: str, validator: KindValidator, params: SqlParams) 
     if sections:
         unpivoted = " UNION ALL ".join(
             f"SELECT v_evaluation_id, {params.add(s)} AS section, v_section_{s} AS score "
-            f"FROM {good} WHERE v_section_{s} IS NOT NULL" for s in sections)
-        statements.append(f"INSERT INTO qa_sections SELECT $centre, v_evaluation_id, "
-                          f"section, score FROM ({unpivoted})")
+            f"FROM {good} WHERE v_section_{s} IS NOT NULL"
+            for s in sections
+        )
+        statements.append(
+            f"INSERT INTO qa_sections SELECT $centre, v_evaluation_id, "
+            f"section, score FROM ({unpivoted})"
+        )
     return statements
 
 
@@ -226,13 +280,20 @@ class CheckedKind:
     filtered: int
 
 
-def _check_kind(con: duckdb.DuckDBPyConnection, config: SourceConfig, spec: ExportSpec,
-                kind: str, staged: StagedFile, options: LoadOptions,
-                context: FileContext) -> CheckedKind:
+def _check_kind(
+    con: duckdb.DuckDBPyConnection,
+    config: SourceConfig,
+    spec: ExportSpec,
+    kind: str,
+    staged: StagedFile,
+    options: LoadOptions,
+    context: FileContext,
+) -> CheckedKind:
     """Create ``checked_<kind>``: converted values and errors per row."""
     params = SqlParams()
-    validator = KindValidator(spec, spec.kinds[kind], config.centre.timezone, options.salt,
-                              params, staged, context)
+    validator = KindValidator(
+        spec, spec.kinds[kind], config.centre.timezone, options.salt, params, staged, context
+    )
     has_cell_problems = con.execute("SELECT count(*) > 0 FROM cell_problems").fetchone()[0]
     for statement in validator.create_checked_sql(has_cell_problems):
         execute(con, statement, params.values)
@@ -250,15 +311,20 @@ def _reject_across_kinds(con: duckdb.DuckDBPyConnection, kinds: list[str]) -> No
     answer is corrupt is not trusted for the call either)."""
     failing = " UNION ALL ".join(
         f"SELECT _ord, {_sql_literal(kind)} AS kind, errors[1].reason AS reason "
-        f"FROM checked_{kind} WHERE len(errors) > 0" for kind in kinds)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE failing_rows AS "
-                f"SELECT _ord, arg_min(kind, kind) AS kind, arg_min(reason, kind) AS reason "
-                f"FROM ({failing}) GROUP BY _ord")
+        f"FROM checked_{kind} WHERE len(errors) > 0"
+        for kind in kinds
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE failing_rows AS "
+        f"SELECT _ord, arg_min(kind, kind) AS kind, arg_min(reason, kind) AS reason "
+        f"FROM ({failing}) GROUP BY _ord"
+    )
     for kind in kinds:
         con.execute(
             f"UPDATE checked_{kind} AS c SET errors = [{{'column': NULL, 'reason': "
             f"'rejected with the row''s ' || f.kind || ' part: ' || f.reason}}] "
-            f"FROM failing_rows AS f WHERE c._ord = f._ord AND len(c.errors) = 0")
+            f"FROM failing_rows AS f WHERE c._ord = f._ord AND len(c.errors) = 0"
+        )
     con.execute("DROP TABLE failing_rows")
 
 
@@ -271,13 +337,16 @@ def _sql_literal(word: str) -> str:
 def _replace_earlier_loads_sql(kind: str) -> list[str]:
     """``--reload``: the rows, rejects and ledger status of this file's earlier loads."""
     table = {"contacts": "contacts", "surveys": "surveys", "qa": "qa_evaluations"}[kind]
-    earlier = ("(SELECT load_id FROM loads WHERE centre_id = $centre AND kind = $kind "
-               "AND status = 'loaded' AND (sha256 = $sha OR file_name = $file))")
+    earlier = (
+        "(SELECT load_id FROM loads WHERE centre_id = $centre AND kind = $kind "
+        "AND status = 'loaded' AND (sha256 = $sha OR file_name = $file))"
+    )
     statements = []
     if kind == "qa":
         statements.append(
             "DELETE FROM qa_sections WHERE centre_id = $centre AND evaluation_id IN "
-            f"(SELECT evaluation_id FROM qa_evaluations WHERE load_id IN {earlier})")
+            f"(SELECT evaluation_id FROM qa_evaluations WHERE load_id IN {earlier})"
+        )
     return statements + [
         f"DELETE FROM {table} WHERE centre_id = $centre AND load_id IN {earlier}",
         f"DELETE FROM rejects WHERE load_id IN {earlier}",
@@ -285,24 +354,26 @@ def _replace_earlier_loads_sql(kind: str) -> list[str]:
     ]
 
 
-def _kind_counts(con: duckdb.DuckDBPyConnection, kind: str,
-                 malformed: int) -> tuple[int, int, int]:
+def _kind_counts(con: duckdb.DuckDBPyConnection, kind: str, malformed: int) -> tuple[int, int, int]:
     """(read, loaded, rejected) of a checked kind; malformed rows count as read, rejected."""
     read, loaded, rejected = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE len(errors) = 0), "
-        f"count(*) FILTER (WHERE len(errors) > 0) FROM checked_{kind}").fetchone()
+        f"count(*) FILTER (WHERE len(errors) > 0) FROM checked_{kind}"
+    ).fetchone()
     return read + malformed, loaded, rejected + malformed
 
 
-def top_reject_reasons(con: duckdb.DuckDBPyConnection, kind: str, staged: StagedFile,
-                       malformed: int, limit: int = 3) -> list[tuple]:
+def top_reject_reasons(
+    con: duckdb.DuckDBPyConnection, kind: str, staged: StagedFile, malformed: int, limit: int = 3
+) -> list[tuple]:
     """(column, rows, example row, example reason) of the kind's most common reasons;
     reasons differing only in the quoted value count as one."""
-    malformed_rows = ("UNION ALL SELECT _cc_row, column_name, reason FROM malformed"
-                      if malformed else "")
+    malformed_rows = (
+        "UNION ALL SELECT _cc_row, column_name, reason FROM malformed" if malformed else ""
+    )
     return con.execute(f"""
         WITH reasons AS (
-            SELECT {staged.data_row_sql('_ord')} AS row, e."column" AS column_name,
+            SELECT {staged.data_row_sql("_ord")} AS row, e."column" AS column_name,
                    e.reason AS reason
             FROM (SELECT _ord, unnest(errors) AS e FROM checked_{kind} WHERE len(errors) > 0)
             {malformed_rows}
@@ -316,12 +387,20 @@ def top_reject_reasons(con: duckdb.DuckDBPyConnection, kind: str, staged: Staged
 def describe_reasons(top: list[tuple]) -> str:
     return "; ".join(
         f"{count} row{'s' if count > 1 else ''}"
-        + (f" in column '{column}'" if column else "") + f", e.g. row {row}: {reason}"
-        for column, count, row, reason in top)
+        + (f" in column '{column}'" if column else "")
+        + f", e.g. row {row}: {reason}"
+        for column, count, row, reason in top
+    )
 
 
-def check_reject_share(con: duckdb.DuckDBPyConnection, path: Path, kind: str,
-                       staged: StagedFile, malformed: int, max_reject_pct: float) -> None:
+def check_reject_share(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    staged: StagedFile,
+    malformed: int,
+    max_reject_pct: float,
+) -> None:
     """Raise FileProblem when more than ``max_reject_pct`` of the kind's rows are rejected,
     naming the top reasons with an example row each."""
     read, _, rejected = _kind_counts(con, kind, malformed)
@@ -332,20 +411,36 @@ def check_reject_share(con: duckdb.DuckDBPyConnection, path: Path, kind: str,
         f"{path}: {rejected} of {read} {kind} rows ({100 * rejected / read:.1f} %) would be "
         f"rejected, more than max_reject_pct ({max_reject_pct:g} %): nothing from this file "
         f"was loaded. Top reasons: {reasons}. Fix the config (python -m pipelines check "
-        "shows what would load) or ask the centre for a corrected file.")
+        "shows what would load) or ask the centre for a corrected file."
+    )
 
 
-def _store_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: SourceConfig,
-                spec: ExportSpec, staged: StagedFile, checked: CheckedKind,
-                options: LoadOptions, take_malformed: bool, started: float) -> KindResult:
+def _store_kind(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha: str,
+    config: SourceConfig,
+    spec: ExportSpec,
+    staged: StagedFile,
+    checked: CheckedKind,
+    options: LoadOptions,
+    take_malformed: bool,
+    started: float,
+) -> KindResult:
     """Replace the kind's rows by key, insert its rejects and its loads row."""
     kind, salt = checked.kind, options.salt
     load_id = next_load_id(con)
     statements = _insert_records_sql(kind, checked.validator, checked.params)
     if options.reload:
         statements = _replace_earlier_loads_sql(kind) + statements
-    values = {**checked.params.values, "centre": config.centre.id, "load_id": load_id,
-              "kind": kind, "sha": sha, "file": str(path)}
+    values = {
+        **checked.params.values,
+        "centre": config.centre.id,
+        "load_id": load_id,
+        "kind": kind,
+        "sha": sha,
+        "file": str(path),
+    }
     for statement in statements:
         execute(con, statement, values)
 
@@ -353,32 +448,39 @@ def _store_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: So
     salt_param = reject_params.add(salt)
     raw_row = _raw_row_sql(spec, staged, reject_params, salt_param)
     execute(
-        con, f"""INSERT INTO rejects
-        SELECT $load_id, {staged.data_row_sql('c._ord')}, c.e."column", c.e.reason, {raw_row}
+        con,
+        f"""INSERT INTO rejects
+        SELECT $load_id, {staged.data_row_sql("c._ord")}, c.e."column", c.e.reason, {raw_row}
         FROM (SELECT _ord, unnest(errors) AS e FROM checked_{kind}
               WHERE len(errors) > 0) AS c JOIN staged AS s USING (_ord)""",
-        {**reject_params.values, "load_id": load_id})
+        {**reject_params.values, "load_id": load_id},
+    )
     malformed = staged.malformed_rows if take_malformed else 0
     if malformed:
         malformed_params = SqlParams()
         salt_param = malformed_params.add(salt)
         execute(
-            con, f"INSERT INTO rejects SELECT $load_id, _cc_row, column_name, reason, "
+            con,
+            f"INSERT INTO rejects SELECT $load_id, _cc_row, column_name, reason, "
             f"{_malformed_row_sql(spec, staged, malformed_params, salt_param)} FROM malformed",
-            {**malformed_params.values, "load_id": load_id})
+            {**malformed_params.values, "load_id": load_id},
+        )
 
     read, loaded, rejected = _kind_counts(con, kind, malformed)
     read += checked.filtered  # read = loaded + filtered + rejected
     notes = []
     if spec.kinds[kind].legs:
-        contacts = con.execute("SELECT count(DISTINCT v_contact_id) FROM "
-                               "checked_contacts WHERE len(errors) = 0").fetchone()[0]
+        contacts = con.execute(
+            "SELECT count(DISTINCT v_contact_id) FROM checked_contacts WHERE len(errors) = 0"
+        ).fetchone()[0]
         notes.append(f"{loaded} legs collapsed into {contacts} contacts")
     if kind == "surveys":
         unknown = con.execute(
             "SELECT count(*) FROM checked_surveys AS s WHERE len(errors) = 0 "
             "AND NOT EXISTS (SELECT 1 FROM contacts AS c WHERE c.centre_id = $centre "
-            "AND c.contact_id = s.v_contact_id)", {"centre": config.centre.id}).fetchone()[0]
+            "AND c.contact_id = s.v_contact_id)",
+            {"centre": config.centre.id},
+        ).fetchone()[0]
         if unknown:
             notes.append(f"{unknown} surveys name no loaded contact (reason: unknown)")
     if checked.filtered:
@@ -388,12 +490,34 @@ def _store_kind(con: duckdb.DuckDBPyConnection, path: Path, sha: str, config: So
         f"INSERT INTO loads ({LOADS_COLUMNS}) VALUES ($id, $file, $sha, $centre, $kind, "
         "$read, $loaded, $rejected, $filtered, to_timestamp($started)::TIMESTAMP, "
         "now()::TIMESTAMP, 'loaded', $message, $config)",
-        {"id": load_id, "file": str(path), "sha": sha, "centre": config.centre.id,
-         "kind": kind, "read": read, "loaded": loaded, "rejected": rejected,
-         "filtered": checked.filtered, "started": started, "message": message or None,
-         "config": spec.config_sha256})
-    return KindResult(path, config.centre.id, kind, "loaded", read, loaded, rejected,
-                      time.time() - started, message, load_id, checked.filtered)
+        {
+            "id": load_id,
+            "file": str(path),
+            "sha": sha,
+            "centre": config.centre.id,
+            "kind": kind,
+            "read": read,
+            "loaded": loaded,
+            "rejected": rejected,
+            "filtered": checked.filtered,
+            "started": started,
+            "message": message or None,
+            "config": spec.config_sha256,
+        },
+    )
+    return KindResult(
+        path,
+        config.centre.id,
+        kind,
+        "loaded",
+        read,
+        loaded,
+        rejected,
+        time.time() - started,
+        message,
+        load_id,
+        checked.filtered,
+    )
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -401,8 +525,15 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ROLLBACK")
 
 
-STAGING_TABLES = ("checked_contacts", "checked_surveys", "checked_qa", "malformed",
-                  "cell_problems", "csv_reject_errors", "csv_reject_scans")
+STAGING_TABLES = (
+    "checked_contacts",
+    "checked_surveys",
+    "checked_qa",
+    "malformed",
+    "cell_problems",
+    "csv_reject_errors",
+    "csv_reject_scans",
+)
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
@@ -413,27 +544,39 @@ def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def check_file(con: duckdb.DuckDBPyConnection, path: Path, config: SourceConfig,
-               spec: ExportSpec, options: LoadOptions,
-               captures: dict[str, str] | None = None) -> tuple[StagedFile, list[CheckedKind]]:
+def check_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    config: SourceConfig,
+    spec: ExportSpec,
+    options: LoadOptions,
+    captures: dict[str, str] | None = None,
+) -> tuple[StagedFile, list[CheckedKind]]:
     """Stage the file and check every kind it feeds (temp tables only, no warehouse
     change); raises FileProblem when it cannot load at all."""
     staged = stage_file(con, path, spec)
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS cell_problems "
-                "(_ord BIGINT, column_name VARCHAR, reason VARCHAR)")
-    context = FileContext(file_name=path.name, captures=captures or {},
-                          guards=options.guards, now_utc=options.now_utc)
+    con.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS cell_problems "
+        "(_ord BIGINT, column_name VARCHAR, reason VARCHAR)"
+    )
+    context = FileContext(
+        file_name=path.name, captures=captures or {}, guards=options.guards, now_utc=options.now_utc
+    )
     kinds = [k for k in KIND_ORDER if k in spec.kinds]
-    checked = [_check_kind(con, config, spec, kind, staged, options, context)
-               for kind in kinds]
+    checked = [_check_kind(con, config, spec, kind, staged, options, context) for kind in kinds]
     if len(kinds) > 1:
         _reject_across_kinds(con, kinds)
     return staged, checked
 
 
-def load_file(con: duckdb.DuckDBPyConnection, path: Path, config: SourceConfig,
-              spec: ExportSpec, options: LoadOptions,
-              captures: dict[str, str] | None = None) -> list[KindResult]:
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    config: SourceConfig,
+    spec: ExportSpec,
+    options: LoadOptions,
+    captures: dict[str, str] | None = None,
+) -> list[KindResult]:
     """Load one file (all the kinds it feeds) in one transaction."""
     started = time.time()
     kinds = [k for k in KIND_ORDER if k in spec.kinds]
@@ -441,13 +584,23 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, config: SourceConfig,
     already = con.execute(
         "SELECT count(DISTINCT kind) FROM loads WHERE sha256 = $sha AND centre_id = $centre "
         "AND status = 'loaded' AND list_contains($kinds, kind)",
-        {"sha": sha, "centre": config.centre.id, "kinds": kinds}).fetchone()[0]
+        {"sha": sha, "centre": config.centre.id, "kinds": kinds},
+    ).fetchone()[0]
     if already == len(kinds) and not options.reload:
-        return [KindResult(path, config.centre.id, k, "skipped",
-                           message="same content (sha256) already loaded",
-                           seconds=time.time() - started) for k in kinds]
-    max_reject_pct = (spec.max_reject_pct if spec.max_reject_pct is not None
-                      else options.guards.max_reject_pct)
+        return [
+            KindResult(
+                path,
+                config.centre.id,
+                k,
+                "skipped",
+                message="same content (sha256) already loaded",
+                seconds=time.time() - started,
+            )
+            for k in kinds
+        ]
+    max_reject_pct = (
+        spec.max_reject_pct if spec.max_reject_pct is not None else options.guards.max_reject_pct
+    )
     try:
         # Staging and checking write scratch and temp tables only, outside the
         # transaction: there the staged rowids are the file order from 0 (inside one they
@@ -455,12 +608,28 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, config: SourceConfig,
         # transaction then holds every change to the warehouse.
         staged, checked = check_file(con, path, config, spec, options, captures)
         for position, kind in enumerate(checked):
-            check_reject_share(con, path, kind.kind, staged,
-                               staged.malformed_rows if position == 0 else 0, max_reject_pct)
+            check_reject_share(
+                con,
+                path,
+                kind.kind,
+                staged,
+                staged.malformed_rows if position == 0 else 0,
+                max_reject_pct,
+            )
         con.execute("BEGIN TRANSACTION")
         results = [
-            _store_kind(con, path, sha, config, spec, staged, kind, options,
-                        take_malformed=(position == 0), started=started)
+            _store_kind(
+                con,
+                path,
+                sha,
+                config,
+                spec,
+                staged,
+                kind,
+                options,
+                take_malformed=(position == 0),
+                started=started,
+            )
             for position, kind in enumerate(checked)
         ]
         con.execute("COMMIT")
@@ -479,7 +648,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, config: SourceConfig,
     finally:
         drop_staging(con)
     con.execute("BEGIN TRANSACTION")
-    results = record_failure(con, path, sha, config.centre.id, kinds, message, started,
-                             spec.config_sha256)
+    results = record_failure(
+        con, path, sha, config.centre.id, kinds, message, started, spec.config_sha256
+    )
     con.execute("COMMIT")
     return results

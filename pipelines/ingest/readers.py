@@ -82,8 +82,8 @@ class FileProblem(Exception):
 
 @dataclass(frozen=True)
 class StagedFile:
-    columns: list[str]       # source columns in file order
-    data_rows: int           # rows in the file, malformed ones included
+    columns: list[str]  # source columns in file order
+    data_rows: int  # rows in the file, malformed ones included
     malformed_rows: int
     # With malformed data rows r_1 < r_2 < ..., r_i - i well-formed rows precede the i-th;
     # these are the r_i - i, ascending.
@@ -103,8 +103,10 @@ class StagedFile:
 
 def _create_cell_problems(con: duckdb.DuckDBPyConnection) -> None:
     """The (empty) table of cells without a value to read; the XLSX reader fills it."""
-    con.execute("CREATE OR REPLACE TEMP TABLE cell_problems "
-                "(_ord BIGINT, column_name VARCHAR, reason VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cell_problems "
+        "(_ord BIGINT, column_name VARCHAR, reason VARCHAR)"
+    )
 
 
 def detect_format(path: Path) -> str:
@@ -124,15 +126,17 @@ def check_format(path: Path, spec: ExportSpec) -> None:
     if found != spec.format:
         raise FileProblem(
             f"{path}: the config ({spec.where}) says format {spec.format}, but the file's "
-            f"content is {found}; fix the file name/pattern or the format in the config")
+            f"content is {found}; fix the file name/pattern or the format in the config"
+        )
 
 
 def check_columns(path: Path, header: list[str], spec: ExportSpec) -> None:
     """Every mapped source column must be in the header."""
     if len(set(header)) != len(header):
         duplicates = sorted({c for c in header if header.count(c) > 1})
-        raise FileProblem(f"{path}: header repeats column(s) {duplicates}; "
-                          "column names must be unique")
+        raise FileProblem(
+            f"{path}: header repeats column(s) {duplicates}; column names must be unique"
+        )
     missing = sorted(spec.source_columns - set(header))
     if not missing:
         return
@@ -140,14 +144,18 @@ def check_columns(path: Path, header: list[str], spec: ExportSpec) -> None:
     for column in missing:
         close = difflib.get_close_matches(column, header, n=1)
         hints.append(f"'{column}'" + (f" (file has '{close[0]}')" if close else ""))
-    message = (f"{path}: mapped column(s) {', '.join(hints)} not in the file's header "
-               f"(config {spec.where}); header found: {header}")
+    message = (
+        f"{path}: mapped column(s) {', '.join(hints)} not in the file's header "
+        f"(config {spec.where}); header found: {header}"
+    )
     if spec.format in ("csv", "csv.gz") and len(header) == 1:
         others = [d for d in (",", ";", "\t", "|") if d != spec.delimiter and d in header[0]]
         if others:
-            message += (f". The header has one field containing '{others[0]}': the file is "
-                        f"probably delimited by '{others[0]}', not '{spec.delimiter}' "
-                        "(delimiter in the config)")
+            message += (
+                f". The header has one field containing '{others[0]}': the file is "
+                f"probably delimited by '{others[0]}', not '{spec.delimiter}' "
+                "(delimiter in the config)"
+            )
     raise FileProblem(message)
 
 
@@ -172,8 +180,8 @@ PLACEHOLDER_REASON = "unterminated or stray quote (the lines after it were read 
 @dataclass(frozen=True)
 class CsvHeader:
     columns: list[str]
-    physical_lines: int   # lines of the skipped rows and the header
-    newline: bytes        # b"\n" (also for CRLF), or b"\r" for old Mac files
+    physical_lines: int  # lines of the skipped rows and the header
+    newline: bytes  # b"\n" (also for CRLF), or b"\r" for old Mac files
 
 
 @dataclass(frozen=True)
@@ -181,8 +189,8 @@ class _CsvSource:
     """Bytes DuckDB reads: the export itself, or a cleaned copy (plain UTF-8)."""
 
     path: Path
-    compression: str      # gzip | none
-    encoding: str         # as configured, or utf-8 for a copy
+    compression: str  # gzip | none
+    encoding: str  # as configured, or utf-8 for a copy
 
     def raw_chunks(self) -> Iterator[bytes]:
         opener = gzip.open if self.compression == "gzip" else open
@@ -236,10 +244,12 @@ def csv_header(path: Path, spec: ExportSpec) -> CsvHeader:
             raise FileProblem(
                 f"{path}: line {line} is not valid {spec.encoding} (byte "
                 f"{head[error.start]:#04x}); set encoding in the config ({spec.where}), "
-                "e.g. latin-1") from None
+                "e.g. latin-1"
+            ) from None
     # newline="": lines end at \n, \r\n or \r, so line_num counts physical lines
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter,
-                        quotechar=spec.quote)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=spec.delimiter, quotechar=spec.quote
+    )
     rows = []
     with contextlib.suppress(csv.Error):  # e.g. a quote left open by the 64 KiB read
         for row in reader:
@@ -247,8 +257,9 @@ def csv_header(path: Path, spec: ExportSpec) -> CsvHeader:
             if len(rows) > spec.skip_rows:
                 break
     if len(rows) <= spec.skip_rows or not any(c.strip() for c in rows[spec.skip_rows]):
-        raise FileProblem(f"{path}: no header row found (skip_rows: {spec.skip_rows}); "
-                          "the file holds no data")
+        raise FileProblem(
+            f"{path}: no header row found (skip_rows: {spec.skip_rows}); the file holds no data"
+        )
     newline = b"\r" if "\n" not in text and "\r" in text else b"\n"
     return CsvHeader([c.strip() for c in rows[spec.skip_rows]], reader.line_num, newline)
 
@@ -258,15 +269,16 @@ class _LineCount:
     """Line breaks in a file, counted in one cheap pass."""
 
     breaks: int
-    final_breaks: int     # in the run of CR/LF bytes that ends the file
+    final_breaks: int  # in the run of CR/LF bytes that ends the file
 
     @property
     def lines_to_last_content(self) -> int:
         return self.breaks - self.final_breaks + 1
 
 
-def _count_lines(chunks: Iterable[bytes], newline: bytes,
-                 stop: threading.Event | None = None) -> _LineCount | None:
+def _count_lines(
+    chunks: Iterable[bytes], newline: bytes, stop: threading.Event | None = None
+) -> _LineCount | None:
     """None when ``stop`` is set before the end (the read failed: no count needed).
 
     numpy counts a byte about twice as fast as ``bytes.count`` and releases the GIL.
@@ -296,17 +308,22 @@ def _count_lines(chunks: Iterable[bytes], newline: bytes,
 class _FileLines:
     """What one pass over a file's text found (see _scan_lines)."""
 
-    content_lines: int = 0        # after the header: lines holding more than CR/LF
-    blank_lines: int = 0          # after the header, those inside quoted values too
-    blank_before_last: int = 0    # of those, before the last offset asked for
+    content_lines: int = 0  # after the header: lines holding more than CR/LF
+    blank_lines: int = 0  # after the header, those inside quoted values too
+    blank_before_last: int = 0  # of those, before the last offset asked for
     # physical line (1-based) of each offset asked for
     line_at: dict[int, int] = field(default_factory=dict)
     # up to RECORD_WINDOW_BYTES of the text from each window offset asked for
     windows: dict[int, bytes] = field(default_factory=dict)
 
 
-def _scan_lines(chunks: Iterable[bytes], newline: bytes, header_lines: int,
-                offsets: list[int], window_offsets: set[int]) -> _FileLines:
+def _scan_lines(
+    chunks: Iterable[bytes],
+    newline: bytes,
+    header_lines: int,
+    offsets: list[int],
+    window_offsets: set[int],
+) -> _FileLines:
     """One pass over the text (UTF-8 view): content and blank lines after the first
     ``header_lines`` lines, the physical line of each byte offset (sorted) and windows.
 
@@ -319,8 +336,8 @@ def _scan_lines(chunks: Iterable[bytes], newline: bytes, header_lines: int,
     code, lf = newline[0], newline == b"\n"
     pos = lines = data_breaks = 0
     data_start = 0 if header_lines == 0 else None
-    previous_break = -1             # offset of the last break seen
-    tail_content = False            # after the last break of the data
+    previous_break = -1  # offset of the last break seen
+    tail_content = False  # after the last break of the data
     open_windows: dict[int, bytearray] = {}
     for chunk in chunks:
         if not chunk:
@@ -338,7 +355,7 @@ def _scan_lines(chunks: Iterable[bytes], newline: bytes, header_lines: int,
                     open_windows[offset] = bytearray()
         for offset, window in list(open_windows.items()):
             start = max(offset - pos, 0)
-            window += chunk[start:start + RECORD_WINDOW_BYTES - len(window)]
+            window += chunk[start : start + RECORD_WINDOW_BYTES - len(window)]
             if len(window) >= RECORD_WINDOW_BYTES:
                 found.windows[offset] = bytes(open_windows.pop(offset))
         if data_start is None and lines + len(breaks) >= header_lines:
@@ -346,12 +363,12 @@ def _scan_lines(chunks: Iterable[bytes], newline: bytes, header_lines: int,
         if data_start is not None and data_start < end:
             first = max(data_start - pos, 0)
             index = int(np.searchsorted(breaks, first))
-            data = breaks[index:]   # the breaks ending data lines
+            data = breaks[index:]  # the breaks ending data lines
             if len(data):
-                starts = np.empty_like(data)   # the break before each
+                starts = np.empty_like(data)  # the break before each
                 starts[0] = breaks[index - 1] if index else previous_break - pos
                 starts[1:] = data[:-1]
-                if lf and b"\r" in chunk:   # a line of CRs only is blank too
+                if lf and b"\r" in chunk:  # a line of CRs only is blank too
                     not_cr = np.cumsum(array != 13)
                     upto = np.where(data > 0, not_cr[np.maximum(data - 1, 0)], 0)
                     since = np.where(starts >= 0, not_cr[np.maximum(starts, 0)], 0)
@@ -361,13 +378,13 @@ def _scan_lines(chunks: Iterable[bytes], newline: bytes, header_lines: int,
                     if starts[0] < 0:
                         blank[0] = data[0] == 0
                 if starts[0] < 0 and tail_content:
-                    blank[0] = False   # the line began in an earlier chunk, with content
+                    blank[0] = False  # the line began in an earlier chunk, with content
                 data_breaks += len(data)
                 found.blank_lines += int(np.count_nonzero(blank))
                 if last >= pos:
                     cut = np.searchsorted(data, last - pos)
                     found.blank_before_last += int(np.count_nonzero(blank[:cut]))
-                tail = chunk[int(data[-1]) + 1:]
+                tail = chunk[int(data[-1]) + 1 :]
                 tail_content = bool(tail.strip(b"\r"))
             else:
                 tail_content = tail_content or bool(chunk[first:].strip(b"\r"))
@@ -429,10 +446,10 @@ class _BrokenRecord:
 
 @dataclass
 class _Placeholder:
-    marker: str            # the placeholder row's text, found again among the rejects
-    original_line: int     # physical line of the broken record in the export
-    removed_lines: int     # physical lines it took
-    raw_line: str          # its text, cut
+    marker: str  # the placeholder row's text, found again among the rejects
+    original_line: int  # physical line of the broken record in the export
+    removed_lines: int  # physical lines it took
+    raw_line: str  # its text, cut
 
 
 def _cut(text: str, length: int | None = None) -> str:
@@ -453,11 +470,11 @@ class _CsvReading:
     most MAX_BROKEN_QUOTE_ROWS rows.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec,
-                 header: CsvHeader):
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec, header: CsvHeader
+    ):
         self.con, self.path, self.spec, self.header = con, path, spec, header
-        self.source = _CsvSource(path, "gzip" if spec.format == "csv.gz" else "none",
-                                 spec.encoding)
+        self.source = _CsvSource(path, "gzip" if spec.format == "csv.gz" else "none", spec.encoding)
         self.placeholders: list[_Placeholder] = []
         self.markers_issued = 0
         self.workdir: tempfile.TemporaryDirectory | None = None
@@ -466,12 +483,16 @@ class _CsvReading:
 
     def read(self) -> None:
         spec = self.spec
-        self.con.execute("DROP TABLE IF EXISTS csv_reject_errors; "
-                         "DROP TABLE IF EXISTS csv_reject_scans")
+        self.con.execute(
+            "DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans"
+        )
         options = {
             "columns": {c: "VARCHAR" for c in self.header.columns},
-            "delim": spec.delimiter, "quote": spec.quote, "escape": spec.quote,
-            "skip": spec.skip_rows, "encoding": self.source.encoding,
+            "delim": spec.delimiter,
+            "quote": spec.quote,
+            "escape": spec.quote,
+            "skip": spec.skip_rows,
+            "encoding": self.source.encoding,
             "compression": self.source.compression,
         }
         self.con.execute(
@@ -500,19 +521,23 @@ class _CsvReading:
             return
         raise FileProblem(
             f"{self.path}: line {line} is not valid {self.spec.encoding}; set "
-            f"encoding in the config ({self.spec.where}), e.g. latin-1")
+            f"encoding in the config ({self.spec.where}), e.g. latin-1"
+        )
 
     def records(self) -> tuple[int, int]:
         """(good, rejected) records of the last read."""
         return self.con.execute(
             f"SELECT (SELECT count(*) FROM {SCRATCH}.staged_raw), "
-            "(SELECT count(DISTINCT line) FROM csv_reject_errors)").fetchall()[0]
+            "(SELECT count(DISTINCT line) FROM csv_reject_errors)"
+        ).fetchall()[0]
 
     def one_line_each(self, count: _LineCount | None) -> bool:
         """The lines up to the last content line are exactly the records read: every
         record is one line, none is lost (the cheap reconciliation)."""
-        return (count is not None and count.lines_to_last_content
-                - self.header.physical_lines == sum(self.records()))
+        return (
+            count is not None
+            and count.lines_to_last_content - self.header.physical_lines == sum(self.records())
+        )
 
     def broken_records(self) -> list[_BrokenRecord]:
         """The quote errors' records (isolated only when lines are missing)."""
@@ -520,7 +545,8 @@ class _CsvReading:
             "SELECT arg_min(line_byte_position, byte_position), "
             "arg_min(csv_line, byte_position) FROM csv_reject_errors "
             "WHERE list_contains($types, error_type) GROUP BY line ORDER BY 1",
-            {"types": list(QUOTE_ERRORS)}).fetchall()
+            {"types": list(QUOTE_ERRORS)},
+        ).fetchall()
         broken = []
         for line_position, csv_line in rows:
             body = csv_line.lstrip("\r\n")
@@ -537,23 +563,33 @@ class _CsvReading:
             raise FileProblem(
                 f"{self.path}: more than {MAX_BROKEN_QUOTE_ROWS:,} rows have an unterminated "
                 f"or stray quote ({self.spec.quote!r}); the file is probably not quoted as "
-                f"the config says (quote in {self.spec.where}) or is damaged: re-export it")
+                f"the config says (quote in {self.spec.where}) or is damaged: re-export it"
+            )
         if self.workdir is None:
             scratch = _scratch_path(self.con)
             self.workdir = tempfile.TemporaryDirectory(
                 prefix=clean_copies_prefix(scratch) if scratch else "csv-clean-",
-                dir=scratch.parent if scratch else None)
+                dir=scratch.parent if scratch else None,
+            )
         target = Path(self.workdir.name) / f"clean-{len(self.placeholders)}.csv"
         done = self.markers_issued
         self.markers_issued += len(broken)
         found, count = _write_clean_copy(
-            self.source.view_chunks(), target, broken, self.header.newline,
-            lambda n: self._marker(done + n), self.spec.delimiter, self.spec.quote, self.path)
+            self.source.view_chunks(),
+            target,
+            broken,
+            self.header.newline,
+            lambda n: self._marker(done + n),
+            self.spec.delimiter,
+            self.spec.quote,
+            self.path,
+        )
         previous = self.source
         for placeholder, line in found:
             placeholder.original_line = self.original_line(line)
-        self.placeholders = sorted(self.placeholders + [p for p, _ in found],
-                                   key=lambda p: p.original_line)
+        self.placeholders = sorted(
+            self.placeholders + [p for p, _ in found], key=lambda p: p.original_line
+        )
         self.source = _CsvSource(target, "none", "utf-8")
         if previous.path != self.path:
             previous.path.unlink()
@@ -561,8 +597,11 @@ class _CsvReading:
 
     def _marker(self, number: int) -> str:
         """A placeholder row: a word no export holds, then one field too many."""
-        letters = [c for c in "abcdefghijklmnopqrstuvwxyz"
-                   if c not in (self.spec.delimiter, self.spec.quote)]
+        letters = [
+            c
+            for c in "abcdefghijklmnopqrstuvwxyz"
+            if c not in (self.spec.delimiter, self.spec.quote)
+        ]
         word, number = "", number + len(letters) ** 4
         while number:
             number, digit = divmod(number, len(letters))
@@ -595,7 +634,7 @@ def _first_undecodable_line(source: _CsvSource) -> int | None:
         try:
             lines += decoder.decode(chunk).count("\n")
         except UnicodeDecodeError as error:
-            good = codecs.getincrementaldecoder(codec)("replace").decode(chunk[:error.start])
+            good = codecs.getincrementaldecoder(codec)("replace").decode(chunk[: error.start])
             return lines + good.count("\n") + 1
     try:
         decoder.decode(b"", final=True)
@@ -607,23 +646,30 @@ def _first_undecodable_line(source: _CsvSource) -> int | None:
 def _scratch_path(con: duckdb.DuckDBPyConnection) -> Path | None:
     """The scratch database's file (cleaned copies go beside it: they are as large as the
     export, and scratch.py removes a killed run's leftovers)."""
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = $name",
-                      {"name": SCRATCH}).fetchall()
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = $name", {"name": SCRATCH}
+    ).fetchall()
     return Path(row[0][0]) if row and row[0][0] else None
 
 
-def _write_clean_copy(chunks: Iterable[bytes], target: Path, broken: list[_BrokenRecord],
-                      newline: bytes, marker: Callable[[int], str], delimiter: str,
-                      quote: str, shown: Path
-                      ) -> tuple[list[tuple[_Placeholder, int]], _LineCount]:
+def _write_clean_copy(
+    chunks: Iterable[bytes],
+    target: Path,
+    broken: list[_BrokenRecord],
+    newline: bytes,
+    marker: Callable[[int], str],
+    delimiter: str,
+    quote: str,
+    shown: Path,
+) -> tuple[list[tuple[_Placeholder, int]], _LineCount]:
     """Copy the text to ``target``, each broken record (through the end of the line its
     offending quote opened on) replaced by a placeholder row. Returns the placeholders
     with the physical line (in the text copied) each record started on, and the copy's
     line count."""
     found: list[tuple[_Placeholder, int]] = []
     source = iter(chunks)
-    buffer, position, lines = b"", 0, 0   # the buffer holds the text from byte `position`
-    final = 0                             # breaks in the run of CR/LF ending the copy
+    buffer, position, lines = b"", 0, 0  # the buffer holds the text from byte `position`
+    final = 0  # breaks in the run of CR/LF ending the copy
 
     def more() -> bool:
         nonlocal buffer
@@ -651,7 +697,7 @@ def _write_clean_copy(chunks: Iterable[bytes], target: Path, broken: list[_Broke
         while True:
             while len(buffer) - start < size and more():
                 pass
-            text = buffer[start:start + size].decode("utf-8", "replace")
+            text = buffer[start : start + size].decode("utf-8", "replace")
             opened, end = _parse_record(text, delimiter, quote)
             if end < len(text) or size >= RECORD_WINDOW_BYTES or len(buffer) - start < size:
                 return text
@@ -661,7 +707,8 @@ def _write_clean_copy(chunks: Iterable[bytes], target: Path, broken: list[_Broke
         return FileProblem(
             f"{shown}: the CSV reader reports a broken quote near byte {record.start}, but "
             "the file's text there does not show it, so the row cannot be isolated; fix the "
-            f"quoting in the file (quote: {quote!r})")
+            f"quoting in the file (quote: {quote!r})"
+        )
 
     with target.open("wb") as out:
         for number, record in enumerate(broken):
@@ -689,7 +736,7 @@ def _write_clean_copy(chunks: Iterable[bytes], target: Path, broken: list[_Broke
                 start = buffer.find(newline, start + len(record.expect)) + 1
                 while start and len(buffer) - start < 2 and more():
                     pass
-                while start and buffer[start:start + 1] in (b"\r", b"\n"):
+                while start and buffer[start : start + 1] in (b"\r", b"\n"):
                     start += 1
                     while len(buffer) - start < 2 and more():
                         pass
@@ -709,36 +756,37 @@ def _write_clean_copy(chunks: Iterable[bytes], target: Path, broken: list[_Broke
             kept, chars, taken, record_breaks, search = [], 0, 0, 0, at
             while True:
                 at_break = buffer.find(newline, search)
-                piece = buffer if at_break < 0 else buffer[:at_break + 1]
+                piece = buffer if at_break < 0 else buffer[: at_break + 1]
                 text = decoder.decode(piece)
                 chars += len(text)
                 if taken < RAW_LINE_CHARS * 4:
                     kept.append(text)
                 taken += len(piece)
                 record_breaks += piece.count(newline)
-                buffer = buffer[len(piece):]
+                buffer = buffer[len(piece) :]
                 if at_break >= 0 or not more():
                     break
                 search = 0
             position += taken
             text = "".join(kept)
-            line_break = (0 if at_break < 0 else
-                          2 if newline == b"\n" and piece.endswith(b"\r\n") else 1)
+            line_break = (
+                0 if at_break < 0 else 2 if newline == b"\n" and piece.endswith(b"\r\n") else 1
+            )
             if len(text) == chars:  # all of it kept
-                text = text[:len(text) - line_break]
+                text = text[: len(text) - line_break]
             row = marker(number)
             removed = record_breaks if at_break >= 0 else record_breaks + 1
-            found.append((_Placeholder(row, 0, removed, _cut(text, chars - line_break)),
-                          lines + 1))
-            write(row.encode("utf-8") + piece[len(piece) - line_break:])
+            found.append((_Placeholder(row, 0, removed, _cut(text, chars - line_break)), lines + 1))
+            write(row.encode("utf-8") + piece[len(piece) - line_break :])
         write(buffer)
         for chunk in source:
             write(chunk)
     return found, _LineCount(lines, final)
 
 
-def _blank_rows_before(source: _CsvSource, spec: ExportSpec, lines: list[int]
-                       ) -> dict[int, int] | None:
+def _blank_rows_before(
+    source: _CsvSource, spec: ExportSpec, lines: list[int]
+) -> dict[int, int] | None:
     """For each reader line number (records and blank lines counted from the file's
     first line, as DuckDB numbers rejects), the blank lines after the header before it.
 
@@ -752,11 +800,13 @@ def _blank_rows_before(source: _CsvSource, spec: ExportSpec, lines: list[int]
     opener = gzip.open if source.compression == "gzip" else open
     limit = csv.field_size_limit(2**31 - 1)
     try:
-        with opener(source.path, "rt", encoding=source.encoding, errors="replace",
-                    newline="") as handle:
+        with opener(
+            source.path, "rt", encoding=source.encoding, errors="replace", newline=""
+        ) as handle:
             blanks = 0
-            for entry, row in enumerate(csv.reader(handle, delimiter=spec.delimiter,
-                                                   quotechar=spec.quote), start=1):
+            for entry, row in enumerate(
+                csv.reader(handle, delimiter=spec.delimiter, quotechar=spec.quote), start=1
+            ):
                 if target is None:
                     break
                 if entry == target:
@@ -788,8 +838,10 @@ def _runs_in_values_sql(columns: list[str], newline: bytes) -> str:
     else:
         runs = "len(regexp_extract_all({c}, chr(13) || '+'))"
         test = "contains({c}, chr(13))"
-    terms = [f"CASE WHEN {test.format(c=quote_ident(c))} THEN "
-             f"{runs.format(c=quote_ident(c))} ELSE 0 END" for c in columns]
+    terms = [
+        f"CASE WHEN {test.format(c=quote_ident(c))} THEN {runs.format(c=quote_ident(c))} ELSE 0 END"
+        for c in columns
+    ]
     return " + ".join(terms)
 
 
@@ -810,16 +862,26 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
                arg_min(line_byte_position, byte_position) - 1 AS line_offset,
                min(byte_position) - 1 AS error_offset
         FROM csv_reject_errors GROUP BY line
-        """)
+        """
+    )
     good, rejected = reading.records()
     records = good + rejected
     one_line_each = reading.one_line_each(fast)
-    info: dict[str, list] = {"line": [], "physical_line": [], "blanks_before": [],
-                             "reason": [], "raw_line": []}
-    capped_any = rejected and con.execute(
-        f"SELECT count(*) FROM csv_rejected WHERE strlen(csv_line) >= {CSV_LINE_CAP_BYTES - 3} "
-        "AND NOT list_contains($quote_errors, error_type)",
-        {"quote_errors": list(QUOTE_ERRORS)}).fetchall()[0][0]
+    info: dict[str, list] = {
+        "line": [],
+        "physical_line": [],
+        "blanks_before": [],
+        "reason": [],
+        "raw_line": [],
+    }
+    capped_any = (
+        rejected
+        and con.execute(
+            f"SELECT count(*) FROM csv_rejected WHERE strlen(csv_line) >= {CSV_LINE_CAP_BYTES - 3} "
+            "AND NOT list_contains($quote_errors, error_type)",
+            {"quote_errors": list(QUOTE_ERRORS)},
+        ).fetchall()[0][0]
+    )
     # Every record one line, no blank line before the last: a reject's physical line is
     # its record number shifted by the header's extra lines; nothing to scan.
     line_shift = header.physical_lines - (spec.skip_rows + 1)
@@ -827,8 +889,9 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
         # in a copy: each line mapped to the export's
         markers = {p.marker: p for p in reading.placeholders}
         for line, text in con.execute(
-                "SELECT line, CASE WHEN error_type = 'TOO MANY COLUMNS' "
-                "THEN trim(csv_line, chr(13) || chr(10)) END FROM csv_rejected").fetchall():
+            "SELECT line, CASE WHEN error_type = 'TOO MANY COLUMNS' "
+            "THEN trim(csv_line, chr(13) || chr(10)) END FROM csv_rejected"
+        ).fetchall():
             placeholder = markers.get(text)
             info["line"].append(line)
             info["blanks_before"].append(0)
@@ -854,33 +917,43 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
             "THEN trim(csv_line, chr(13) || chr(10)) END AS text FROM (SELECT *, "
             "line_offset + strlen(csv_line) - strlen(ltrim(csv_line, chr(13) || chr(10))) "
             "AS start FROM csv_rejected) ORDER BY start",
-            {"placeholders": bool(reading.placeholders),
-             "quote_errors": list(QUOTE_ERRORS)}).fetchall()
+            {"placeholders": bool(reading.placeholders), "quote_errors": list(QUOTE_ERRORS)},
+        ).fetchall()
         capped = {start for _, start, is_capped, _ in starts if is_capped}
         # the file's pass runs beside the queries over the staged values (both release
         # the GIL)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            scanning = pool.submit(_scan_lines, reading.source.view_chunks(), header.newline,
-                                   header.physical_lines, [s for _, s, _, _ in starts], capped)
+            scanning = pool.submit(
+                _scan_lines,
+                reading.source.view_chunks(),
+                header.newline,
+                header.physical_lines,
+                [s for _, s, _, _ in starts],
+                capped,
+            )
             runs = malformed_content = 0
             if not one_line_each:
                 runs = con.execute(
                     f"SELECT coalesce(sum({_runs_in_values_sql(header.columns, header.newline)})"
-                    f", 0) FROM {SCRATCH}.staged_raw").fetchall()[0][0]
+                    f", 0) FROM {SCRATCH}.staged_raw"
+                ).fetchall()[0][0]
                 break_char = "chr(10)" if header.newline == b"\n" else "chr(13)"
-                no_cr = ("replace(csv_line, chr(13), '')" if header.newline == b"\n"
-                         else "csv_line")
+                no_cr = "replace(csv_line, chr(13), '')" if header.newline == b"\n" else "csv_line"
                 malformed_content = con.execute(
                     f"SELECT coalesce(sum(len(list_filter(string_split({no_cr}, {break_char})"
                     f", lambda x: x <> ''))), 0) FROM csv_rejected WHERE strlen(csv_line) < "
                     f"{CSV_LINE_CAP_BYTES - 3} AND NOT list_contains($quote_errors, "
-                    "error_type)", {"quote_errors": list(QUOTE_ERRORS)}).fetchall()[0][0]
+                    "error_type)",
+                    {"quote_errors": list(QUOTE_ERRORS)},
+                ).fetchall()[0][0]
                 # A quote error's record accounts for its lines through the one its
                 # offending quote opened on: lines after that inside it are rows a stray
                 # quote swallowed, unaccounted for.
                 for (csv_line,) in con.execute(
-                        "SELECT csv_line FROM csv_rejected WHERE list_contains($quote_errors, "
-                        "error_type)", {"quote_errors": list(QUOTE_ERRORS)}).fetchall():
+                    "SELECT csv_line FROM csv_rejected WHERE list_contains($quote_errors, "
+                    "error_type)",
+                    {"quote_errors": list(QUOTE_ERRORS)},
+                ).fetchall():
                     body = csv_line.strip("\r\n")
                     opened, _ = _parse_record(body, spec.delimiter, spec.quote)
                     end = body.find(newline, opened) if opened is not None else -1
@@ -889,10 +962,14 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
             try:
                 lines = scanning.result()
             except ValueError as error:
-                raise FileProblem(f"{path}: the CSV reader's rejects do not match the file "
-                                  f"({error})") from None
-        blanks = (_blank_rows_before(reading.source, spec, [r[0] for r in starts])
-                  if lines.blank_before_last and starts else {})
+                raise FileProblem(
+                    f"{path}: the CSV reader's rejects do not match the file ({error})"
+                ) from None
+        blanks = (
+            _blank_rows_before(reading.source, spec, [r[0] for r in starts])
+            if lines.blank_before_last and starts
+            else {}
+        )
         placeholders = {p.marker: p for p in reading.placeholders}
         for line, start, is_capped, text in starts:
             placeholder = placeholders.get(text)
@@ -922,14 +999,17 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
                     f"{lines.content_lines} lines after the header ({good} rows read, "
                     f"{rejected} rejected, {runs} line breaks inside quoted values; blank "
                     "lines not counted), so rows would be lost or doubled without a reject; "
-                    f"check the quoting (quote: {spec.quote!r}) or re-export the file")
-    line_info = pa.table({
-        "line": pa.array(info["line"], pa.int64()),
-        "physical_line": pa.array(info["physical_line"], pa.int64()),
-        "blanks_before": pa.array(info["blanks_before"], pa.int64()),
-        "reason": pa.array(info["reason"], pa.string()),
-        "raw_line": pa.array(info["raw_line"], pa.string()),
-    })
+                    f"check the quoting (quote: {spec.quote!r}) or re-export the file"
+                )
+    line_info = pa.table(
+        {
+            "line": pa.array(info["line"], pa.int64()),
+            "physical_line": pa.array(info["physical_line"], pa.int64()),
+            "blanks_before": pa.array(info["blanks_before"], pa.int64()),
+            "reason": pa.array(info["reason"], pa.string()),
+            "raw_line": pa.array(info["raw_line"], pa.string()),
+        }
+    )
     con.register("csv_line_info", line_info)
     try:
         con.execute(
@@ -950,23 +1030,29 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
                        AS raw_line
             FROM csv_rejected AS r LEFT JOIN csv_line_info AS i USING (line)
             """,
-            {"header_records": spec.skip_rows + 1, "width": len(header.columns),
-             "line_shift": line_shift},
+            {
+                "header_records": spec.skip_rows + 1,
+                "width": len(header.columns),
+                "line_shift": line_shift,
+            },
         )
     finally:
         con.unregister("csv_line_info")
         con.execute("DROP TABLE csv_rejected")
     # Good rows keep file order in staged_raw (its rowid, as it is created outside any
     # transaction); their data row numbers follow from the malformed rows' (see gaps).
-    con.execute("CREATE OR REPLACE TEMP VIEW staged AS "
-                f"SELECT rowid + 1 AS _ord, * FROM {SCRATCH}.staged_raw")
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW staged AS "
+        f"SELECT rowid + 1 AS _ord, * FROM {SCRATCH}.staged_raw"
+    )
     gaps = con.execute(
         "SELECT coalesce(list(_cc_row - position ORDER BY _cc_row), []) FROM "
         "(SELECT _cc_row, row_number() OVER (ORDER BY _cc_row) AS position FROM malformed)"
     ).fetchone()[0]
     _create_cell_problems(con)
-    return StagedFile(columns=header.columns, data_rows=records, malformed_rows=rejected,
-                      gaps=tuple(gaps))
+    return StagedFile(
+        columns=header.columns, data_rows=records, malformed_rows=rejected, gaps=tuple(gaps)
+    )
 
 
 def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> StagedFile:
@@ -978,8 +1064,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> S
         # file is decompressed by both, on different cores).
         stop = threading.Event()
         with ThreadPoolExecutor(max_workers=1) as pool:
-            counted = pool.submit(_count_lines, reading.source.line_chunks(),
-                                  header.newline, stop)
+            counted = pool.submit(_count_lines, reading.source.line_chunks(), header.newline, stop)
             try:
                 reading.read()
                 reading.check_encoding()
@@ -1018,9 +1103,11 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> 
                 next(rows, None)
             header_cells = next(rows, None)
             if not header_cells or not any(c not in (None, "") for c in header_cells):
-                raise FileProblem(f"{path}: no header row after {spec.skip_rows} title "
-                                  f"row(s) (skip_rows in {spec.where}); the sheet holds no "
-                                  "data")
+                raise FileProblem(
+                    f"{path}: no header row after {spec.skip_rows} title "
+                    f"row(s) (skip_rows in {spec.where}); the sheet holds no "
+                    "data"
+                )
             header = [(xlsx.cell_text(c) or "").strip() for c in header_cells]
             while header and not header[-1]:
                 header.pop()
@@ -1035,10 +1122,14 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> 
         notes = noted.result()
     # rows: the header is sheet row skip_rows + 1 (both readers start at row 1)
     data_rows += xlsx.apply_cell_notes(con, header, notes, spec.skip_rows + 2, skipped)
-    con.execute("CREATE OR REPLACE TEMP VIEW staged AS "
-                f"SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM {SCRATCH}.staged_raw")
-    con.execute("CREATE OR REPLACE TEMP TABLE malformed (_cc_row BIGINT, column_name VARCHAR, "
-                "reason VARCHAR, raw_line VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW staged AS "
+        f"SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM {SCRATCH}.staged_raw"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE malformed (_cc_row BIGINT, column_name VARCHAR, "
+        "reason VARCHAR, raw_line VARCHAR)"
+    )
     return StagedFile(columns=header, data_rows=data_rows, malformed_rows=0)
 
 
@@ -1047,8 +1138,9 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> 
 
 def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> StagedFile:
     try:
-        described = con.execute("DESCRIBE SELECT * FROM read_parquet($path)",
-                                {"path": str(path)}).fetchall()
+        described = con.execute(
+            "DESCRIBE SELECT * FROM read_parquet($path)", {"path": str(path)}
+        ).fetchall()
     except duckdb.Error as error:
         raise FileProblem(f"{path}: not a readable Parquet file ({error})") from None
     header = [row[0] for row in described]
@@ -1056,11 +1148,17 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) 
     casts = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}" for c in header)
     con.execute(
         f"CREATE OR REPLACE TABLE {SCRATCH}.staged_raw AS SELECT file_row_number + 1 AS _cc_row, "
-        f"{casts} FROM read_parquet($path, file_row_number = true)", {"path": str(path)})
-    con.execute("CREATE OR REPLACE TEMP VIEW staged AS "
-                f"SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM {SCRATCH}.staged_raw")
-    con.execute("CREATE OR REPLACE TEMP TABLE malformed (_cc_row BIGINT, column_name VARCHAR, "
-                "reason VARCHAR, raw_line VARCHAR)")
+        f"{casts} FROM read_parquet($path, file_row_number = true)",
+        {"path": str(path)},
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW staged AS "
+        f"SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM {SCRATCH}.staged_raw"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE malformed (_cc_row BIGINT, column_name VARCHAR, "
+        "reason VARCHAR, raw_line VARCHAR)"
+    )
     _create_cell_problems(con)
     rows = con.execute(f"SELECT count(*) FROM {SCRATCH}.staged_raw").fetchone()[0]
     return StagedFile(columns=header, data_rows=rows, malformed_rows=0)

@@ -26,8 +26,9 @@ def feed_freshness(con: duckdb.DuckDBPyConnection, timezone: str) -> duckdb.Duck
     return execute(con, _query("feeds"), {"tz": timezone})
 
 
-def rejected_rows(con: duckdb.DuckDBPyConnection, centre_id: str | None = None,
-                  load_id: int | None = None) -> duckdb.DuckDBPyRelation:
+def rejected_rows(
+    con: duckdb.DuckDBPyConnection, centre_id: str | None = None, load_id: int | None = None
+) -> duckdb.DuckDBPyRelation:
     return con.sql(_query("rejects"), params={"centre": centre_id, "load_id": load_id})
 
 
@@ -35,7 +36,9 @@ def format_table(headers: list[str], rows: list[tuple]) -> str:
     """A plain-text table for the terminal."""
     texts = [["" if v is None else str(v) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in texts]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)),
+        "  ".join("-" * w for w in widths),
+    ]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in texts]
     return "\n".join(lines)

@@ -62,22 +62,35 @@ def _pattern_matches(path: Path, root: Path, spec: ExportSpec) -> dict[str, str]
     return spec.captures(relative.as_posix())
 
 
-def match_file(path: Path, configs: list[SourceConfig], root: Path,
-               centre: str | None = None) -> FileJob:
+def match_file(
+    path: Path, configs: list[SourceConfig], root: Path, centre: str | None = None
+) -> FileJob:
     """The config and export spec whose pattern matches the file (exactly one)."""
-    matches = [(config, spec, captures) for config in configs for spec in config.exports
-               if (centre is None or config.centre.id == centre)
-               and (captures := _pattern_matches(path, root, spec)) is not None]
+    matches = [
+        (config, spec, captures)
+        for config in configs
+        for spec in config.exports
+        if (centre is None or config.centre.id == centre)
+        and (captures := _pattern_matches(path, root, spec)) is not None
+    ]
     if len(matches) == 1:
         config, spec, captures = matches[0]
         return FileJob(path, config, spec, captures=captures)
     if not matches:
-        return FileJob(path, None, None,
-                       f"{path}: no source config matches this file (unknown centre); add a "
-                       f"source config with a matching pattern under sources/")
+        return FileJob(
+            path,
+            None,
+            None,
+            f"{path}: no source config matches this file (unknown centre); add a "
+            f"source config with a matching pattern under sources/",
+        )
     where = ", ".join(s.where for _, s in matches)
-    return FileJob(path, None, None, f"{path}: several source configs match ({where}); "
-                                     "make their patterns distinct")
+    return FileJob(
+        path,
+        None,
+        None,
+        f"{path}: several source configs match ({where}); make their patterns distinct",
+    )
 
 
 def discover_files(configs: list[SourceConfig], root: Path) -> list[FileJob]:
@@ -92,8 +105,7 @@ def discover_files(configs: list[SourceConfig], root: Path) -> list[FileJob]:
 
 
 def _job_order(job: FileJob) -> tuple:
-    first_kind = min((KIND_ORDER.index(k) for k in job.spec.kinds), default=0) \
-        if job.spec else 0
+    first_kind = min((KIND_ORDER.index(k) for k in job.spec.kinds), default=0) if job.spec else 0
     return (first_kind, str(job.path))  # contacts before surveys: unknown-contact counts
 
 
@@ -101,14 +113,22 @@ def refresh_centres(con: duckdb.DuckDBPyConnection, configs: list[SourceConfig])
     con.execute("DELETE FROM centres")
     for config in configs:
         c = config.centre
-        con.execute("INSERT INTO centres VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    [c.id, c.name, c.sourcing, c.vendor, c.shore, c.country, c.timezone])
+        con.execute(
+            "INSERT INTO centres VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [c.id, c.name, c.sourcing, c.vendor, c.shore, c.country, c.timezone],
+        )
 
 
-def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = None,
-                 warehouse: Path | None = None, exports_root: Path | None = None,
-                 progress: bool = False, reload: bool = False,
-                 centre: str | None = None) -> RunReport:
+def ingest_files(
+    files: list[Path] | None = None,
+    *,
+    config_dir: Path | None = None,
+    warehouse: Path | None = None,
+    exports_root: Path | None = None,
+    progress: bool = False,
+    reload: bool = False,
+    centre: str | None = None,
+) -> RunReport:
     """Load the given files (default: every file the configs' patterns match, or only
     ``centre``'s). ``reload``: load them again even when their bytes already loaded,
     replacing the rows of their earlier loads (after a config change).
@@ -120,8 +140,11 @@ def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = N
     warehouse = Path(warehouse or settings.warehouse_path())
     root = Path(exports_root or exports_dir())
     configs = load_source_configs(config_dir)
-    options = LoadOptions(salt=settings.customer_salt(config_dir),
-                          guards=load_ingest_settings(config_dir), reload=reload)
+    options = LoadOptions(
+        salt=settings.customer_salt(config_dir),
+        guards=load_ingest_settings(config_dir),
+        reload=reload,
+    )
     if files is None:
         jobs = discover_files(configs, root)
         if centre is not None:
@@ -136,11 +159,11 @@ def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = N
         con = duckdb.connect(str(building.prepare()), config={"memory_limit": MEMORY_LIMIT})
         try:
             create_schema(con)
-            before = con.execute("SELECT list(c ORDER BY centre_id) FROM centres AS c"
-                                 ).fetchone()[0]
+            before = con.execute("SELECT list(c ORDER BY centre_id) FROM centres AS c").fetchone()[
+                0
+            ]
             refresh_centres(con, configs)
-            after = con.execute("SELECT list(c ORDER BY centre_id) FROM centres AS c"
-                                ).fetchone()[0]
+            after = con.execute("SELECT list(c ORDER BY centre_id) FROM centres AS c").fetchone()[0]
             with scratch_database(con, scratch_path(warehouse)):
                 for job in tqdm(jobs, desc="ingest", unit="file", disable=not progress):
                     report.results += _run_job(con, job, options)
@@ -163,8 +186,9 @@ def ingest_files(files: list[Path] | None = None, *, config_dir: Path | None = N
     return report
 
 
-def _run_job(con: duckdb.DuckDBPyConnection, job: FileJob,
-             options: LoadOptions) -> list[KindResult]:
+def _run_job(
+    con: duckdb.DuckDBPyConnection, job: FileJob, options: LoadOptions
+) -> list[KindResult]:
     started = time.time()
     if job.problem or not job.path.is_file():
         message = job.problem or f"{job.path}: no such file"
@@ -184,13 +208,15 @@ class StaleFile:
     why: str
 
 
-def stale_files(con: duckdb.DuckDBPyConnection, configs: list[SourceConfig],
-                root: Path) -> list[StaleFile]:
+def stale_files(
+    con: duckdb.DuckDBPyConnection, configs: list[SourceConfig], root: Path
+) -> list[StaleFile]:
     """Files whose rows loaded under another version of their export's config."""
     loaded = con.execute(
         "SELECT file_name, centre_id, list(DISTINCT kind ORDER BY kind), "
         "list(DISTINCT coalesce(config_sha256, '')) FROM loads WHERE status = 'loaded' "
-        "GROUP BY ALL ORDER BY file_name").fetchall()
+        "GROUP BY ALL ORDER BY file_name"
+    ).fetchall()
     stale = []
     for file_name, centre_id, kinds, hashes in loaded:
         job = match_file(Path(file_name), configs, root, centre_id)

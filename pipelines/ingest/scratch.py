@@ -19,8 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-SCRATCH = "ingest_scratch"        # the attached database's name in SQL
-SCRATCH_ROW_GROUP_ROWS = 16_384   # a multiple of DuckDB's vector size (2,048)
+SCRATCH = "ingest_scratch"  # the attached database's name in SQL
+SCRATCH_ROW_GROUP_ROWS = 16_384  # a multiple of DuckDB's vector size (2,048)
 
 
 def scratch_path(warehouse: Path) -> Path:
@@ -48,8 +48,9 @@ def scratch_database(con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[Non
     A leftover of a killed run is removed first (the caller holds the write lock).
     """
     _remove(path)
-    con.execute(f"ATTACH $path AS {SCRATCH} (ROW_GROUP_SIZE {SCRATCH_ROW_GROUP_ROWS})",
-                {"path": str(path)})
+    con.execute(
+        f"ATTACH $path AS {SCRATCH} (ROW_GROUP_SIZE {SCRATCH_ROW_GROUP_ROWS})", {"path": str(path)}
+    )
     try:
         yield
     finally:

@@ -42,8 +42,10 @@ def cut_marker(length: int | str) -> str:
 def shown_value_sql(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
     """An offending value as stored in a reject: at most ``limit`` characters, marked when
     cut (the marker holds no delimiter, so a cut line still splits into its fields)."""
-    return (f"CASE WHEN length({text}) > {limit} THEN left({text}, {limit}) || "
-            f"'… [cut: ' || length({text}) || ' characters]' ELSE {text} END")
+    return (
+        f"CASE WHEN length({text}) > {limit} THEN left({text}, {limit}) || "
+        f"'… [cut: ' || length({text}) || ' characters]' ELSE {text} END"
+    )
 
 
 def execute(con: duckdb.DuckDBPyConnection, sql: str, values: dict[str, Any]) -> None:

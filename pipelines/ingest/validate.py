@@ -42,10 +42,10 @@ class CheckedColumn:
     """One canonical value: its source (for reject messages) and SQL expressions."""
 
     name: str
-    source: str | None         # source column(s) named in rejects
-    text_sql: str | None       # trimmed source text, NULL when empty
-    value_sql: str             # converted value, NULL when unparseable or empty
-    errors: list[tuple]        # (condition on t_/v_ columns, reason SQL[, source column])
+    source: str | None  # source column(s) named in rejects
+    text_sql: str | None  # trimmed source text, NULL when empty
+    value_sql: str  # converted value, NULL when unparseable or empty
+    errors: list[tuple]  # (condition on t_/v_ columns, reason SQL[, source column])
     helpers: tuple[str, ...] = ()  # select items computed from the t_ columns
     extra_texts: tuple[str, ...] = ()  # more source texts the helpers read
 
@@ -54,8 +54,8 @@ class CheckedColumn:
 class FileContext:
     """What the checks need to know beyond the config: the file and the run's clock."""
 
-    file_name: str                      # shown in synthetic row keys
-    captures: dict[str, str]            # the pattern's {placeholders} for this file
+    file_name: str  # shown in synthetic row keys
+    captures: dict[str, str]  # the pattern's {placeholders} for this file
     guards: IngestSettings
     now_utc: dt.datetime
 
@@ -64,8 +64,12 @@ def _trimmed(column: str) -> str:
     return f"NULLIF(trim({quote_ident(column)}), '')"
 
 
-def _number_sql(text: str, decimal_separator: str, thousands_separator: str | None = None,
-                percent_sign: bool = False) -> str:
+def _number_sql(
+    text: str,
+    decimal_separator: str,
+    thousands_separator: str | None = None,
+    percent_sign: bool = False,
+) -> str:
     if thousands_separator:
         text = f"replace({text}, {_quote_sql_text(thousands_separator)}, '')"
     if decimal_separator == ",":
@@ -78,23 +82,33 @@ def _number_sql(text: str, decimal_separator: str, thousands_separator: str | No
 def _clock_sql(text: str, parts: int) -> str:
     """Seconds of a [-]H:MM:SS (parts=3) or [-]M:SS (parts=2) text; NULL if not one.
     The pattern guards the casts (minutes of M:SS may pass 59)."""
-    pattern = (r"-?\d+:[0-5]\d:[0-5]\d(\.\d+)?" if parts == 3
-               else r"-?\d+:[0-5]\d(\.\d+)?")
+    pattern = r"-?\d+:[0-5]\d:[0-5]\d(\.\d+)?" if parts == 3 else r"-?\d+:[0-5]\d(\.\d+)?"
     unsigned = f"ltrim({text}, '-')"
     fields = [f"CAST(split_part({unsigned}, ':', {i}) AS DOUBLE)" for i in range(1, parts + 1)]
-    seconds = (f"{fields[0]} * 3600 + {fields[1]} * 60 + {fields[2]}" if parts == 3
-               else f"{fields[0]} * 60 + {fields[1]}")
-    return (f"CASE WHEN regexp_full_match({text}, '{pattern}') THEN "
-            f"(CASE WHEN starts_with({text}, '-') THEN -1 ELSE 1 END) * ({seconds}) END")
+    seconds = (
+        f"{fields[0]} * 3600 + {fields[1]} * 60 + {fields[2]}"
+        if parts == 3
+        else f"{fields[0]} * 60 + {fields[1]}"
+    )
+    return (
+        f"CASE WHEN regexp_full_match({text}, '{pattern}') THEN "
+        f"(CASE WHEN starts_with({text}, '-') THEN -1 ELSE 1 END) * ({seconds}) END"
+    )
 
 
-DURATION_UNITS = {"seconds": "seconds", "milliseconds": "milliseconds",
-                  "minutes": "minutes", "hms": "H:MM:SS", "mmss": "M:SS",
-                  "auto": "H:MM:SS, M:SS or seconds"}
+DURATION_UNITS = {
+    "seconds": "seconds",
+    "milliseconds": "milliseconds",
+    "minutes": "minutes",
+    "hms": "H:MM:SS",
+    "mmss": "M:SS",
+    "auto": "H:MM:SS, M:SS or seconds",
+}
 
 
-def duration_sql(text: str, fmt: str, decimal_separator: str,
-                 thousands_separator: str | None = None) -> str:
+def duration_sql(
+    text: str, fmt: str, decimal_separator: str, thousands_separator: str | None = None
+) -> str:
     """Seconds from a duration text in one of the DURATION_FORMATS."""
     number = _number_sql(text, decimal_separator, thousands_separator)
     if fmt == "seconds":
@@ -116,15 +130,25 @@ def _quote_sql_text(reason: str) -> str:
 
 def _raw_in_reason(prefix: str, t: str, suffix: str) -> str:
     """Reason text quoting the offending value (cut when long): prefix 'value' suffix."""
-    return (f"{_quote_sql_text(prefix)} || '''' || {shown_value_sql(t)} || '''' || "
-            f"{_quote_sql_text(suffix)}")
+    return (
+        f"{_quote_sql_text(prefix)} || '''' || {shown_value_sql(t)} || '''' || "
+        f"{_quote_sql_text(suffix)}"
+    )
 
 
 class KindValidator:
     """Writes the SQL that converts and checks one kind of record from the staged rows."""
 
-    def __init__(self, spec: ExportSpec, mapping: KindMapping, timezone: str,
-                 salt: str, params: SqlParams, staged: StagedFile, context: FileContext):
+    def __init__(
+        self,
+        spec: ExportSpec,
+        mapping: KindMapping,
+        timezone: str,
+        salt: str,
+        params: SqlParams,
+        staged: StagedFile,
+        context: FileContext,
+    ):
         self.spec, self.mapping, self.params = spec, mapping, params
         self.timezone, self.salt = timezone, salt
         self.staged = staged
@@ -144,22 +168,25 @@ class KindValidator:
                 parts = [_trimmed(ts.date)] + ([_trimmed(ts.time)] if ts.time else [])
                 text = f"NULLIF(concat_ws(' ', {', '.join(parts)}), '')"
             formats = list(ts.formats) + [f for f in typed if f not in ts.formats]
-            return text, ts.source, f"try_strptime({t}, {params.add(formats)})", \
-                list(ts.formats)
+            return text, ts.source, f"try_strptime({t}, {params.add(formats)})", list(ts.formats)
         time_formats = [ts.time_format] if ts.time_format else list(ts.formats)
         time_part = ""
         if ts.time:
             # a typed time cell arrives as HH:MM:SS: accept it besides the configured format
             extra = ["%H:%M:%S"] if typed and "%H:%M:%S" not in time_formats else []
-            time_part = (f" + (try_strptime(split_part({t}, '|', 2), "
-                         f"{params.add(time_formats + extra)}) - TIMESTAMP '1900-01-01')")
+            time_part = (
+                f" + (try_strptime(split_part({t}, '|', 2), "
+                f"{params.add(time_formats + extra)}) - TIMESTAMP '1900-01-01')"
+            )
         if ts.date:  # separate date and time columns, each with its own format
             date_formats = [ts.date_format] + [f for f in typed if f not in (ts.date_format,)]
             date_sql = f"try_strptime(split_part({t}, '|', 1), {params.add(date_formats)})"
             text_parts = [_trimmed(ts.date), _trimmed(ts.time) if ts.time else "''"]
-            text = (f"CASE WHEN {text_parts[0]} IS NOT NULL "
-                    + (f"AND {text_parts[1]} IS NOT NULL " if ts.time else "")
-                    + f"THEN concat_ws('|', {', '.join(text_parts)}) END")
+            text = (
+                f"CASE WHEN {text_parts[0]} IS NOT NULL "
+                + (f"AND {text_parts[1]} IS NOT NULL " if ts.time else "")
+                + f"THEN concat_ws('|', {', '.join(text_parts)}) END"
+            )
             shown = [ts.date_format] + ([ts.time_format] if ts.time_format else [])
             local = f"({date_sql}{time_part})" if ts.time else date_sql
             return text, ts.source, local, [" + ".join(shown)]
@@ -174,14 +201,17 @@ class KindValidator:
             return dt.date.fromisoformat(ts.date_value)
         captured = self.context.captures.get(ts.date_from_file)
         if captured is None:
-            raise ValueError(f"the file name has no {{{ts.date_from_file}}} part "
-                             f"(pattern {self.spec.pattern})")
+            raise ValueError(
+                f"the file name has no {{{ts.date_from_file}}} part (pattern {self.spec.pattern})"
+            )
         try:
             return dt.datetime.strptime(captured, ts.date_format).date()
         except ValueError:
-            raise ValueError(f"the file name's {{{ts.date_from_file}}} is '{captured}', "
-                             f"not a date in format {ts.date_format} (date_format of "
-                             f"{self.spec.where})") from None
+            raise ValueError(
+                f"the file name's {{{ts.date_from_file}}} is '{captured}', "
+                f"not a date in format {ts.date_format} (date_format of "
+                f"{self.spec.where})"
+            ) from None
 
     def _timestamp(self, name: str) -> CheckedColumn:
         """Local time -> UTC with the DST policy, then the plausibility window."""
@@ -192,15 +222,18 @@ class KindValidator:
         zone = params.add(self.timezone)
         earliest = dt.date.fromisoformat(guards.earliest_date)
         latest = self.context.now_utc + dt.timedelta(hours=guards.future_tolerance_hours)
-        changes = clock_changes(self.timezone, earliest - dt.timedelta(days=2),
-                                latest.date() + dt.timedelta(days=2))
+        changes = clock_changes(
+            self.timezone, earliest - dt.timedelta(days=2), latest.date() + dt.timedelta(days=2)
+        )
         helpers = [f"{local_sql} AS {local}"]
         skipped = [c for c in changes if c.skipped]
         repeated = [c for c in changes if not c.skipped]
 
         def inside(change) -> str:
-            return (f"({local} >= {params.add(change.local_start)} "
-                    f"AND {local} < {params.add(change.local_end)})")
+            return (
+                f"({local} >= {params.add(change.local_start)} "
+                f"AND {local} < {params.add(change.local_end)})"
+            )
 
         zone_utc = f"timezone('UTC', timezone({zone}, {local}))"
         policy = self.spec.ambiguous_times
@@ -208,68 +241,106 @@ class KindValidator:
         if repeated and policy != "reject":
             for change in repeated:
                 offset = change.before_s if policy == "earliest" else change.after_s
-                branches.append(f"WHEN {inside(change)} THEN {local} - "
-                                f"INTERVAL ({params.add(offset)}) SECOND")
+                branches.append(
+                    f"WHEN {inside(change)} THEN {local} - INTERVAL ({params.add(offset)}) SECOND"
+                )
         extra_texts = []
         if ts.offset:
             extra_texts.append(f"{_trimmed(ts.offset)} AS o_{name}")
             offset_s = f"os_{name}"
             helpers.append(f"{_offset_seconds_sql(f'o_{name}')} AS {offset_s}")
-            branches.insert(0, f"WHEN {offset_s} IS NOT NULL THEN {local} - "
-                               f"INTERVAL ({offset_s}) SECOND")
-        value = (f"CASE {' '.join(branches)} ELSE {zone_utc} END" if branches else zone_utc)
+            branches.insert(
+                0, f"WHEN {offset_s} IS NOT NULL THEN {local} - INTERVAL ({offset_s}) SECOND"
+            )
+        value = f"CASE {' '.join(branches)} ELSE {zone_utc} END" if branches else zone_utc
         formats_shown = " or ".join(shown_formats)
-        errors = [(f"{t} IS NOT NULL AND {local} IS NULL",
-                   _raw_in_reason("bad date/time ", t,
-                                  f": expected format {formats_shown} (timestamp_format)"))]
+        errors = [
+            (
+                f"{t} IS NOT NULL AND {local} IS NULL",
+                _raw_in_reason(
+                    "bad date/time ", t, f": expected format {formats_shown} (timestamp_format)"
+                ),
+            )
+        ]
         if ts.offset:
-            errors.append((f"o_{name} IS NOT NULL AND os_{name} IS NULL",
-                           _raw_in_reason("bad UTC offset ", f"o_{name}",
-                                          f" in {ts.offset}: expected +01:00, -0500 or Z"),
-                           ts.offset))
+            errors.append(
+                (
+                    f"o_{name} IS NOT NULL AND os_{name} IS NULL",
+                    _raw_in_reason(
+                        "bad UTC offset ",
+                        f"o_{name}",
+                        f" in {ts.offset}: expected +01:00, -0500 or Z",
+                    ),
+                    ts.offset,
+                )
+            )
         no_offset = f"os_{name} IS NULL AND " if ts.offset else ""
         if skipped:
-            errors.append((
-                f"{no_offset}({' OR '.join(inside(c) for c in skipped)})",
-                _raw_in_reason("local time ", f"strftime({local}, '%Y-%m-%d %H:%M:%S')",
-                               f" does not exist in {self.timezone} (clocks went forward)")))
+            errors.append(
+                (
+                    f"{no_offset}({' OR '.join(inside(c) for c in skipped)})",
+                    _raw_in_reason(
+                        "local time ",
+                        f"strftime({local}, '%Y-%m-%d %H:%M:%S')",
+                        f" does not exist in {self.timezone} (clocks went forward)",
+                    ),
+                )
+            )
         if repeated and policy == "reject":
-            errors.append((
-                f"{no_offset}({' OR '.join(inside(c) for c in repeated)})",
-                _raw_in_reason("local time ", f"strftime({local}, '%Y-%m-%d %H:%M:%S')",
-                               f" happened twice in {self.timezone} (clocks went back): set "
-                               "ambiguous_times: earliest or latest, or map an offset "
-                               "column")))
+            errors.append(
+                (
+                    f"{no_offset}({' OR '.join(inside(c) for c in repeated)})",
+                    _raw_in_reason(
+                        "local time ",
+                        f"strftime({local}, '%Y-%m-%d %H:%M:%S')",
+                        f" happened twice in {self.timezone} (clocks went back): set "
+                        "ambiguous_times: earliest or latest, or map an offset "
+                        "column",
+                    ),
+                )
+            )
         errors += [
-            (f"{v} < {params.add(dt.datetime.combine(earliest, dt.time()))}",
-             _raw_in_reason("timestamp ", f"strftime({v}, '%Y-%m-%d %H:%M:%S')",
-                            f" UTC is before earliest_date {guards.earliest_date} "
-                            "(settings.yaml, ingest)")),
-            (f"{v} > {params.add(latest)}",
-             _raw_in_reason("timestamp ", f"strftime({v}, '%Y-%m-%d %H:%M:%S')",
-                            f" UTC is in the future (after the load time + "
-                            f"{guards.future_tolerance_hours:g} h)")),
+            (
+                f"{v} < {params.add(dt.datetime.combine(earliest, dt.time()))}",
+                _raw_in_reason(
+                    "timestamp ",
+                    f"strftime({v}, '%Y-%m-%d %H:%M:%S')",
+                    f" UTC is before earliest_date {guards.earliest_date} (settings.yaml, ingest)",
+                ),
+            ),
+            (
+                f"{v} > {params.add(latest)}",
+                _raw_in_reason(
+                    "timestamp ",
+                    f"strftime({v}, '%Y-%m-%d %H:%M:%S')",
+                    f" UTC is in the future (after the load time + "
+                    f"{guards.future_tolerance_hours:g} h)",
+                ),
+            ),
         ]
-        return CheckedColumn(name, source, text, value, errors, tuple(helpers),
-                             tuple(extra_texts))
+        return CheckedColumn(name, source, text, value, errors, tuple(helpers), tuple(extra_texts))
 
     def _key(self, name: str, spec: ColumnSpec) -> CheckedColumn:
         """A key column: one source column, several joined, or synthetic."""
         params = self.params
         if spec.synthetic == "row":
-            value = (f"{params.add(self.context.file_name + '#')} || "
-                     f"{self.staged.data_row_sql('_ord')}")
+            value = (
+                f"{params.add(self.context.file_name + '#')} || {self.staged.data_row_sql('_ord')}"
+            )
             return CheckedColumn(name, None, value, f"t_{name}", [])
         if spec.synthetic == "content":
             row = ", ".join(f"coalesce({quote_ident(c)}, '\\x00')" for c in self.staged.columns)
-            value = (f"'h:' || left(sha256({params.add(self.salt)} || "
-                     f"concat_ws(chr(31), {row})), 16)")
+            value = (
+                f"'h:' || left(sha256({params.add(self.salt)} || concat_ws(chr(31), {row})), 16)"
+            )
             return CheckedColumn(name, None, value, f"t_{name}", [])
         parts = [_trimmed(c) for c in spec.sources]
         if len(parts) == 1:
             return CheckedColumn(name, spec.source, parts[0], f"t_{name}", [])
-        text = (f"CASE WHEN {' AND '.join(f'{p} IS NOT NULL' for p in parts)} THEN "
-                f"concat_ws({_quote_sql_text(spec.separator)}, {', '.join(parts)}) END")
+        text = (
+            f"CASE WHEN {' AND '.join(f'{p} IS NOT NULL' for p in parts)} THEN "
+            f"concat_ws({_quote_sql_text(spec.separator)}, {', '.join(parts)}) END"
+        )
         return CheckedColumn(name, spec.source, text, f"t_{name}", [])
 
     def _flag(self, name: str, spec: ColumnSpec, t: str) -> tuple[str, list]:
@@ -281,15 +352,24 @@ class KindValidator:
         trues = self.params.add([w.lower() for w in true_words])
         falses = self.params.add([w.lower() for w in false_words])
         otherwise = {True: "true", False: "false", None: "NULL"}[spec.otherwise]
-        value = (f"CASE WHEN {t} IS NULL THEN NULL "
-                 f"WHEN list_contains({trues}, lower({t})) THEN true "
-                 f"WHEN list_contains({falses}, lower({t})) THEN false ELSE {otherwise} END")
+        value = (
+            f"CASE WHEN {t} IS NULL THEN NULL "
+            f"WHEN list_contains({trues}, lower({t})) THEN true "
+            f"WHEN list_contains({falses}, lower({t})) THEN false ELSE {otherwise} END"
+        )
         if spec.negate:
             value = f"(NOT {value})"
         words = f"true_words {list(true_words)}, false_words {list(false_words)}"
-        errors = [] if spec.otherwise is not None else [
-            (f"{t} IS NOT NULL AND v_{name} IS NULL",
-             _raw_in_reason("", t, f" is not a true/false word ({words})"))]
+        errors = (
+            []
+            if spec.otherwise is not None
+            else [
+                (
+                    f"{t} IS NOT NULL AND v_{name} IS NULL",
+                    _raw_in_reason("", t, f" is not a true/false word ({words})"),
+                )
+            ]
+        )
         return value, errors
 
     def _column(self, name: str, conversion: str) -> CheckedColumn:
@@ -297,8 +377,9 @@ class KindValidator:
         if name in mapping.constants:
             return CheckedColumn(name, None, None, params.add(mapping.constants[name]), [])
         if name not in mapping.columns:  # not provided; a reason not given is 'unknown'
-            return CheckedColumn(name, None, None,
-                                 "'unknown'" if name == "contact_reason" else "NULL", [])
+            return CheckedColumn(
+                name, None, None, "'unknown'" if name == "contact_reason" else "NULL", []
+            )
         column = mapping.columns[name]
         if name == KEY_COLUMN[mapping.kind]:
             return self._key(name, column)
@@ -313,46 +394,69 @@ class KindValidator:
         elif conversion == CODE:
             words = mapping.value_maps.get(name, {})
             codes = list(mapping.codes[name])
-            mapped = (f"MAP({params.add(list(words))}::VARCHAR[], "
-                      f"{params.add(list(words.values()))}::VARCHAR[])[lower({t})]"
-                      if words else "NULL")
-            value = (f"coalesce({mapped}, CASE WHEN list_contains({params.add(codes)}, "
-                     f"lower({t})) THEN lower({t}) END)")
+            mapped = (
+                f"MAP({params.add(list(words))}::VARCHAR[], "
+                f"{params.add(list(words.values()))}::VARCHAR[])[lower({t})]"
+                if words
+                else "NULL"
+            )
+            value = (
+                f"coalesce({mapped}, CASE WHEN list_contains({params.add(codes)}, "
+                f"lower({t})) THEN lower({t}) END)"
+            )
             if name == "contact_reason":
                 value = f"CASE WHEN {t} IS NULL THEN 'unknown' ELSE {value} END"
             known = ", ".join(sorted(words) or codes)
-            errors.append((f"{t} IS NOT NULL AND {v} IS NULL",
-                           _raw_in_reason(f"unknown {name} ", t,
-                                          f" (value_maps.{name} knows: {known})")))
+            errors.append(
+                (
+                    f"{t} IS NOT NULL AND {v} IS NULL",
+                    _raw_in_reason(f"unknown {name} ", t, f" (value_maps.{name} knows: {known})"),
+                )
+            )
         elif conversion == FLAG:
             value, errors = self._flag(name, column, t)
         elif conversion == DURATION:
             fmt = column.format or spec.duration_format
             value = duration_sql(t, fmt, decimal, thousands)
             errors += [
-                (f"{t} IS NOT NULL AND {v} IS NULL",
-                 _raw_in_reason("bad duration ", t,
-                                f": expected {DURATION_UNITS[fmt]} (duration_format)")),
+                (
+                    f"{t} IS NOT NULL AND {v} IS NULL",
+                    _raw_in_reason(
+                        "bad duration ", t, f": expected {DURATION_UNITS[fmt]} (duration_format)"
+                    ),
+                ),
                 (f"{v} < 0", _raw_in_reason("negative duration ", t, "")),
             ]
         else:  # numbers: CSAT, NPS, percent, integer
             value = _number_sql(t, decimal, thousands, percent_sign=conversion == PERCENT)
-            errors.append((f"{t} IS NOT NULL AND {v} IS NULL",
-                           _raw_in_reason("", t, " is not a number")))
+            errors.append(
+                (f"{t} IS NOT NULL AND {v} IS NULL", _raw_in_reason("", t, " is not a number"))
+            )
             if conversion == CSAT:
                 lo, hi = mapping.csat_scale or (0.0, 0.0)
-                errors.append((f"{v} NOT BETWEEN {params.add(lo)} AND {params.add(hi)}",
-                               _raw_in_reason("CSAT ", t,
-                                              f" outside the scale {lo:g}-{hi:g} (csat_scale)")))
+                errors.append(
+                    (
+                        f"{v} NOT BETWEEN {params.add(lo)} AND {params.add(hi)}",
+                        _raw_in_reason(
+                            "CSAT ", t, f" outside the scale {lo:g}-{hi:g} (csat_scale)"
+                        ),
+                    )
+                )
             elif conversion == NPS:
-                errors.append((f"{v} NOT BETWEEN 0 AND 10 OR {v} <> floor({v})",
-                               _raw_in_reason("NPS ", t, " is not a whole number 0-10")))
+                errors.append(
+                    (
+                        f"{v} NOT BETWEEN 0 AND 10 OR {v} <> floor({v})",
+                        _raw_in_reason("NPS ", t, " is not a whole number 0-10"),
+                    )
+                )
             elif conversion == PERCENT:
-                errors.append((f"{v} NOT BETWEEN 0 AND 100",
-                               _raw_in_reason("score ", t, " outside 0-100")))
+                errors.append(
+                    (f"{v} NOT BETWEEN 0 AND 100", _raw_in_reason("score ", t, " outside 0-100"))
+                )
             elif conversion == INTEGER:
-                errors.append((f"{v} <> floor({v})",
-                               _raw_in_reason("", t, " is not a whole number")))
+                errors.append(
+                    (f"{v} <> floor({v})", _raw_in_reason("", t, " is not a whole number"))
+                )
         return CheckedColumn(name, source, text, value, errors)
 
     def columns(self) -> list[CheckedColumn]:
@@ -363,8 +467,9 @@ class KindValidator:
             else:
                 column = self._column(name, canonical.conversion)
             if canonical.required and column.text_sql is not None:
-                column.errors.insert(0, (f"t_{name} IS NULL",
-                                         _quote_sql_text("missing required value")))
+                column.errors.insert(
+                    0, (f"t_{name} IS NULL", _quote_sql_text("missing required value"))
+                )
             checked.append(column)
         for section, spec in self.mapping.sections.items():
             checked.append(self._section(section, spec))
@@ -375,25 +480,44 @@ class KindValidator:
     def _section(self, section: str, spec: ColumnSpec) -> CheckedColumn:
         name = f"section_{section}"
         t, v = f"t_{name}", f"v_{name}"
-        value = _number_sql(t, spec.decimal_separator or self.spec.decimal_separator,
-                            spec.thousands_separator or self.spec.thousands_separator,
-                            percent_sign=True)
-        return CheckedColumn(name, spec.source, _trimmed(spec.sources[0]), value, [
-            (f"{t} IS NOT NULL AND {v} IS NULL", _raw_in_reason("", t, " is not a number")),
-            (f"{v} NOT BETWEEN 0 AND 100", _raw_in_reason("section score ", t,
-                                                          " outside 0-100")),
-        ])
+        value = _number_sql(
+            t,
+            spec.decimal_separator or self.spec.decimal_separator,
+            spec.thousands_separator or self.spec.thousands_separator,
+            percent_sign=True,
+        )
+        return CheckedColumn(
+            name,
+            spec.source,
+            _trimmed(spec.sources[0]),
+            value,
+            [
+                (f"{t} IS NOT NULL AND {v} IS NULL", _raw_in_reason("", t, " is not a number")),
+                (
+                    f"{v} NOT BETWEEN 0 AND 100",
+                    _raw_in_reason("section score ", t, " outside 0-100"),
+                ),
+            ],
+        )
 
     def _leg(self) -> CheckedColumn:
         column = self.mapping.legs.leg_column
         if column is None:  # numbered after the checks, in start order (see number_legs_sql)
             return CheckedColumn("leg", None, None, "CAST(NULL AS INTEGER)", [])
         t, v = "t_leg", "v_leg"
-        return CheckedColumn("leg", column, _trimmed(column), f"try_cast({t} AS INTEGER)", [
-            (f"{t} IS NULL", _quote_sql_text("missing leg number")),
-            (f"{t} IS NOT NULL AND {v} IS NULL",
-             _raw_in_reason("leg ", t, " is not a whole number")),
-        ])
+        return CheckedColumn(
+            "leg",
+            column,
+            _trimmed(column),
+            f"try_cast({t} AS INTEGER)",
+            [
+                (f"{t} IS NULL", _quote_sql_text("missing leg number")),
+                (
+                    f"{t} IS NOT NULL AND {v} IS NULL",
+                    _raw_in_reason("leg ", t, " is not a whole number"),
+                ),
+            ],
+        )
 
     # --- the query ------------------------------------------------------------------
 
@@ -405,21 +529,30 @@ class KindValidator:
             conditions.append(f"{_trimmed(self.mapping.present_if)} IS NOT NULL")
         filters = self.mapping.filters
         for column, words in filters.include.items():
-            conditions.append(f"list_contains({self.params.add(list(words))}, "
-                              f"lower(coalesce(trim({quote_ident(column)}), '')))")
+            conditions.append(
+                f"list_contains({self.params.add(list(words))}, "
+                f"lower(coalesce(trim({quote_ident(column)}), '')))"
+            )
         for column, words in filters.exclude.items():
-            conditions.append(f"NOT list_contains({self.params.add(list(words))}, "
-                              f"lower(coalesce(trim({quote_ident(column)}), '')))")
+            conditions.append(
+                f"NOT list_contains({self.params.add(list(words))}, "
+                f"lower(coalesce(trim({quote_ident(column)}), '')))"
+            )
         return f"WHERE {' AND '.join(conditions)}" if conditions else ""
 
     def filtered_count_sql(self) -> str | None:
         """Rows holding this kind's record that the row filters leave out."""
         if not self.mapping.filters:
             return None
-        present = (f"{_trimmed(self.mapping.present_if)} IS NOT NULL"
-                   if self.mapping.present_if else "true")
-        return (f"SELECT count(*) FILTER (WHERE {present}) - (SELECT count(*) FROM "
-                f"checked_{self.mapping.kind}) FROM staged")
+        present = (
+            f"{_trimmed(self.mapping.present_if)} IS NOT NULL"
+            if self.mapping.present_if
+            else "true"
+        )
+        return (
+            f"SELECT count(*) FILTER (WHERE {present}) - (SELECT count(*) FROM "
+            f"checked_{self.mapping.kind}) FROM staged"
+        )
 
     def create_checked_sql(self, has_cell_problems: bool = False) -> list[str]:
         """Statements creating ``checked_<kind>``, run in order. ``has_cell_problems``:
@@ -431,31 +564,42 @@ class KindValidator:
         texts += [text for c in columns for text in c.extra_texts]
         helpers = [h for c in columns for h in c.helpers]
         all_source = ", ".join(quote_ident(c) for c in self.staged.columns)
-        customer_key = customer_key_sql(self.spec.identifiers, self.params, salt,
-                                        self.spec.default_country_code)
+        customer_key = customer_key_sql(
+            self.spec.identifiers, self.params, salt, self.spec.default_country_code
+        )
         values = [f"{c.value_sql} AS v_{c.name}" for c in columns]
         checks = []
         for c in columns:
             for condition, reason, *source in c.errors:
-                checks.append(f"CASE WHEN {condition} THEN {{'column': "
-                              f"{self.params.add(source[0] if source else c.source)}, "
-                              f"'reason': {reason}}} END")
+                checks.append(
+                    f"CASE WHEN {condition} THEN {{'column': "
+                    f"{self.params.add(source[0] if source else c.source)}, "
+                    f"'reason': {reason}}} END"
+                )
         # The list is built only for rows failing some check (CASE evaluates its branch
         # on those rows alone): building it for every row costs more than the reading.
         # OR is true as soon as one condition is (NULL and false both fall to ELSE).
         any_failure = " OR ".join(f"({error[0]})" for c in columns for error in c.errors)
-        null_error = "CAST(NULL AS STRUCT(\"column\" VARCHAR, reason VARCHAR))"
+        null_error = 'CAST(NULL AS STRUCT("column" VARCHAR, reason VARCHAR))'
         no_errors = f"list_filter([{null_error}], lambda e: e IS NOT NULL)"
-        error_list = (f"CASE WHEN {any_failure} THEN list_filter([{', '.join(checks)}], "
-                      f"lambda e: e IS NOT NULL) ELSE {no_errors} END" if checks
-                      else no_errors)
+        error_list = (
+            f"CASE WHEN {any_failure} THEN list_filter([{', '.join(checks)}], "
+            f"lambda e: e IS NOT NULL) ELSE {no_errors} END"
+            if checks
+            else no_errors
+        )
         # problems the reader found in single cells (an XLSX formula without a value), for
         # the columns this kind reads
-        cell_problems = no_errors if not has_cell_problems else (
-            f"coalesce((SELECT list({{'column': p.column_name, 'reason': p.reason}}) FROM "
-            f"cell_problems AS p WHERE p._ord = converted._ord AND list_contains("
-            f"{self.params.add(sorted(mapping.source_columns))}, p.column_name)), "
-            f"{no_errors})")
+        cell_problems = (
+            no_errors
+            if not has_cell_problems
+            else (
+                f"coalesce((SELECT list({{'column': p.column_name, 'reason': p.reason}}) FROM "
+                f"cell_problems AS p WHERE p._ord = converted._ord AND list_contains("
+                f"{self.params.add(sorted(mapping.source_columns))}, p.column_name)), "
+                f"{no_errors})"
+            )
+        )
         key = f"v_{KEY_COLUMN[kind]}"
         numbered_legs = bool(mapping.legs and mapping.legs.leg_column)
         key_parts = [key] + (["v_leg"] if numbered_legs else [])
@@ -470,16 +614,16 @@ class KindValidator:
         checked = f"""
 CREATE OR REPLACE TEMP TABLE checked_{kind} AS
 WITH source AS (
-    SELECT {', '.join(['*'] + identifier_columns_sql(self.spec.identifiers))}
+    SELECT {", ".join(["*"] + identifier_columns_sql(self.spec.identifiers))}
     FROM staged {self.kept_rows_sql()}
 ), texts AS (
-    SELECT _ord, {', '.join(texts + [f'{customer_key} AS v_customer_key'])},
+    SELECT _ord, {", ".join(texts + [f"{customer_key} AS v_customer_key"])},
            hash({all_source}) AS row_hash
     FROM source
 ), prepared AS (
-    SELECT *{''.join(', ' + h for h in helpers)} FROM texts
+    SELECT *{"".join(", " + h for h in helpers)} FROM texts
 ), converted AS (
-    SELECT *, {', '.join(values)} FROM prepared
+    SELECT *, {", ".join(values)} FROM prepared
 )
 -- Only converted values are kept: the text columns serve the error messages above.
 SELECT _ord, row_hash, v_customer_key, {v_columns},
@@ -523,18 +667,24 @@ WHERE c._ord = n._ord
         kept = "k.kept"  # a kept row's duplicates do not reject its other legs
         if mapping.on_conflict == "reject_both":
             keep, kept = "false", "NULL"
-            reason = (f"'conflicting rows for key ' || {key_shown} || ' (rows ' || {listed} "
-                      "|| '): they differ, so none is loaded (on_conflict: reject_both)'")
+            reason = (
+                f"'conflicting rows for key ' || {key_shown} || ' (rows ' || {listed} "
+                "|| '): they differ, so none is loaded (on_conflict: reject_both)'"
+            )
         else:
             direction = "ASC" if mapping.on_conflict == "keep_first" else "DESC"
-            order = (f"v_{mapping.conflict_order} {direction}, " if mapping.conflict_order
-                     else "")
+            order = f"v_{mapping.conflict_order} {direction}, " if mapping.conflict_order else ""
             keep = "k.position = 1"
             kept_row = self.staged.data_row_sql("k.kept")
-            reason = (f"'duplicate key ' || {key_shown} || ' (rows ' || {listed} || '): row ' "
-                      f"|| {kept_row} || ' was kept (on_conflict: {mapping.on_conflict})'")
-        ordering = (f"ORDER BY {order}_ord {direction}" if mapping.on_conflict != "reject_both"
-                    else "ORDER BY _ord")
+            reason = (
+                f"'duplicate key ' || {key_shown} || ' (rows ' || {listed} || '): row ' "
+                f"|| {kept_row} || ' was kept (on_conflict: {mapping.on_conflict})'"
+            )
+        ordering = (
+            f"ORDER BY {order}_ord {direction}"
+            if mapping.on_conflict != "reject_both"
+            else "ORDER BY _ord"
+        )
         return f"""
 UPDATE checked_{kind} AS c
 SET errors = [{{'column': {key_column}, 'reason': {reason}}}],
@@ -563,7 +713,7 @@ WHERE c._ord = k._ord AND NOT ({keep})
         return f"""
 UPDATE checked_contacts AS c SET errors = [{{'column': NULL, 'reason':
     'another leg of contact ' || c.v_contact_id || ' was rejected (row '
-    || {self.staged.data_row_sql('bad.row')} || ')'}}]
+    || {self.staged.data_row_sql("bad.row")} || ')'}}]
 FROM (SELECT v_contact_id, min(_ord) AS row FROM checked_contacts
       WHERE len(errors) > 0 AND v_contact_id IS NOT NULL
         AND first_row = _ord AND first_valid_row IS NULL  -- duplicates: the first is kept
@@ -576,8 +726,10 @@ def _offset_seconds_sql(text: str) -> str:
     """Seconds east of UTC from '+01:00', '-0500', '+1', 'UTC+2', 'Z'; NULL otherwise."""
     pattern = r"^(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})?$"
     parts = f"regexp_extract(upper({text}), '{pattern}', ['sign', 'h', 'm'])"
-    return (f"CASE WHEN upper({text}) IN ('Z', 'UTC', 'GMT') THEN 0 "
-            f"WHEN regexp_full_match(upper({text}), '{pattern}') THEN "
-            f"(CASE WHEN {parts}.sign = '-' THEN -1 ELSE 1 END) * "
-            f"(CAST({parts}.h AS INTEGER) * 3600 + "
-            f"coalesce(CAST(NULLIF({parts}.m, '') AS INTEGER), 0) * 60) END")
+    return (
+        f"CASE WHEN upper({text}) IN ('Z', 'UTC', 'GMT') THEN 0 "
+        f"WHEN regexp_full_match(upper({text}), '{pattern}') THEN "
+        f"(CASE WHEN {parts}.sign = '-' THEN -1 ELSE 1 END) * "
+        f"(CAST({parts}.h AS INTEGER) * 3600 + "
+        f"coalesce(CAST(NULLIF({parts}.m, '') AS INTEGER), 0) * 60) END"
+    )

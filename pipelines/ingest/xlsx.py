@@ -85,8 +85,10 @@ def cell_text(value: Cell) -> str | None:
 def _sheet_xml_bytes(path: Path) -> int:
     """Uncompressed size of the largest worksheet part (the zip directory says it)."""
     with zipfile.ZipFile(path) as archive:
-        return max((i.file_size for i in archive.infolist()
-                    if i.filename.startswith("xl/worksheets/")), default=0)
+        return max(
+            (i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/")),
+            default=0,
+        )
 
 
 def calamine_rows(path: Path, sheet_name: str | None) -> Iterator[list[Cell]]:
@@ -163,9 +165,12 @@ def _is_blank(cells: list[Cell] | tuple[Cell, ...]) -> bool:
     return not any(cells) and all(c is None or c == "" for c in cells)
 
 
-def stage_rows(con: duckdb.DuckDBPyConnection, header: list[str],
-               rows: Iterator[list[Cell] | tuple[Cell, ...]],
-               skipped: list[int] | None = None) -> int:
+def stage_rows(
+    con: duckdb.DuckDBPyConnection,
+    header: list[str],
+    rows: Iterator[list[Cell] | tuple[Cell, ...]],
+    skipped: list[int] | None = None,
+) -> int:
     """Append the data rows below the header to the scratch table ``staged_raw`` in Arrow
     batches; blank rows are skipped and not counted (their 0-based positions among the
     rows given are appended to ``skipped``). Returns the data rows.
@@ -188,7 +193,7 @@ def stage_rows(con: duckdb.DuckDBPyConnection, header: list[str],
             continue  # blank rows (often trailing) are not data
         cells.extend(row)
         if len(row) < width:
-            cells.extend(padding[len(row):])
+            cells.extend(padding[len(row) :])
         if len(cells) >= XLSX_BATCH_ROWS * width:
             rows_staged += _append_batch(con, header, cells, rows_staged)
             cells = []
@@ -196,8 +201,9 @@ def stage_rows(con: duckdb.DuckDBPyConnection, header: list[str],
     return rows_staged
 
 
-def _append_batch(con: duckdb.DuckDBPyConnection, header: list[str], cells: list[Cell],
-                  rows_before: int) -> int:
+def _append_batch(
+    con: duckdb.DuckDBPyConnection, header: list[str], cells: list[Cell], rows_before: int
+) -> int:
     """Insert the batch's rows, numbered after ``rows_before``; return how many."""
     width = len(header)
     count = len(cells) // width
@@ -208,8 +214,11 @@ def _append_batch(con: duckdb.DuckDBPyConnection, header: list[str], cells: list
     names = ["_cc_row"] + [f"c{j}" for j in range(width)]
     xlsx_batch = pa.table(arrays, names=names)
     con.register("xlsx_batch", xlsx_batch)
-    con.execute(f"INSERT INTO {SCRATCH}.staged_raw SELECT _cc_row, "
-                + ", ".join(f"NULLIF(c{j}, '')" for j in range(width)) + " FROM xlsx_batch")
+    con.execute(
+        f"INSERT INTO {SCRATCH}.staged_raw SELECT _cc_row, "
+        + ", ".join(f"NULLIF(c{j}, '')" for j in range(width))
+        + " FROM xlsx_batch"
+    )
     con.unregister("xlsx_batch")
     return count
 
@@ -227,9 +236,14 @@ _FORMULA_OR_ERROR = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st\s*=\s*[\"']
 _CELL = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)c(\s[^>]*?)?(?:/>|>(.*?)</\1c>)", re.S)
 _CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
 _ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_CHILD = {name: re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + name + rb"(\s[^>]*?)?(?:/>|>(.*?)</"
-                            rb"(?:[A-Za-z_][\w.-]*:)?" + name + rb">)", re.S)
-          for name in (b"f", b"v", b"is")}
+_CHILD = {
+    name: re.compile(
+        rb"<(?:[A-Za-z_][\w.-]*:)?" + name + rb"(\s[^>]*?)?(?:/>|>(.*?)</"
+        rb"(?:[A-Za-z_][\w.-]*:)?" + name + rb">)",
+        re.S,
+    )
+    for name in (b"f", b"v", b"is")
+}
 _REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]+)")
 
 
@@ -238,8 +252,8 @@ class CellNote:
     """A cell whose value the row readers do not give: a formula without a cached value
     (``formula`` set) or a cached error (``error``: its text, e.g. ``#DIV/0!``)."""
 
-    row: int          # sheet row, 1-based
-    column: int       # 0-based, column A = 0
+    row: int  # sheet row, 1-based
+    column: int  # 0-based, column A = 0
     formula: str | None = None
     error: str | None = None
 
@@ -278,8 +292,7 @@ def sheet_part(archive: zipfile.ZipFile, sheet_name: str | None) -> str | None:
     targets = {}
     for relation in relations:
         target = relation.get("Target", "")
-        part = (target.lstrip("/") if target.startswith("/")
-                else str(PurePosixPath("xl") / target))
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
         targets[relation.get("Id")] = part
     for sheet in workbook.iter():
         if _local(sheet.tag) != "sheet":
@@ -314,7 +327,7 @@ def cell_notes(path: Path, sheet_name: str | None) -> list[CellNote]:
 
 def _notes_in(handle) -> list[CellNote]:
     notes: list[CellNote] = []
-    shared: dict[bytes, tuple[str, str]] = {}   # si -> (formula, master cell)
+    shared: dict[bytes, tuple[str, str]] = {}  # si -> (formula, master cell)
     carry = b""
     while True:
         chunk = handle.read(NOTE_CHUNK_BYTES)
@@ -325,9 +338,10 @@ def _notes_in(handle) -> list[CellNote]:
             if cut < 0:
                 carry = text
                 continue
-            text, carry = text[:cut + 4], text[cut + 4:]
-        if ((_FORMULA_BYTE in text and any(tag in text for tag in _FORMULA_TAGS))
-                or (_ERROR_BYTE in text and any(t in text for t in _ERROR_TYPES))):
+            text, carry = text[: cut + 4], text[cut + 4 :]
+        if (_FORMULA_BYTE in text and any(tag in text for tag in _FORMULA_TAGS)) or (
+            _ERROR_BYTE in text and any(t in text for t in _ERROR_TYPES)
+        ):
             _parse_notes(text, notes, shared)
         if not chunk:
             return notes
@@ -351,9 +365,12 @@ def _parse_notes(text: bytes, notes: list[CellNote], shared: dict) -> None:
 
 
 def _attributes(raw: bytes) -> dict[str, str]:
-    return {m.group(1).decode().rsplit(":", 1)[-1]:
-            html.unescape((m.group(2) if m.group(2) is not None else m.group(3)).decode())
-            for m in _ATTRIBUTE.finditer(raw)}
+    return {
+        m.group(1).decode().rsplit(":", 1)[-1]: html.unescape(
+            (m.group(2) if m.group(2) is not None else m.group(3)).decode()
+        )
+        for m in _ATTRIBUTE.finditer(raw)
+    }
 
 
 def _cell_note(attributes: bytes, content: bytes, shared: dict) -> CellNote | None:
@@ -383,8 +400,13 @@ def _cell_note(attributes: bytes, content: bytes, shared: dict) -> CellNote | No
     return CellNote(row, column, formula=body or "?")
 
 
-def apply_cell_notes(con: duckdb.DuckDBPyConnection, header: list[str],
-                     notes: list[CellNote], first_data_row: int, skipped: list[int]) -> int:
+def apply_cell_notes(
+    con: duckdb.DuckDBPyConnection,
+    header: list[str],
+    notes: list[CellNote],
+    first_data_row: int,
+    skipped: list[int],
+) -> int:
     """Put the notes of the staged data rows into effect after ``stage_rows``: cached
     errors become the cells' text, formulas without a cached value ``cell_problems``
     rows (``_ord`` = the staged row). A row staged as blank because its only cells were
@@ -394,17 +416,26 @@ def apply_cell_notes(con: duckdb.DuckDBPyConnection, header: list[str],
     if not notes:
         return 0
     skipped_set = set(skipped)
-    revive = sorted({n.row - first_data_row for n in notes}
-                    & skipped_set)  # data positions of blank-read rows holding notes
+    revive = sorted(
+        {n.row - first_data_row for n in notes} & skipped_set
+    )  # data positions of blank-read rows holding notes
     columns = ", ".join(quote_ident(c) for c in header)
     for position in revive:
         # rank among the rows now staged: earlier rows not skipped, or revived
-        number = position + 1 - (bisect.bisect_left(skipped, position)
-                                 - bisect.bisect_left(revive, position))
-        con.execute(f"UPDATE {SCRATCH}.staged_raw SET _cc_row = _cc_row + 1 "
-                    "WHERE _cc_row >= $n", {"n": number})
-        con.execute(f"INSERT INTO {SCRATCH}.staged_raw (_cc_row, {columns}) "
-                    f"VALUES ($n, {', '.join(['NULL'] * width)})", {"n": number})
+        number = (
+            position
+            + 1
+            - (bisect.bisect_left(skipped, position) - bisect.bisect_left(revive, position))
+        )
+        con.execute(
+            f"UPDATE {SCRATCH}.staged_raw SET _cc_row = _cc_row + 1 WHERE _cc_row >= $n",
+            {"n": number},
+        )
+        con.execute(
+            f"INSERT INTO {SCRATCH}.staged_raw (_cc_row, {columns}) "
+            f"VALUES ($n, {', '.join(['NULL'] * width)})",
+            {"n": number},
+        )
     still_skipped = sorted(skipped_set - set(revive))
 
     def staged_row(note: CellNote) -> int:
@@ -413,12 +444,21 @@ def apply_cell_notes(con: duckdb.DuckDBPyConnection, header: list[str],
 
     for note in notes:
         if note.error is not None:
-            con.execute(f"UPDATE {SCRATCH}.staged_raw SET {quote_ident(header[note.column])}"
-                        " = $text WHERE _cc_row = $row",
-                        {"text": note.error, "row": staged_row(note)})
-    problems = [(staged_row(n), header[n.column],
-                 f"formula ={n.formula} has no cached value (open and save the workbook "
-                 "in Excel, or export values)") for n in notes if n.formula is not None]
+            con.execute(
+                f"UPDATE {SCRATCH}.staged_raw SET {quote_ident(header[note.column])}"
+                " = $text WHERE _cc_row = $row",
+                {"text": note.error, "row": staged_row(note)},
+            )
+    problems = [
+        (
+            staged_row(n),
+            header[n.column],
+            f"formula ={n.formula} has no cached value (open and save the workbook "
+            "in Excel, or export values)",
+        )
+        for n in notes
+        if n.formula is not None
+    ]
     if problems:
         con.executemany("INSERT INTO cell_problems VALUES (?, ?, ?)", problems)
     return len(revive)

@@ -27,8 +27,7 @@ from pipelines.metrics.summaries import summary_info
 from pipelines.settings import MetricSettings
 
 
-def _context(con: duckdb.DuckDBPyConnection, query: MetricQuery,
-             settings: MetricSettings | None):
+def _context(con: duckdb.DuckDBPyConnection, query: MetricQuery, settings: MetricSettings | None):
     settings = settings or MetricSettings()
     check_timezone(con, settings.reporting_timezone)
     centres = centre_groups(con, query.group_by)
@@ -44,10 +43,14 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object
 
 def _group_columns(groups: list[Group]) -> pd.DataFrame:
     """centre_id -> group_key, group_label, sourcing, group_order for the shown groups."""
-    rows = [(centre_id, g.key, g.label, g.sourcing, order)
-            for order, g in enumerate(groups) for centre_id in g.centre_ids]
-    return pd.DataFrame(rows, columns=["centre_id", "group_key", "group_label", "sourcing",
-                                       "group_order"])
+    rows = [
+        (centre_id, g.key, g.label, g.sourcing, order)
+        for order, g in enumerate(groups)
+        for centre_id in g.centre_ids
+    ]
+    return pd.DataFrame(
+        rows, columns=["centre_id", "group_key", "group_label", "sourcing", "group_order"]
+    )
 
 
 def _find_group(groups: list[Group], group: str, query: MetricQuery) -> Group:
@@ -62,12 +65,22 @@ def _find_group(groups: list[Group], group: str, query: MetricQuery) -> Group:
 
 # ---------------------------------------------------------------- agent scatter
 
-AGENT_COLUMNS = ["group_key", "group_label", "sourcing", "agent_id", "contacts", "aht_s",
-                 "aht_n", "csat_pct", "csat_n"]
+AGENT_COLUMNS = [
+    "group_key",
+    "group_label",
+    "sourcing",
+    "agent_id",
+    "contacts",
+    "aht_s",
+    "aht_n",
+    "csat_pct",
+    "csat_n",
+]
 
 
-def agent_scatter(con: duckdb.DuckDBPyConnection, query: MetricQuery,
-                  settings: MetricSettings | None = None) -> pd.DataFrame:
+def agent_scatter(
+    con: duckdb.DuckDBPyConnection, query: MetricQuery, settings: MetricSettings | None = None
+) -> pd.DataFrame:
     """Per shown group and agent over the query range: contacts, aht_s (with aht_n)
     and csat_pct (with csat_n, surveys of the agent's contacts)."""
     settings, _, groups, bounds, use_summaries = _context(con, query, settings)
@@ -76,25 +89,31 @@ def agent_scatter(con: duckdb.DuckDBPyConnection, query: MetricQuery,
     parameters = sql_parameters(query, settings, *bounds)
     parameters["centre_ids"] = [c for g in groups for c in g.centre_ids]
     # the agent summary has no channel, queue or reason: filtered queries take the raw route
-    agents = run_stats_sql(con, "agent_stats", parameters,
-                           use_summaries and not query.filters_by_contact)
+    agents = run_stats_sql(
+        con, "agent_stats", parameters, use_summaries and not query.filters_by_contact
+    )
     agents = agents.merge(_group_columns(groups), on="centre_id")
-    pooled = agents.groupby(["group_order", "group_key", "group_label", "sourcing",
-                             "agent_id"], as_index=False)[
-        ["contacts", "aht_n", "aht_sum", "csat_n", "csat_satisfied"]].sum(min_count=1)
-    pooled[["contacts", "aht_n", "csat_n", "csat_satisfied"]] = pooled[
-        ["contacts", "aht_n", "csat_n", "csat_satisfied"]].fillna(0).astype("int64")
+    pooled = agents.groupby(
+        ["group_order", "group_key", "group_label", "sourcing", "agent_id"], as_index=False
+    )[["contacts", "aht_n", "aht_sum", "csat_n", "csat_satisfied"]].sum(min_count=1)
+    pooled[["contacts", "aht_n", "csat_n", "csat_satisfied"]] = (
+        pooled[["contacts", "aht_n", "csat_n", "csat_satisfied"]].fillna(0).astype("int64")
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        pooled["aht_s"] = np.where(pooled["aht_n"] > 0,
-                                   pooled["aht_sum"] / pooled["aht_n"].clip(lower=1), np.nan)
+        pooled["aht_s"] = np.where(
+            pooled["aht_n"] > 0, pooled["aht_sum"] / pooled["aht_n"].clip(lower=1), np.nan
+        )
         pooled["csat_pct"] = np.where(
             pooled["csat_n"] > 0,
-            100 * pooled["csat_satisfied"] / pooled["csat_n"].clip(lower=1), np.nan)
+            100 * pooled["csat_satisfied"] / pooled["csat_n"].clip(lower=1),
+            np.nan,
+        )
     pooled = pooled.sort_values(["group_order", "agent_id"], kind="stable")
     return pooled[AGENT_COLUMNS].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- gap contributions
+
 
 @dataclass(frozen=True)
 class GapContributions:
@@ -119,8 +138,9 @@ class GapContributions:
     sections: pd.DataFrame  # section, group/baseline mean and n, gap
 
 
-def gap_contributions(con: duckdb.DuckDBPyConnection, query: MetricQuery,
-                      settings: MetricSettings | None, group: str) -> GapContributions:
+def gap_contributions(
+    con: duckdb.DuckDBPyConnection, query: MetricQuery, settings: MetricSettings | None, group: str
+) -> GapContributions:
     """Contact reasons behind ``group``'s csat_pct gap and QA sections behind its
     qa_score gap, versus the query's baseline over the whole range; largest first."""
     settings, centres, groups, bounds, use_summaries = _context(con, query, settings)
@@ -130,16 +150,15 @@ def gap_contributions(con: duckdb.DuckDBPyConnection, query: MetricQuery,
     if bounds is None:
         empty = pd.DataFrame()
         return GapContributions(group, np.nan, np.nan, empty, np.nan, empty)
-    stats, by_reason = centre_statistics(con, whole_range, settings, *bounds,
-                                         use_summaries)
-    reasons, csat_gap, mix_term = _reason_contributions(by_reason, chosen.centre_ids,
-                                                        base_centres)
+    stats, by_reason = centre_statistics(con, whole_range, settings, *bounds, use_summaries)
+    reasons, csat_gap, mix_term = _reason_contributions(by_reason, chosen.centre_ids, base_centres)
     sections, qa_gap = _section_gaps(stats, chosen.centre_ids, base_centres)
     return GapContributions(group, csat_gap, mix_term, reasons, qa_gap, sections)
 
 
-def _reason_contributions(by_reason: pd.DataFrame, group_centres: tuple[str, ...],
-                          base_centres: tuple[str, ...]) -> tuple[pd.DataFrame, float, float]:
+def _reason_contributions(
+    by_reason: pd.DataFrame, group_centres: tuple[str, ...], base_centres: tuple[str, ...]
+) -> tuple[pd.DataFrame, float, float]:
     def side(centre_ids: tuple[str, ...]) -> pd.DataFrame:
         rows = by_reason[by_reason["centre_id"].isin(centre_ids)]
         return rows.groupby("contact_reason", as_index=False)[["n", "x"]].sum()
@@ -158,29 +177,41 @@ def _reason_contributions(by_reason: pd.DataFrame, group_centres: tuple[str, ...
     p_b_filled = p_b.fillna(overall_b)
     contribution = (share_g * (p_g - p_b_filled)).fillna(0.0)
     mix_term = float((share_g - share_b).mul(p_b_filled).sum())
-    reasons = pd.DataFrame({
-        "contact_reason": merged["contact_reason"],
-        "group_csat_pct": 100 * p_g,
-        "group_n": merged["n_g"].astype("int64"),
-        "baseline_csat_pct": 100 * p_b,
-        "baseline_n": merged["n_b"].astype("int64"),
-        "group_share_pct": 100 * share_g,
-        "baseline_share_pct": 100 * share_b,
-        "contribution": 100 * contribution,
-    })
-    reasons = reasons.iloc[np.argsort(-reasons["contribution"].abs().to_numpy(),
-                                      kind="stable")].reset_index(drop=True)
+    reasons = pd.DataFrame(
+        {
+            "contact_reason": merged["contact_reason"],
+            "group_csat_pct": 100 * p_g,
+            "group_n": merged["n_g"].astype("int64"),
+            "baseline_csat_pct": 100 * p_b,
+            "baseline_n": merged["n_b"].astype("int64"),
+            "group_share_pct": 100 * share_g,
+            "baseline_share_pct": 100 * share_b,
+            "contribution": 100 * contribution,
+        }
+    )
+    reasons = reasons.iloc[
+        np.argsort(-reasons["contribution"].abs().to_numpy(), kind="stable")
+    ].reset_index(drop=True)
     csat_gap = 100 * (merged["x_g"].sum() / total_g - overall_b)
     return reasons, float(csat_gap), 100 * mix_term
 
 
-REASON_COLUMNS = ["contact_reason", "group_csat_pct", "group_n", "baseline_csat_pct",
-                  "baseline_n", "group_share_pct", "baseline_share_pct", "contribution"]
+REASON_COLUMNS = [
+    "contact_reason",
+    "group_csat_pct",
+    "group_n",
+    "baseline_csat_pct",
+    "baseline_n",
+    "group_share_pct",
+    "baseline_share_pct",
+    "contribution",
+]
 SECTION_COLUMNS = ["section", "group_mean", "group_n", "baseline_mean", "baseline_n", "gap"]
 
 
-def _section_gaps(stats: pd.DataFrame, group_centres: tuple[str, ...],
-                  base_centres: tuple[str, ...]) -> tuple[pd.DataFrame, float]:
+def _section_gaps(
+    stats: pd.DataFrame, group_centres: tuple[str, ...], base_centres: tuple[str, ...]
+) -> tuple[pd.DataFrame, float]:
     qa = stats[stats["metric"].str.startswith("qa_section_") | (stats["metric"] == "qa_score")]
 
     def side(centre_ids: tuple[str, ...]) -> pd.DataFrame:
@@ -189,20 +220,24 @@ def _section_gaps(stats: pd.DataFrame, group_centres: tuple[str, ...],
         summed["mean"] = summed["x"] / summed["n"].where(summed["n"] > 0)
         return summed
 
-    merged = side(group_centres).merge(side(base_centres), on="metric", how="outer",
-                                       suffixes=("_g", "_b"))
+    merged = side(group_centres).merge(
+        side(base_centres), on="metric", how="outer", suffixes=("_g", "_b")
+    )
     overall = merged[merged["metric"] == "qa_score"]
-    qa_gap = (float(overall["mean_g"].iloc[0] - overall["mean_b"].iloc[0])
-              if len(overall) else np.nan)
+    qa_gap = (
+        float(overall["mean_g"].iloc[0] - overall["mean_b"].iloc[0]) if len(overall) else np.nan
+    )
     sections = merged[merged["metric"] != "qa_score"]
-    result = pd.DataFrame({
-        "section": sections["metric"].str.removeprefix("qa_section_"),
-        "group_mean": sections["mean_g"],
-        "group_n": sections["n_g"].fillna(0).astype("int64"),
-        "baseline_mean": sections["mean_b"],
-        "baseline_n": sections["n_b"].fillna(0).astype("int64"),
-        "gap": sections["mean_g"] - sections["mean_b"],
-    })
+    result = pd.DataFrame(
+        {
+            "section": sections["metric"].str.removeprefix("qa_section_"),
+            "group_mean": sections["mean_g"],
+            "group_n": sections["n_g"].fillna(0).astype("int64"),
+            "baseline_mean": sections["mean_b"],
+            "baseline_n": sections["n_b"].fillna(0).astype("int64"),
+            "gap": sections["mean_g"] - sections["mean_b"],
+        }
+    )
     result = result[(result["group_n"] > 0) | (result["baseline_n"] > 0)]
     order = np.argsort(-result["gap"].abs().fillna(-1).to_numpy(), kind="stable")
     return result.iloc[order].reset_index(drop=True)[SECTION_COLUMNS], qa_gap
@@ -210,43 +245,69 @@ def _section_gaps(stats: pd.DataFrame, group_centres: tuple[str, ...],
 
 # ---------------------------------------------------------------- repeat flows
 
-FLOW_COLUMNS = ["group_key", "group_label", "next_centre_id", "next_centre_name", "count",
-                "share_pct"]
+FLOW_COLUMNS = [
+    "group_key",
+    "group_label",
+    "next_centre_id",
+    "next_centre_name",
+    "count",
+    "share_pct",
+]
 
 
-def repeat_flows(con: duckdb.DuckDBPyConnection, query: MetricQuery,
-                 settings: MetricSettings | None = None) -> pd.DataFrame:
+def repeat_flows(
+    con: duckdb.DuckDBPyConnection, query: MetricQuery, settings: MetricSettings | None = None
+) -> pd.DataFrame:
     """For answered contacts of each shown group that were followed by a repeat within
     the window: the centre of the next contact, the count, and its share (0-100) of
     the group's repeats. Largest flows first within each group."""
     settings, centres, groups, bounds, use_summaries = _context(con, query, settings)
     if bounds is None or not groups:
         return pd.DataFrame(columns=FLOW_COLUMNS)
-    flows = run_stats_sql(con, "repeat_flows", sql_parameters(query, settings, *bounds),
-                          use_summaries)
+    flows = run_stats_sql(
+        con, "repeat_flows", sql_parameters(query, settings, *bounds), use_summaries
+    )
     flows = flows.merge(_group_columns(groups), on="centre_id")
-    pooled = flows.groupby(["group_order", "group_key", "group_label", "next_centre_id"],
-                           as_index=False)["repeats"].sum()
+    pooled = flows.groupby(
+        ["group_order", "group_key", "group_label", "next_centre_id"], as_index=False
+    )["repeats"].sum()
     pooled = pooled.rename(columns={"repeats": "count"})
     pooled["count"] = pooled["count"].astype("int64")
-    pooled["share_pct"] = 100 * pooled["count"] / pooled.groupby("group_key")[
-        "count"].transform("sum")
+    pooled["share_pct"] = (
+        100 * pooled["count"] / pooled.groupby("group_key")["count"].transform("sum")
+    )
     names = dict(zip(centres["centre_id"], centres["name"], strict=True))
     pooled["next_centre_name"] = pooled["next_centre_id"].map(names)
-    pooled = pooled.sort_values(["group_order", "count", "next_centre_id"],
-                                ascending=[True, False, True], kind="stable")
+    pooled = pooled.sort_values(
+        ["group_order", "count", "next_centre_id"], ascending=[True, False, True], kind="stable"
+    )
     return pooled[FLOW_COLUMNS].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- customer comments
 
-COMMENT_COLUMNS = ["responded_date", "centre_id", "centre_name", "survey_id", "csat_raw",
-                   "csat_lo", "csat_hi", "csat_on_scale", "contact_reason", "comment"]
+COMMENT_COLUMNS = [
+    "responded_date",
+    "centre_id",
+    "centre_name",
+    "survey_id",
+    "csat_raw",
+    "csat_lo",
+    "csat_hi",
+    "csat_on_scale",
+    "contact_reason",
+    "comment",
+]
 
 
-def customer_comments(con: duckdb.DuckDBPyConnection, query: MetricQuery,
-                      settings: MetricSettings | None, group: str, satisfied: bool,
-                      limit: int = 20) -> pd.DataFrame:
+def customer_comments(
+    con: duckdb.DuckDBPyConnection,
+    query: MetricQuery,
+    settings: MetricSettings | None,
+    group: str,
+    satisfied: bool,
+    limit: int = 20,
+) -> pd.DataFrame:
     """Up to ``limit`` non-empty comments of satisfied (or dissatisfied) customers of
     one group: a deterministic sample, newest first, with the answer on its own scale
     (e.g. "8 on 1-10") and the contact reason ('unknown' without a linked contact)."""
@@ -257,18 +318,21 @@ def customer_comments(con: duckdb.DuckDBPyConnection, query: MetricQuery,
     if bounds is None:
         return pd.DataFrame(columns=COMMENT_COLUMNS)
     parameters = sql_parameters(query, settings, *bounds)
-    parameters.update(centre_ids=list(chosen.centre_ids), satisfied=bool(satisfied),
-                      limit=int(limit))
+    parameters.update(
+        centre_ids=list(chosen.centre_ids), satisfied=bool(satisfied), limit=int(limit)
+    )
     comments = _run(con, "customer_comments", parameters)
     names = dict(zip(centres["centre_id"], centres["name"], strict=True))
     comments["centre_name"] = comments["centre_id"].map(names)
     comments["csat_on_scale"] = [
         f"{_number(raw)} on {_number(lo)}-{_number(hi)}"
-        for raw, lo, hi in zip(comments["csat_raw"], comments["csat_lo"], comments["csat_hi"],
-                               strict=True)
+        for raw, lo, hi in zip(
+            comments["csat_raw"], comments["csat_lo"], comments["csat_hi"], strict=True
+        )
     ]
-    comments = comments.sort_values(["responded_date", "centre_id", "survey_id"],
-                                    ascending=[False, True, True], kind="stable")
+    comments = comments.sort_values(
+        ["responded_date", "centre_id", "survey_id"], ascending=[False, True, True], kind="stable"
+    )
     return comments[COMMENT_COLUMNS].reset_index(drop=True)
 
 

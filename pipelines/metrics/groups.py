@@ -42,8 +42,8 @@ def centre_groups(con: duckdb.DuckDBPyConnection, group_by: str) -> pd.DataFrame
         centres["group_label"] = centres["vendor"].where(~in_house, IN_HOUSE_LABEL)
     elif group_by == "sourcing":
         centres["group_key"] = centres["sourcing"]
-        centres["group_label"] = centres["sourcing"].map(_SOURCING_LABELS).fillna(
-            centres["sourcing"]
+        centres["group_label"] = (
+            centres["sourcing"].map(_SOURCING_LABELS).fillna(centres["sourcing"])
         )
     elif group_by == "shore":
         centres["group_key"] = centres["shore"]
@@ -68,14 +68,17 @@ def shown_groups(centres: pd.DataFrame, query: MetricQuery) -> list[Group]:
     for key, members in selected.groupby("group_key", sort=False):
         sourcings = set(members["sourcing"])
         vendors = set(members["vendor"].dropna())
-        groups.append(Group(
-            key=str(key),
-            label=str(members["group_label"].iloc[0]),
-            sourcing=sourcings.pop() if len(sourcings) == 1 else "mixed",
-            centre_ids=tuple(sorted(members["centre_id"])),
-            vendor=vendors.pop() if len(vendors) == 1 and members["vendor"].notna().all()
-            else None,
-        ))
+        groups.append(
+            Group(
+                key=str(key),
+                label=str(members["group_label"].iloc[0]),
+                sourcing=sourcings.pop() if len(sourcings) == 1 else "mixed",
+                centre_ids=tuple(sorted(members["centre_id"])),
+                vendor=vendors.pop()
+                if len(vendors) == 1 and members["vendor"].notna().all()
+                else None,
+            )
+        )
     return sorted(groups, key=lambda g: (_SOURCING_ORDER.get(g.sourcing, 3), g.label, g.key))
 
 
@@ -102,5 +105,7 @@ def baseline_centres(centres: pd.DataFrame, query: MetricQuery) -> tuple[str, ..
 
 def membership(members: dict[str, tuple[str, ...]]) -> pd.DataFrame:
     """group_key, centre_id: one row per centre of each group (a centre may be in two)."""
-    return pd.DataFrame([(key, centre) for key, centres in members.items()
-                         for centre in centres], columns=["group_key", "centre_id"])
+    return pd.DataFrame(
+        [(key, centre) for key, centres in members.items() for centre in centres],
+        columns=["group_key", "centre_id"],
+    )

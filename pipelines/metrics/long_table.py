@@ -37,18 +37,42 @@ from pipelines.metrics.targets import STATUS_NO_DATA, Targets
 from pipelines.settings import MetricSettings
 
 LONG_COLUMNS = [
-    "period_start", "period_end", "group_by", "centre_id", "centre_name", "sourcing",
-    "breakdown_value", "metric", "unit", "value", "n", "ci_low", "ci_high",
-    "baseline_value", "baseline_n", "gap", "gap_se", "p_value", "significant", "judgement",
-    "insufficient_sample", "provisional", "target", "status", "coverage",
+    "period_start",
+    "period_end",
+    "group_by",
+    "centre_id",
+    "centre_name",
+    "sourcing",
+    "breakdown_value",
+    "metric",
+    "unit",
+    "value",
+    "n",
+    "ci_low",
+    "ci_high",
+    "baseline_value",
+    "baseline_n",
+    "gap",
+    "gap_se",
+    "p_value",
+    "significant",
+    "judgement",
+    "insufficient_sample",
+    "provisional",
+    "target",
+    "status",
+    "coverage",
 ]
 BASELINE_KEY = "\x00baseline"  # never a real group key
 CELL = ["period_start", "breakdown_value"]
 
 
-def resolve_bounds(con: duckdb.DuckDBPyConnection, query: MetricQuery,
-                   settings: MetricSettings,
-                   info: SummaryInfo | None) -> tuple[dt.date, dt.date] | None:
+def resolve_bounds(
+    con: duckdb.DuckDBPyConnection,
+    query: MetricQuery,
+    settings: MetricSettings,
+    info: SummaryInfo | None,
+) -> tuple[dt.date, dt.date] | None:
     """The query's dates, with the data's first/last date standing in for None."""
     if query.start and query.end:
         return query.start, query.end
@@ -64,16 +88,20 @@ def pool(stats: pd.DataFrame, members: dict[str, tuple[str, ...]]) -> pd.DataFra
     """Sum centre statistics into groups (sums and counts pool exactly)."""
     rows = stats.merge(membership(members), on="centre_id")
     return rows.groupby([*CELL, "metric", "group_key"], dropna=False, as_index=False)[
-        STAT_COLUMNS].sum()
+        STAT_COLUMNS
+    ].sum()
 
 
 def empty_long_table() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=object) for column in LONG_COLUMNS})
 
 
-def metric_table(con: duckdb.DuckDBPyConnection, query: MetricQuery,
-                 settings: MetricSettings | None = None,
-                 targets: Targets | None = None) -> pd.DataFrame:
+def metric_table(
+    con: duckdb.DuckDBPyConnection,
+    query: MetricQuery,
+    settings: MetricSettings | None = None,
+    targets: Targets | None = None,
+) -> pd.DataFrame:
     """The long table of METRICS.md for ``query`` (see docs/METRIC_LAYER.md)."""
     settings = settings or MetricSettings()
     targets = targets or Targets()
@@ -88,19 +116,20 @@ def metric_table(con: duckdb.DuckDBPyConnection, query: MetricQuery,
         return empty_long_table()
     start, end = bounds
 
-    centre_stats, csat_by_reason = centre_statistics(con, query, settings, start, end,
-                                                     use_summaries=info is not None)
+    centre_stats, csat_by_reason = centre_statistics(
+        con, query, settings, start, end, use_summaries=info is not None
+    )
     centre_stats = centre_stats[centre_stats["metric"].isin(metric_ids)]
     members = {group.key: group.centre_ids for group in groups}
     group_stats = pool(centre_stats, members)
-    baseline_stats = pool(centre_stats, {BASELINE_KEY: base_centres}).drop(
-        columns="group_key")
+    baseline_stats = pool(centre_stats, {BASELINE_KEY: base_centres}).drop(columns="group_key")
 
     spine = period_spine(query.grain, start, end)
     spine["provisional"] = provisional_periods(con, spine, settings, info)
     table = _skeleton(spine, groups, group_stats, query, metric_ids)
-    table = table.merge(group_stats, on=["period_start", "group_key", "breakdown_value",
-                                         "metric"], how="left")
+    table = table.merge(
+        group_stats, on=["period_start", "group_key", "breakdown_value", "metric"], how="left"
+    )
     table = table.merge(baseline_stats, on=[*CELL, "metric"], how="left", suffixes=("", "_b"))
     for stat in STAT_COLUMNS:
         table[stat] = table[stat].fillna(0.0)
@@ -115,34 +144,46 @@ def metric_table(con: duckdb.DuckDBPyConnection, query: MetricQuery,
     return _finish(table, query, groups, metric_ids)
 
 
-def _skeleton(spine: pd.DataFrame, groups: list[Group], group_stats: pd.DataFrame,
-              query: MetricQuery, metric_ids: tuple[str, ...]) -> pd.DataFrame:
+def _skeleton(
+    spine: pd.DataFrame,
+    groups: list[Group],
+    group_stats: pd.DataFrame,
+    query: MetricQuery,
+    metric_ids: tuple[str, ...],
+) -> pd.DataFrame:
     """Every period x shown group x breakdown value x metric, data or not."""
-    group_frame = pd.DataFrame({
-        "group_key": [g.key for g in groups],
-        "centre_name": [g.label for g in groups],
-        "sourcing": [g.sourcing for g in groups],
-        "group_order": range(len(groups)),
-    })
+    group_frame = pd.DataFrame(
+        {
+            "group_key": [g.key for g in groups],
+            "centre_name": [g.label for g in groups],
+            "sourcing": [g.sourcing for g in groups],
+            "group_order": range(len(groups)),
+        }
+    )
     if query.breakdown is None:
         values: list[object] = [NO_BREAKDOWN]
     else:
         seen = group_stats.loc[group_stats["n"] > 0, "breakdown_value"].dropna().unique()
         values = sorted(seen, key=lambda v: (v == "unknown", str(v)))
-    breakdown_frame = pd.DataFrame({"breakdown_value": pd.Series(values, dtype=object),
-                                    "breakdown_order": range(len(values))})
-    metric_frame = pd.DataFrame({"metric": list(metric_ids),
-                                 "metric_order": range(len(metric_ids))})
-    skeleton = (spine.merge(group_frame, how="cross")
-                .merge(breakdown_frame, how="cross")
-                .merge(metric_frame, how="cross"))
+    breakdown_frame = pd.DataFrame(
+        {"breakdown_value": pd.Series(values, dtype=object), "breakdown_order": range(len(values))}
+    )
+    metric_frame = pd.DataFrame(
+        {"metric": list(metric_ids), "metric_order": range(len(metric_ids))}
+    )
+    skeleton = (
+        spine.merge(group_frame, how="cross")
+        .merge(breakdown_frame, how="cross")
+        .merge(metric_frame, how="cross")
+    )
     skeleton["kind"] = skeleton["metric"].map({m: CATALOGUE[m].kind for m in metric_ids})
     skeleton["unit"] = skeleton["metric"].map({m: CATALOGUE[m].unit for m in metric_ids})
     return skeleton
 
 
-def _estimate(n: np.ndarray, x: np.ndarray, xx: np.ndarray, y: np.ndarray,
-              kind: np.ndarray, z: float) -> dict[str, np.ndarray]:
+def _estimate(
+    n: np.ndarray, x: np.ndarray, xx: np.ndarray, y: np.ndarray, kind: np.ndarray, z: float
+) -> dict[str, np.ndarray]:
     """Value, interval, and what the tests need (sd for means, se for NPS)."""
     value = np.full(n.shape, np.nan)
     low = np.full(n.shape, np.nan)
@@ -177,8 +218,7 @@ def _compute_values(table: pd.DataFrame, settings: MetricSettings) -> pd.DataFra
     z = metric_stats.z_value(settings.confidence)
     kind = table["kind"].to_numpy()
     own = _estimate(*(table[c].to_numpy(float) for c in ("n", "x", "xx", "y")), kind, z)
-    base = _estimate(*(table[f"{c}_b"].to_numpy(float) for c in ("n", "x", "xx", "y")),
-                     kind, z)
+    base = _estimate(*(table[f"{c}_b"].to_numpy(float) for c in ("n", "x", "xx", "y")), kind, z)
     for name, values in own.items():
         table[name] = values
     table["baseline_value"] = base["value"]
@@ -188,16 +228,20 @@ def _compute_values(table: pd.DataFrame, settings: MetricSettings) -> pd.DataFra
     return table
 
 
-def _apply_adjusted(table: pd.DataFrame, adjusted: pd.DataFrame,
-                    settings: MetricSettings) -> pd.DataFrame:
+def _apply_adjusted(
+    table: pd.DataFrame, adjusted: pd.DataFrame, settings: MetricSettings
+) -> pd.DataFrame:
     """Fill csat_pct_adjusted rows: value, n, interval, se, coverage, baseline."""
     z = metric_stats.z_value(settings.confidence)
     is_adjusted = table["metric"] == "csat_pct_adjusted"
     own = table.loc[is_adjusted, ["period_start", "group_key", "breakdown_value"]].merge(
-        adjusted, on=["period_start", "group_key", "breakdown_value"], how="left")
+        adjusted, on=["period_start", "group_key", "breakdown_value"], how="left"
+    )
     base = table.loc[is_adjusted, CELL].merge(
         adjusted[adjusted["group_key"] == BASELINE_KEY].drop(columns="group_key"),
-        on=CELL, how="left")
+        on=CELL,
+        how="left",
+    )
     table.loc[is_adjusted, "value"] = own["value"].to_numpy(float)
     table.loc[is_adjusted, "n"] = own["n"].fillna(0).to_numpy(float)
     table.loc[is_adjusted, "se"] = own["se"].to_numpy(float)
@@ -212,33 +256,47 @@ def _apply_adjusted(table: pd.DataFrame, adjusted: pd.DataFrame,
     return table
 
 
-def _compare_with_baseline(table: pd.DataFrame, groups: list[Group],
-                           base_centres: tuple[str, ...],
-                           settings: MetricSettings) -> pd.DataFrame:
+def _compare_with_baseline(
+    table: pd.DataFrame,
+    groups: list[Group],
+    base_centres: tuple[str, ...],
+    settings: MetricSettings,
+) -> pd.DataFrame:
     kind = table["kind"].to_numpy()
     n, n_b = table["n"].to_numpy(float), table["n_b"].to_numpy(float)
     p_value = np.full(len(table), np.nan)
 
     proportion = kind == "proportion"
     p_value[proportion] = metric_stats.two_proportion_p(
-        table["x"].to_numpy(float)[proportion], n[proportion],
-        table["x_b"].to_numpy(float)[proportion], n_b[proportion])
+        table["x"].to_numpy(float)[proportion],
+        n[proportion],
+        table["x_b"].to_numpy(float)[proportion],
+        n_b[proportion],
+    )
     mean = kind == "mean"
     p_value[mean] = metric_stats.welch_p(
-        table["value"].to_numpy(float)[mean], table["sd"].to_numpy(float)[mean], n[mean],
-        table["baseline_value"].to_numpy(float)[mean], table["sd_b"].to_numpy(float)[mean],
-        n_b[mean])
+        table["value"].to_numpy(float)[mean],
+        table["sd"].to_numpy(float)[mean],
+        n[mean],
+        table["baseline_value"].to_numpy(float)[mean],
+        table["sd_b"].to_numpy(float)[mean],
+        n_b[mean],
+    )
     by_difference = (kind == "nps") | (kind == "adjusted_proportion")
     p_value[by_difference] = metric_stats.difference_z_p(
         table["value"].to_numpy(float)[by_difference],
         table["se"].to_numpy(float)[by_difference],
         table["baseline_value"].to_numpy(float)[by_difference],
-        table["se_b"].to_numpy(float)[by_difference])
+        table["se_b"].to_numpy(float)[by_difference],
+    )
 
     is_baseline_group = {g.key: set(g.centre_ids) == set(base_centres) for g in groups}
     is_baseline = table["group_key"].map(is_baseline_group).to_numpy(bool)
-    table["gap"] = np.where(is_baseline & ~np.isnan(table["value"].to_numpy(float)), 0.0,
-                            table["value"] - table["baseline_value"])
+    table["gap"] = np.where(
+        is_baseline & ~np.isnan(table["value"].to_numpy(float)),
+        0.0,
+        table["value"] - table["baseline_value"],
+    )
     table["baseline_n"] = n_b
     table["gap_se"] = np.where(is_baseline, np.nan, _gap_se(table, kind, n, n_b))
     p_value[is_baseline] = np.nan
@@ -249,7 +307,10 @@ def _compare_with_baseline(table: pd.DataFrame, groups: list[Group],
     table["insufficient_sample"] = (n < min_sample) & ~counted
     table["significant"] = (
         (np.nan_to_num(p_value, nan=1.0) < 1 - settings.confidence)
-        & (n >= min_sample) & (n_b >= min_sample) & ~is_baseline & ~counted
+        & (n >= min_sample)
+        & (n_b >= min_sample)
+        & ~is_baseline
+        & ~counted
     )
     table["judgement"] = judgement(table["significant"], table["gap"], table["metric"])
     return table
@@ -260,29 +321,31 @@ def judgement(significant: pd.Series, gap: pd.Series, metric: pd.Series) -> np.n
     gaps only; None otherwise (and for metrics with no better direction)."""
     worse_by = shortfall(gap, metric).to_numpy(float)
     significant = significant.to_numpy(bool)
-    return np.select([significant & (worse_by > 0), significant & (worse_by < 0)],
-                     np.array(["worse", "better"], dtype=object), default=None)
+    return np.select(
+        [significant & (worse_by > 0), significant & (worse_by < 0)],
+        np.array(["worse", "better"], dtype=object),
+        default=None,
+    )
 
 
 def shortfall(gap: pd.Series, metric: pd.Series) -> pd.Series:
     """The gap oriented so that positive means worse than the baseline (NaN when the
     metric has no better direction)."""
-    sign = metric.map(lambda m: {"higher": -1.0, "lower": 1.0}.get(CATALOGUE[m].direction,
-                                                                   np.nan))
+    sign = metric.map(lambda m: {"higher": -1.0, "lower": 1.0}.get(CATALOGUE[m].direction, np.nan))
     # as floats: a table with no rows can carry the gap column as (empty) text
     return pd.Series(gap.to_numpy(float) * sign.to_numpy(float), index=gap.index)
 
 
-def _gap_se(table: pd.DataFrame, kind: np.ndarray, n: np.ndarray,
-            n_b: np.ndarray) -> np.ndarray:
+def _gap_se(table: pd.DataFrame, kind: np.ndarray, n: np.ndarray, n_b: np.ndarray) -> np.ndarray:
     """Unpooled standard error of value - baseline_value, in the metric's unit: what a
     trend over several periods' gaps weighs them by (pipelines/metrics/persistence.py)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         p = table["value"].to_numpy(float) / 100
         p_b = table["baseline_value"].to_numpy(float) / 100
         proportion = 100 * np.sqrt(p * (1 - p) / n + p_b * (1 - p_b) / n_b)
-        mean = np.sqrt(table["sd"].to_numpy(float) ** 2 / n
-                       + table["sd_b"].to_numpy(float) ** 2 / n_b)
+        mean = np.sqrt(
+            table["sd"].to_numpy(float) ** 2 / n + table["sd_b"].to_numpy(float) ** 2 / n_b
+        )
         by_se = np.sqrt(table["se"].to_numpy(float) ** 2 + table["se_b"].to_numpy(float) ** 2)
     se = np.full(len(table), np.nan)
     se[kind == "proportion"] = proportion[kind == "proportion"]
@@ -292,12 +355,14 @@ def _gap_se(table: pd.DataFrame, kind: np.ndarray, n: np.ndarray,
     return np.where((n > 0) & (n_b > 0) & np.isfinite(se), se, np.nan)
 
 
-def _apply_targets(table: pd.DataFrame, groups: list[Group], targets: Targets,
-                   query: MetricQuery) -> pd.DataFrame:
+def _apply_targets(
+    table: pd.DataFrame, groups: list[Group], targets: Targets, query: MetricQuery
+) -> pd.DataFrame:
     by_key = {g.key: g for g in groups}
     chosen = {}
-    for group_key, metric in table[["group_key", "metric"]].drop_duplicates().itertuples(
-            index=False):
+    for group_key, metric in (
+        table[["group_key", "metric"]].drop_duplicates().itertuples(index=False)
+    ):
         group = by_key[group_key]
         centre = group.key if query.group_by == "centre" else None
         vendor = group.vendor if query.group_by in ("centre", "vendor") else None
@@ -317,10 +382,12 @@ def _apply_targets(table: pd.DataFrame, groups: list[Group], targets: Targets,
     return table
 
 
-def _finish(table: pd.DataFrame, query: MetricQuery, groups: list[Group],
-            metric_ids: tuple[str, ...]) -> pd.DataFrame:
+def _finish(
+    table: pd.DataFrame, query: MetricQuery, groups: list[Group], metric_ids: tuple[str, ...]
+) -> pd.DataFrame:
     table = table.sort_values(
-        ["period_start", "group_order", "breakdown_order", "metric_order"], kind="stable")
+        ["period_start", "group_order", "breakdown_order", "metric_order"], kind="stable"
+    )
     # the provisional flag belongs to the repeat metric: only its value can still change
     table["provisional"] = table["provisional"] & (table["metric"] == "fcr_repeat_pct")
     table["group_by"] = query.group_by
@@ -330,6 +397,9 @@ def _finish(table: pd.DataFrame, query: MetricQuery, groups: list[Group],
     for column in ("significant", "insufficient_sample", "provisional"):
         table[column] = table[column].astype(bool)
     result = table[LONG_COLUMNS].reset_index(drop=True)
-    result["breakdown_value"] = result["breakdown_value"].astype(object).where(
-        result["breakdown_value"] != NO_BREAKDOWN, None)
+    result["breakdown_value"] = (
+        result["breakdown_value"]
+        .astype(object)
+        .where(result["breakdown_value"] != NO_BREAKDOWN, None)
+    )
     return result

@@ -21,8 +21,9 @@ from pipelines.metrics.groups import membership
 CELL = ["period_start", "breakdown_value"]
 
 
-def adjusted_csat(csat_by_reason: pd.DataFrame,
-                  members: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+def adjusted_csat(
+    csat_by_reason: pd.DataFrame, members: dict[str, tuple[str, ...]]
+) -> pd.DataFrame:
     """Adjusted CSAT % per period, breakdown value and group (``members``: group key ->
     centre ids). Columns: period_start, breakdown_value, group_key, value (0-100),
     se (points), n (responses), coverage (0-100)."""
@@ -30,26 +31,32 @@ def adjusted_csat(csat_by_reason: pd.DataFrame,
     by_reason = csat_by_reason[csat_by_reason["n"] > 0]
     if by_reason.empty or not members:
         return pd.DataFrame(columns=columns)
-    standard = by_reason.groupby([*CELL, "contact_reason"], dropna=False, as_index=False)[
-        "n"
-    ].sum()
+    standard = by_reason.groupby([*CELL, "contact_reason"], dropna=False, as_index=False)["n"].sum()
     standard["w"] = standard["n"] / standard.groupby(CELL, dropna=False)["n"].transform("sum")
 
-    cells = by_reason.merge(membership(members), on="centre_id").groupby(
-        [*CELL, "group_key", "contact_reason"], dropna=False, as_index=False)[["n", "x"]].sum()
+    cells = (
+        by_reason.merge(membership(members), on="centre_id")
+        .groupby([*CELL, "group_key", "contact_reason"], dropna=False, as_index=False)[["n", "x"]]
+        .sum()
+    )
     if cells.empty:
         return pd.DataFrame(columns=columns)
-    cells = cells.merge(standard[[*CELL, "contact_reason", "w"]],
-                        on=[*CELL, "contact_reason"], how="left")
+    cells = cells.merge(
+        standard[[*CELL, "contact_reason", "w"]], on=[*CELL, "contact_reason"], how="left"
+    )
     cells["p"] = cells["x"] / cells["n"]
     cells["w_p"] = cells["w"] * cells["p"]
     per_group = [*CELL, "group_key"]
     cells["coverage"] = cells.groupby(per_group, dropna=False)["w"].transform("sum")
-    cells["variance_term"] = ((cells["w"] / cells["coverage"]) ** 2
-                              * cells["p"] * (1 - cells["p"]) / cells["n"])
+    cells["variance_term"] = (
+        (cells["w"] / cells["coverage"]) ** 2 * cells["p"] * (1 - cells["p"]) / cells["n"]
+    )
     totals = cells.groupby(per_group, dropna=False, as_index=False, sort=False).agg(
-        w_p=("w_p", "sum"), coverage=("w", "sum"), n=("n", "sum"),
-        variance_term=("variance_term", "sum"))
+        w_p=("w_p", "sum"),
+        coverage=("w", "sum"),
+        n=("n", "sum"),
+        variance_term=("variance_term", "sum"),
+    )
     totals["value"] = 100 * totals["w_p"] / totals["coverage"]
     totals["se"] = 100 * np.sqrt(totals["variance_term"])
     totals["coverage"] = 100 * totals["coverage"]

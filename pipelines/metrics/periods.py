@@ -48,8 +48,11 @@ class DataRange:
         return self.last_date.replace(day=1)
 
 
-def data_range(con: duckdb.DuckDBPyConnection, settings: MetricSettings | None = None,
-               info: SummaryInfo | None = None) -> DataRange | None:
+def data_range(
+    con: duckdb.DuckDBPyConnection,
+    settings: MetricSettings | None = None,
+    info: SummaryInfo | None = None,
+) -> DataRange | None:
     """The first and last date with data in the reporting time zone; None when empty.
     ``info`` (or the warehouse's matching summaries) saves scanning the records."""
     settings = settings or MetricSettings()
@@ -58,7 +61,8 @@ def data_range(con: duckdb.DuckDBPyConnection, settings: MetricSettings | None =
         first_date, last_date = info.first_date, info.last_date
     else:
         first_date, last_date, _ = execute(
-            con, DATA_RANGE_SQL, {"tz": settings.reporting_timezone}).fetchone()
+            con, DATA_RANGE_SQL, {"tz": settings.reporting_timezone}
+        ).fetchone()
     if first_date is None:
         return None
     return DataRange(first_date, last_date)
@@ -81,8 +85,7 @@ def period_spine(grain: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     elif grain == "week":
         current = week_start(start)
         while current <= end:
-            rows.append((current, current + dt.timedelta(days=6),
-                         current + dt.timedelta(days=7)))
+            rows.append((current, current + dt.timedelta(days=6), current + dt.timedelta(days=7)))
             current += dt.timedelta(days=7)
     elif grain == "month":
         current = start.replace(day=1)
@@ -95,9 +98,12 @@ def period_spine(grain: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["period_start", "period_end", "next_start"])
 
 
-def provisional_periods(con: duckdb.DuckDBPyConnection, spine: pd.DataFrame,
-                        settings: MetricSettings,
-                        info: SummaryInfo | None = None) -> pd.Series:
+def provisional_periods(
+    con: duckdb.DuckDBPyConnection,
+    spine: pd.DataFrame,
+    settings: MetricSettings,
+    info: SummaryInfo | None = None,
+) -> pd.Series:
     """True for periods whose last instant + repeat window reaches past the latest
     loaded contact: a repeat in that window may not be loaded yet."""
     if info is not None:
@@ -107,7 +113,8 @@ def provisional_periods(con: duckdb.DuckDBPyConnection, spine: pd.DataFrame,
     if latest is None or spine.empty:
         return pd.Series(True, index=spine.index, dtype=bool)
     ends = execute(
-        con, LOCAL_MIDNIGHTS_UTC_SQL,
+        con,
+        LOCAL_MIDNIGHTS_UTC_SQL,
         {"tz": settings.reporting_timezone, "days": list(spine["next_start"])},
     ).df()
     end_utc = dict(zip(pd.to_datetime(ends["day"]).dt.date, ends["midnight_utc"], strict=True))
@@ -136,8 +143,9 @@ FROM {relation}
 """
 
 
-def contact_choices(con: duckdb.DuckDBPyConnection,
-                    settings: MetricSettings | None = None) -> ContactChoices:
+def contact_choices(
+    con: duckdb.DuckDBPyConnection, settings: MetricSettings | None = None
+) -> ContactChoices:
     """Channels and reasons of the loaded contacts and their first and last local day;
     from the day cells when the summaries match ``settings`` (a scan of thousands of
     rows rather than every contact)."""
@@ -145,9 +153,8 @@ def contact_choices(con: duckdb.DuckDBPyConnection,
     if summary_info(con, settings) is not None:
         sql = CONTACT_CHOICES_SQL.format(day="local_date", relation="contact_days")
     else:
-        sql = CONTACT_CHOICES_SQL.format(
-            day="local_day(started_at, $tz)",
-            relation="contacts")
+        sql = CONTACT_CHOICES_SQL.format(day="local_day(started_at, $tz)", relation="contacts")
     channels, reasons, first_day, last_day = execute(
-        con, sql, {"tz": settings.reporting_timezone}).fetchone()
+        con, sql, {"tz": settings.reporting_timezone}
+    ).fetchone()
     return ContactChoices(tuple(channels or ()), tuple(reasons or ()), first_day, last_day)

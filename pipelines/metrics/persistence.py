@@ -28,8 +28,15 @@ from pipelines.settings import MetricSettings
 
 TREND_WEEKS = 8
 MIN_TREND_WEEKS = 4
-PERSISTENCE_COLUMNS = ["centre_id", "metric", "weeks_behind", "at_least", "trend",
-                       "slope_per_week", "trend_p"]
+PERSISTENCE_COLUMNS = [
+    "centre_id",
+    "metric",
+    "weeks_behind",
+    "at_least",
+    "trend",
+    "slope_per_week",
+    "trend_p",
+]
 
 
 def _worse(rows: pd.DataFrame) -> pd.Series:
@@ -74,8 +81,17 @@ def gap_persistence(weekly: pd.DataFrame, settings: MetricSettings) -> pd.DataFr
         streak = _streak(weeks["worse"].tolist())
         trend, slope, p_value = _trend(weeks, settings)
         starts_at = weeks["period_start"].iloc[len(weeks) - streak] if streak else None
-        records.append((centre_id, metric, streak, bool(streak) and starts_at == first_week,
-                        trend, slope, p_value))
+        records.append(
+            (
+                centre_id,
+                metric,
+                streak,
+                bool(streak) and starts_at == first_week,
+                trend,
+                slope,
+                p_value,
+            )
+        )
     return pd.DataFrame(records, columns=PERSISTENCE_COLUMNS)
 
 
@@ -84,7 +100,8 @@ def describe(weeks_behind: int, at_least: bool, trend: str | None) -> str:
     if not weeks_behind:
         return ""
     count = f"{'at least ' if at_least else ''}{weeks_behind} week" + (
-        "s" if weeks_behind > 1 else "")
+        "s" if weeks_behind > 1 else ""
+    )
     words = f"behind for {count}"
     if trend in ("widening", "narrowing"):
         words += f", {trend}"

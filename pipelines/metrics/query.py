@@ -70,6 +70,4 @@ class MetricQuery:
 
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise ValueError(
-            f"MetricQuery.{name} must be one of {', '.join(choices)}; got {value!r}"
-        )
+        raise ValueError(f"MetricQuery.{name} must be one of {', '.join(choices)}; got {value!r}")

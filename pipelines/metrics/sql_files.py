@@ -32,8 +32,9 @@ def install_definitions(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(read_sql("definitions"))
 
 
-def execute(con: duckdb.DuckDBPyConnection, sql: str,
-            parameters: dict[str, object] | None = None) -> duckdb.DuckDBPyConnection:
+def execute(
+    con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object] | None = None
+) -> duckdb.DuckDBPyConnection:
     """``con.execute(sql, the used parameters)``, with the definitions in place."""
     used = {key: value for key, value in (parameters or {}).items() if f"${key}" in sql}
     try:

@@ -24,8 +24,9 @@ def _safe_divide(numerator: Array, denominator: Array) -> Array:
     numerator = np.asarray(numerator, dtype=float)
     denominator = np.asarray(denominator, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1),
-                        np.nan)
+        return np.where(
+            denominator > 0, numerator / np.where(denominator > 0, denominator, 1), np.nan
+        )
 
 
 def wilson_interval(successes: Array, n: Array, z: float) -> tuple[Array, Array]:
@@ -98,8 +99,12 @@ def welch_p(mean1: Array, sd1: Array, n1: Array, mean2: Array, sd2: Array, n2: A
         return np.full(np.shape(n1), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         result = stats.ttest_ind_from_stats(
-            np.where(defined, mean1, 0.0), np.where(defined, sd1, 1.0), np.where(defined, n1, 2),
-            np.where(defined, mean2, 0.0), np.where(defined, sd2, 1.0), np.where(defined, n2, 2),
+            np.where(defined, mean1, 0.0),
+            np.where(defined, sd1, 1.0),
+            np.where(defined, n1, 2),
+            np.where(defined, mean2, 0.0),
+            np.where(defined, sd2, 1.0),
+            np.where(defined, n2, 2),
             equal_var=False,
         )
     return np.where(defined, result.pvalue, np.nan)

@@ -35,8 +35,9 @@ def check_timezone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
         )
 
 
-def sql_parameters(query: MetricQuery, settings: MetricSettings,
-                   start: dt.date, end: dt.date) -> dict[str, object]:
+def sql_parameters(
+    query: MetricQuery, settings: MetricSettings, start: dt.date, end: dt.date
+) -> dict[str, object]:
     """Every parameter the metric SQL files use (DuckDB ignores none: pass only used)."""
     return {
         "tz": settings.reporting_timezone,
@@ -56,14 +57,16 @@ def sql_parameters(query: MetricQuery, settings: MetricSettings,
     }
 
 
-def run_stats_sql(con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object],
-                  use_summaries: bool) -> pd.DataFrame:
+def run_stats_sql(
+    con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object], use_summaries: bool
+) -> pd.DataFrame:
     """A stats query, over the summary tables or the raw ones (summaries.stats_sql)."""
     return execute(con, stats_sql(name, use_summaries), parameters).df()
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object],
-            use_summaries: bool) -> pd.DataFrame:
+def run_sql(
+    con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object], use_summaries: bool
+) -> pd.DataFrame:
     frame = run_stats_sql(con, name, parameters, use_summaries)
     frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
     # a plain string key (never NULL) keeps pandas merges and groupbys exact
@@ -73,23 +76,34 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, obj
 
 def to_long(wide: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """``<metric>__<stat>`` columns -> one row per key and metric with n, x, xx, y."""
-    metric_ids = [metric for metric in CATALOGUE if f"{metric}__n" in wide.columns
-                  or f"{metric}__x" in wide.columns]
+    metric_ids = [
+        metric
+        for metric in CATALOGUE
+        if f"{metric}__n" in wide.columns or f"{metric}__x" in wide.columns
+    ]
     rows = len(wide)
     long = wide[keys].iloc[np.tile(np.arange(rows), len(metric_ids))].reset_index(drop=True)
     long["metric"] = np.repeat(np.array(metric_ids, dtype=object), rows)
     zeros = np.zeros(rows)
     for stat in STAT_COLUMNS:
-        columns = [wide[f"{metric}__{stat}"].to_numpy(float, na_value=0.0)
-                   if f"{metric}__{stat}" in wide.columns else zeros
-                   for metric in metric_ids]
+        columns = [
+            wide[f"{metric}__{stat}"].to_numpy(float, na_value=0.0)
+            if f"{metric}__{stat}" in wide.columns
+            else zeros
+            for metric in metric_ids
+        ]
         long[stat] = np.concatenate(columns) if columns else np.zeros(0)
     return long
 
 
-def centre_statistics(con: duckdb.DuckDBPyConnection, query: MetricQuery,
-                      settings: MetricSettings, start: dt.date, end: dt.date,
-                      use_summaries: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+def centre_statistics(
+    con: duckdb.DuckDBPyConnection,
+    query: MetricQuery,
+    settings: MetricSettings,
+    start: dt.date,
+    end: dt.date,
+    use_summaries: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(stats, csat_by_reason): long sufficient statistics per period, centre,
     breakdown value and metric; and CSAT counts per reason for the mix adjustment."""
     parameters = sql_parameters(query, settings, start, end)
@@ -102,10 +116,14 @@ def centre_statistics(con: duckdb.DuckDBPyConnection, query: MetricQuery,
         columns={"csat_pct__n": "n", "csat_pct__x": "x"}
     )
     csat_by_reason = csat_by_reason.astype({"n": float, "x": float})
-    survey_cells = survey_wide.drop(columns="contact_reason").groupby(
-        KEYS, as_index=False, sort=False).sum(min_count=1)
+    survey_cells = (
+        survey_wide.drop(columns="contact_reason")
+        .groupby(KEYS, as_index=False, sort=False)
+        .sum(min_count=1)
+    )
     # one row per period, centre and breakdown value; response_rate_pct takes its n from
     # the contacts and its x from the surveys of the same row
     wide = contact_wide.merge(survey_cells, on=KEYS, how="outer").merge(
-        qa_wide, on=KEYS, how="outer")
+        qa_wide, on=KEYS, how="outer"
+    )
     return to_long(wide, KEYS), csat_by_reason

@@ -58,14 +58,19 @@ CREATE OR REPLACE TABLE {INFO_TABLE} (
 )
 """
 
-SOURCE_ROWS_SQL = "SELECT [" + ", ".join(
-    f"(SELECT COUNT(*) FROM {table})" for table in SOURCE_TABLES) + "]"
+SOURCE_ROWS_SQL = (
+    "SELECT [" + ", ".join(f"(SELECT COUNT(*) FROM {table})" for table in SOURCE_TABLES) + "]"
+)
 # order-independent and, unlike XOR, not cancelled by equal rows; as text (HUGEINT sums)
-SOURCE_CHECKSUMS_SQL = "SELECT [" + ", ".join(
-    f"(SELECT CAST(coalesce(SUM(hash(t)), 0) AS VARCHAR) FROM {table} AS t)"
-    for table in SOURCE_TABLES) + "]"
-DATABASE_FILE_SQL = ("SELECT path FROM duckdb_databases() "
-                     "WHERE database_name = current_database()")
+SOURCE_CHECKSUMS_SQL = (
+    "SELECT ["
+    + ", ".join(
+        f"(SELECT CAST(coalesce(SUM(hash(t)), 0) AS VARCHAR) FROM {table} AS t)"
+        for table in SOURCE_TABLES
+    )
+    + "]"
+)
+DATABASE_FILE_SQL = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
 _verified: dict[tuple, bool] = {}  # (file, size, mtime, checksums) -> content matched
 
 # First and last local date with any record (contact, survey or QA evaluation).
@@ -95,9 +100,13 @@ class SummaryInfo:
 
 
 def settings_row(settings: MetricSettings) -> tuple:
-    return (settings.reporting_timezone, int(settings.repeat_window_days),
-            float(settings.short_abandon_s), float(settings.service_level_threshold_s),
-            float(settings.qa_pass_mark))
+    return (
+        settings.reporting_timezone,
+        int(settings.repeat_window_days),
+        float(settings.short_abandon_s),
+        float(settings.service_level_threshold_s),
+        float(settings.qa_pass_mark),
+    )
 
 
 def build_summaries(con: duckdb.DuckDBPyConnection, settings: MetricSettings) -> None:
@@ -107,29 +116,34 @@ def build_summaries(con: duckdb.DuckDBPyConnection, settings: MetricSettings) ->
     published warehouse always has summaries matching its data.
     """
     first_date, last_date, latest = execute(
-        con, DATA_RANGE_SQL, {"tz": settings.reporting_timezone}).fetchone()
+        con, DATA_RANGE_SQL, {"tz": settings.reporting_timezone}
+    ).fetchone()
     # an empty warehouse still gets (empty) tables with the right columns
     start = first_date or dt.date(1970, 1, 1)
     end = last_date or start - dt.timedelta(days=1)
     parameters = {
-        "tz": settings.reporting_timezone, "start": start, "end": end,
+        "tz": settings.reporting_timezone,
+        "start": start,
+        "end": end,
         "repeat_window_days": int(settings.repeat_window_days),
         "short_abandon_s": float(settings.short_abandon_s),
         "service_level_threshold_s": float(settings.service_level_threshold_s),
         "qa_pass_mark": float(settings.qa_pass_mark),
-        "channels": [], "queues": [], "reasons": [],
+        "channels": [],
+        "queues": [],
+        "reasons": [],
     }
     for relation in DAY_RELATIONS.values():
         # relation names come from DAY_RELATIONS above, never from input
-        execute(con, f"CREATE OR REPLACE TABLE {relation} AS {read_sql(relation)}",
-                parameters)
+        execute(con, f"CREATE OR REPLACE TABLE {relation} AS {read_sql(relation)}", parameters)
     source_rows = con.execute(SOURCE_ROWS_SQL).fetchone()[0]
     checksums = con.execute(SOURCE_CHECKSUMS_SQL).fetchone()[0]
     con.execute(CREATE_INFO_SQL)
-    con.execute(f"INSERT INTO {INFO_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP))",
-                [*settings_row(settings), source_rows, checksums, first_date, last_date,
-                 latest])
+    con.execute(
+        f"INSERT INTO {INFO_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP))",
+        [*settings_row(settings), source_rows, checksums, first_date, last_date, latest],
+    )
 
 
 def _content_matches(con: duckdb.DuckDBPyConnection, checksums: list[str]) -> bool:
@@ -148,8 +162,7 @@ def _content_matches(con: duckdb.DuckDBPyConnection, checksums: list[str]) -> bo
     return matches
 
 
-def summary_info(con: duckdb.DuckDBPyConnection,
-                 settings: MetricSettings) -> SummaryInfo | None:
+def summary_info(con: duckdb.DuckDBPyConnection, settings: MetricSettings) -> SummaryInfo | None:
     """The summaries' info when they exist, match ``settings`` and the tables' row counts
     and content (a warehouse changed outside ingestion falls back to the raw route)."""
     # look before querying: a missing table would make DuckDB's Python client scan a
@@ -157,14 +170,16 @@ def summary_info(con: duckdb.DuckDBPyConnection,
     exists = con.execute(
         "SELECT COUNT(*) FROM duckdb_tables() WHERE database_name = current_database() "
         "AND schema_name = current_schema() AND table_name = $name",
-        {"name": INFO_TABLE}).fetchone()[0]
+        {"name": INFO_TABLE},
+    ).fetchone()[0]
     if not exists:
         return None
     try:
         row = con.execute(
             f"SELECT reporting_timezone, repeat_window_days, short_abandon_s, "
             f"service_level_threshold_s, qa_pass_mark, source_rows, source_checksums, "
-            f"first_date, last_date, latest_contact_at FROM {INFO_TABLE}").fetchone()
+            f"first_date, last_date, latest_contact_at FROM {INFO_TABLE}"
+        ).fetchone()
     except duckdb.BinderException:  # built by an older version: no checksums, rebuild
         return None
     if row is None or tuple(row[:5]) != settings_row(settings):

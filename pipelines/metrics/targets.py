@@ -48,8 +48,9 @@ class Target:
 class Targets:
     entries: tuple[Target, ...] = ()
 
-    def lookup(self, metric: str, centre: str | None = None,
-               vendor: str | None = None) -> Target | None:
+    def lookup(
+        self, metric: str, centre: str | None = None, vendor: str | None = None
+    ) -> Target | None:
         """The most specific target for a metric: centre, then vendor, then all."""
         candidates = [entry for entry in self.entries if entry.metric == metric]
         for entry in candidates:
@@ -111,9 +112,7 @@ def _parse_entry(path: Path, index: int, raw: object) -> Target:
         )
     metric = raw.get("metric")
     if metric not in CATALOGUE:
-        raise ValueError(
-            f"{where}: unknown metric {metric!r}; use one of {', '.join(CATALOGUE)}"
-        )
+        raise ValueError(f"{where}: unknown metric {metric!r}; use one of {', '.join(CATALOGUE)}")
     value = _number(where, "target", raw.get("target"))
     if value is None:
         raise ValueError(f"{where}: 'target' is required (a number)")
@@ -128,8 +127,14 @@ def _parse_entry(path: Path, index: int, raw: object) -> Target:
     centre, vendor = raw.get("centre"), raw.get("vendor")
     if centre is not None and vendor is not None:
         raise ValueError(f"{where}: give either centre or vendor, not both")
-    return Target(metric, value, direction, tolerance,
-                  None if centre is None else str(centre), None if vendor is None else str(vendor))
+    return Target(
+        metric,
+        value,
+        direction,
+        tolerance,
+        None if centre is None else str(centre),
+        None if vendor is None else str(vendor),
+    )
 
 
 def _number(where: str, key: str, raw: object) -> float | None:

@@ -28,12 +28,48 @@ OPEN_HOUR, CLOSE_HOUR = 8, 20  # voice and chat; e-mail arrives at any hour
 
 # Relative volume by ISO weekday (Mon..Sun) and by local hour.
 WEEKDAY_WEIGHT = np.array([1.25, 1.12, 1.05, 1.0, 0.95, 0.45, 0.25])
-_LIVE_HOUR_WEIGHT = {8: 0.7, 9: 1.2, 10: 1.3, 11: 1.15, 12: 0.95, 13: 1.0, 14: 1.1,
-                     15: 1.05, 16: 0.95, 17: 0.85, 18: 0.65, 19: 0.45}
+_LIVE_HOUR_WEIGHT = {
+    8: 0.7,
+    9: 1.2,
+    10: 1.3,
+    11: 1.15,
+    12: 0.95,
+    13: 1.0,
+    14: 1.1,
+    15: 1.05,
+    16: 0.95,
+    17: 0.85,
+    18: 0.65,
+    19: 0.45,
+}
 LIVE_HOUR_WEIGHT = np.array([_LIVE_HOUR_WEIGHT.get(hour, 0.0) for hour in range(24)])
 EMAIL_HOUR_WEIGHT = np.array(
-    [0.2, 0.15, 0.1, 0.1, 0.1, 0.15, 0.3, 0.6, 0.9, 1.1, 1.2, 1.2,
-     1.2, 1.2, 1.1, 1.1, 1.0, 1.0, 1.0, 0.9, 0.8, 0.6, 0.45, 0.3]
+    [
+        0.2,
+        0.15,
+        0.1,
+        0.1,
+        0.1,
+        0.15,
+        0.3,
+        0.6,
+        0.9,
+        1.1,
+        1.2,
+        1.2,
+        1.2,
+        1.2,
+        1.1,
+        1.1,
+        1.0,
+        1.0,
+        1.0,
+        0.9,
+        0.8,
+        0.6,
+        0.45,
+        0.3,
+    ]
 )
 
 
@@ -67,8 +103,13 @@ def export_window(weeks: int = DEFAULT_WEEKS) -> Window:
         raise ValueError(f"--weeks must be between 1 and {MAX_WEEKS}, got {weeks}")
     last_day = dt.date.fromisoformat(LAST_DAY)
     first_day = last_day - dt.timedelta(days=7 * weeks - 1)
-    return Window(weeks, first_day, last_day, local_midnight_utc(first_day.isoformat()),
-                  local_midnight_utc((last_day + dt.timedelta(days=1)).isoformat()))
+    return Window(
+        weeks,
+        first_day,
+        last_day,
+        local_midnight_utc(first_day.isoformat()),
+        local_midnight_utc((last_day + dt.timedelta(days=1)).isoformat()),
+    )
 
 
 DEFAULT_WINDOW = export_window()
@@ -88,8 +129,10 @@ class HourGrid:
 
 def hour_grid(window: Window = DEFAULT_WINDOW) -> HourGrid:
     start = np.arange(window.start, window.end, 3600, dtype=np.int64)
-    local = pd.DatetimeIndex(start.astype("datetime64[s]")).tz_localize("UTC").tz_convert(
-        CUSTOMER_TIMEZONE
+    local = (
+        pd.DatetimeIndex(start.astype("datetime64[s]"))
+        .tz_localize("UTC")
+        .tz_convert(CUSTOMER_TIMEZONE)
     )
     first = pd.Timestamp(window.first_day)
     local_day = (local.tz_localize(None).normalize() - first).days.to_numpy()
@@ -107,8 +150,9 @@ def is_peak(epoch_s: np.ndarray) -> np.ndarray:
     return (epoch_s >= PEAK_START) & (epoch_s < PEAK_END)
 
 
-def expected_per_hour(grid: HourGrid, channel: str, weekly_total: float,
-                      peak_multiplier: float) -> np.ndarray:
+def expected_per_hour(
+    grid: HourGrid, channel: str, weekly_total: float, peak_multiplier: float
+) -> np.ndarray:
     """Expected arrivals of one channel in each hour, summing to ``weekly_total`` a week
     outside the peak and ``weekly_total * peak_multiplier`` a week inside it."""
     hour_weight = EMAIL_HOUR_WEIGHT if channel == "email" else LIVE_HOUR_WEIGHT
@@ -117,8 +161,9 @@ def expected_per_hour(grid: HourGrid, channel: str, weekly_total: float,
     return weekly_total * weight / week_weight * np.where(grid.peak, peak_multiplier, 1.0)
 
 
-def random_open_second(rng: np.random.Generator, local_day: np.ndarray,
-                       window: Window = DEFAULT_WINDOW) -> np.ndarray:
+def random_open_second(
+    rng: np.random.Generator, local_day: np.ndarray, window: Window = DEFAULT_WINDOW
+) -> np.ndarray:
     """A random opening-hours instant (UTC epoch s) on each given UK-local day number
     (0 = the window's first day), drawn from the live intraday shape. Opening hours are
     never ambiguous or skipped by a DST change (those happen at 01:00-02:00)."""
@@ -126,9 +171,7 @@ def random_open_second(rng: np.random.Generator, local_day: np.ndarray,
     local_hour = rng.choice(24, size=len(local_day), p=probability)
     seconds_into_day = local_hour * 3600 + rng.integers(0, 3600, size=len(local_day))
     naive_local = (
-        np.datetime64(window.first_day, "s")
-        + local_day.astype(np.int64) * DAY_S
-        + seconds_into_day
+        np.datetime64(window.first_day, "s") + local_day.astype(np.int64) * DAY_S + seconds_into_day
     )
     return to_epoch(pd.DatetimeIndex(naive_local).tz_localize(CUSTOMER_TIMEZONE))
 

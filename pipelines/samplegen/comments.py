@@ -87,8 +87,7 @@ def sentiment_of(csat_normalised: np.ndarray, satisfied: np.ndarray) -> np.ndarr
     return np.select([satisfied, csat_normalised <= 2.5], [POSITIVE, NEGATIVE], NEUTRAL)
 
 
-def pick_comments(sentiment: np.ndarray, language: str,
-                  rng: np.random.Generator) -> pd.Series:
+def pick_comments(sentiment: np.ndarray, language: str, rng: np.random.Generator) -> pd.Series:
     """One comment per row matching its sentiment (vectorised per sentiment)."""
     texts = np.full(len(sentiment), "", dtype=object)
     for mood, options in COMMENTS[language].items():

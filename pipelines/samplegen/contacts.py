@@ -25,8 +25,13 @@ from pipelines.samplegen.profiles import (
 SPILL_COLUMNS = ["customer", "started_at", "reason"]
 
 
-def first_contacts(profile: CentreProfile, centre_number: int, grid: calendar.HourGrid,
-                   scale: float, rng: np.random.Generator) -> pd.DataFrame:
+def first_contacts(
+    profile: CentreProfile,
+    centre_number: int,
+    grid: calendar.HourGrid,
+    scale: float,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     """Poisson arrivals per hour and channel; every first contact is a new customer."""
     starts, channels = [], []
     for code, channel in enumerate(CHANNELS):
@@ -38,22 +43,31 @@ def first_contacts(profile: CentreProfile, centre_number: int, grid: calendar.Ho
     started_at = np.concatenate(starts)
     total = len(started_at)
     if total >= CUSTOMERS_PER_CENTRE:
-        raise ValueError(f"scale {scale} gives {total} customers at {profile.centre_id}; "
-                         f"at most {CUSTOMERS_PER_CENTRE - 1} fit: lower --scale")
+        raise ValueError(
+            f"scale {scale} gives {total} customers at {profile.centre_id}; "
+            f"at most {CUSTOMERS_PER_CENTRE - 1} fit: lower --scale"
+        )
     reason_p = np.array([profile.reason_mix[reason] for reason in REASONS])
-    return pd.DataFrame({
-        "customer": centre_number * CUSTOMERS_PER_CENTRE + np.arange(total, dtype=np.int64),
-        "started_at": started_at,
-        "channel": np.concatenate(channels),
-        "reason": rng.choice(len(REASONS), size=total, p=reason_p / reason_p.sum()).astype(
-            np.int8),
-        "repeat_of_earlier": False,
-    })
+    return pd.DataFrame(
+        {
+            "customer": centre_number * CUSTOMERS_PER_CENTRE + np.arange(total, dtype=np.int64),
+            "started_at": started_at,
+            "channel": np.concatenate(channels),
+            "reason": rng.choice(len(REASONS), size=total, p=reason_p / reason_p.sum()).astype(
+                np.int8
+            ),
+            "repeat_of_earlier": False,
+        }
+    )
 
 
-def repeat_contacts(first: pd.DataFrame, answered: np.ndarray, profile: CentreProfile,
-                    grid: calendar.HourGrid,
-                    rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+def repeat_contacts(
+    first: pd.DataFrame,
+    answered: np.ndarray,
+    profile: CentreProfile,
+    grid: calendar.HourGrid,
+    rng: np.random.Generator,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Repeat contacts of answered first contacts, and those that go to the partner
     in-house centre instead ("spill").
 
@@ -64,10 +78,13 @@ def repeat_contacts(first: pd.DataFrame, answered: np.ndarray, profile: CentrePr
     draw = rng.random(len(first))
     within = answered & (draw < profile.repeat_share)
     exact_week = within & (draw < profile.exact_week_repeat_share)
-    late = answered & (draw >= profile.repeat_share) & (
-        draw < profile.repeat_share + profile.late_repeat_share)
+    late = (
+        answered
+        & (draw >= profile.repeat_share)
+        & (draw < profile.repeat_share + profile.late_repeat_share)
+    )
     window = grid.window
-    start_day = ((first["started_at"].to_numpy() - window.start) // calendar.DAY_S)
+    start_day = (first["started_at"].to_numpy() - window.start) // calendar.DAY_S
     # Days since the window's first UK midnight (a summer-time midnight): exact for live
     # contacts (08-20 h); a winter e-mail sent 23:00-24:00 counts as the next day, which
     # only moves its repeat a day later.
@@ -81,38 +98,45 @@ def repeat_contacts(first: pd.DataFrame, answered: np.ndarray, profile: CentrePr
     follow &= started_at < window.end
     spill = within & follow & (rng.random(len(first)) < profile.spill_share)
     stay = follow & ~spill
-    repeats = pd.DataFrame({
-        "customer": first["customer"].to_numpy()[stay],
-        "started_at": started_at[stay],
-        "channel": first["channel"].to_numpy()[stay],
-        "reason": first["reason"].to_numpy()[stay],
-        "repeat_of_earlier": True,
-    })
-    spilled = pd.DataFrame({
-        "customer": first["customer"].to_numpy()[spill],
-        "started_at": started_at[spill],
-        "reason": first["reason"].to_numpy()[spill],
-    })
+    repeats = pd.DataFrame(
+        {
+            "customer": first["customer"].to_numpy()[stay],
+            "started_at": started_at[stay],
+            "channel": first["channel"].to_numpy()[stay],
+            "reason": first["reason"].to_numpy()[stay],
+            "repeat_of_earlier": True,
+        }
+    )
+    spilled = pd.DataFrame(
+        {
+            "customer": first["customer"].to_numpy()[spill],
+            "started_at": started_at[spill],
+            "reason": first["reason"].to_numpy()[spill],
+        }
+    )
     return repeats, spilled
 
 
 def spill_arrivals(spilled: pd.DataFrame) -> pd.DataFrame:
     """Another centre's repeat callers as contacts here: by phone, same reason."""
-    return pd.DataFrame({
-        "customer": spilled["customer"].to_numpy(),
-        "started_at": spilled["started_at"].to_numpy(),
-        "channel": np.zeros(len(spilled), dtype=np.int8),  # voice
-        "reason": spilled["reason"].to_numpy(),
-        "repeat_of_earlier": True,
-    })
+    return pd.DataFrame(
+        {
+            "customer": spilled["customer"].to_numpy(),
+            "started_at": spilled["started_at"].to_numpy(),
+            "channel": np.zeros(len(spilled), dtype=np.int8),  # voice
+            "reason": spilled["reason"].to_numpy(),
+            "repeat_of_earlier": True,
+        }
+    )
 
 
 def _rounded(values: np.ndarray, resolution: float) -> np.ndarray:
     return np.round(values / resolution) * resolution
 
 
-def draw_outcomes(arrivals: pd.DataFrame, profile: CentreProfile, spec: FormatSpec,
-                  rng: np.random.Generator) -> pd.DataFrame:
+def draw_outcomes(
+    arrivals: pd.DataFrame, profile: CentreProfile, spec: FormatSpec, rng: np.random.Generator
+) -> pd.DataFrame:
     """Queue outcome, waits, handle times, transfers, complaints and agent per contact."""
     n = len(arrivals)
     channel = arrivals["channel"].to_numpy()
@@ -141,8 +165,10 @@ def draw_outcomes(arrivals: pd.DataFrame, profile: CentreProfile, spec: FormatSp
     )
     # Answered within 20 s must stay <= 20 s after rounding; abandons keep >= 5 s.
     wait = np.where(fast & answered & live, np.minimum(wait, 20.0), wait)
-    wait = _rounded(np.floor(wait / spec.duration_resolution) * spec.duration_resolution,
-                    spec.duration_resolution)
+    wait = _rounded(
+        np.floor(wait / spec.duration_resolution) * spec.duration_resolution,
+        spec.duration_resolution,
+    )
 
     reason_factor = np.array([REASON_HANDLE_FACTOR[r] for r in REASONS])[arrivals["reason"]]
     channel_factor = np.array([CHANNEL_HANDLE_FACTOR[c] for c in CHANNELS])[channel]
@@ -151,11 +177,12 @@ def draw_outcomes(arrivals: pd.DataFrame, profile: CentreProfile, spec: FormatSp
     hold_mean = profile.hold_share * 50 * np.exp(0.7**2 / 2)
     talk_mean = profile.aht_s - hold_mean - profile.wrap_mean_s
     sigma = 0.5
-    talk = np.maximum(talk_mean * factor * rng.lognormal(-sigma**2 / 2, sigma, n), 15)
+    talk = np.maximum(talk_mean * factor * rng.lognormal(-(sigma**2) / 2, sigma, n), 15)
     hold = np.where(rng.random(n) < profile.hold_share, rng.lognormal(np.log(50), 0.7, n), 0.0)
     wrap = rng.gamma(4.0, profile.wrap_mean_s / 4.0, n)
-    talk, hold, wrap = (np.where(answered, _rounded(x, spec.duration_resolution), 0.0)
-                        for x in (talk, hold, wrap))
+    talk, hold, wrap = (
+        np.where(answered, _rounded(x, spec.duration_resolution), 0.0) for x in (talk, hold, wrap)
+    )
 
     transferred = answered & (rng.random(n) < profile.transfer_share)
     complaint_share = profile.complaint_share * np.where(repeat, 1.8, 1.0)
@@ -174,15 +201,21 @@ def draw_outcomes(arrivals: pd.DataFrame, profile: CentreProfile, spec: FormatSp
     )
 
 
-def centre_contacts(profile: CentreProfile, spec: FormatSpec, centre_number: int,
-                    grid: calendar.HourGrid, scale: float, incoming_spill: pd.DataFrame,
-                    rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+def centre_contacts(
+    profile: CentreProfile,
+    spec: FormatSpec,
+    centre_number: int,
+    grid: calendar.HourGrid,
+    scale: float,
+    incoming_spill: pd.DataFrame,
+    rng: np.random.Generator,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All contacts of one centre in start order (``contact_no`` 0..n-1), and the
     repeat callers it sends to its partner centre."""
-    first = draw_outcomes(first_contacts(profile, centre_number, grid, scale, rng),
-                          profile, spec, rng)
-    repeats, spilled = repeat_contacts(first, first["answered"].to_numpy(), profile, grid,
-                                        rng)
+    first = draw_outcomes(
+        first_contacts(profile, centre_number, grid, scale, rng), profile, spec, rng
+    )
+    repeats, spilled = repeat_contacts(first, first["answered"].to_numpy(), profile, grid, rng)
     later = pd.concat([repeats, spill_arrivals(incoming_spill)], ignore_index=True)
     contacts = pd.concat([first, draw_outcomes(later, profile, spec, rng)], ignore_index=True)
     contacts = contacts.sort_values("started_at", kind="stable", ignore_index=True)

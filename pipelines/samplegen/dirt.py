@@ -45,6 +45,7 @@ class Dirt:
 def set_column(column: str, value: str) -> Mutation:
     def mutate(rows: pd.DataFrame, fresh: np.ndarray) -> pd.DataFrame:
         return rows.assign(**{column: value})
+
     return mutate
 
 
@@ -53,18 +54,21 @@ def then(*steps: Mutation) -> Mutation:
         for step in steps:
             rows = step(rows, fresh)
         return rows
+
     return mutate
 
 
-def inject(table: pd.DataFrame, recipes: list[Dirt], rng: np.random.Generator,
-           fresh_start: int) -> tuple[pd.DataFrame, dict[str, int]]:
+def inject(
+    table: pd.DataFrame, recipes: list[Dirt], rng: np.random.Generator, fresh_start: int
+) -> tuple[pd.DataFrame, dict[str, int]]:
     """The table with dirt rows inserted, and the number of dirt rows by kind."""
     dirty, counts, _ = inject_marked(table, recipes, rng, fresh_start)
     return dirty, counts
 
 
-def inject_marked(table: pd.DataFrame, recipes: list[Dirt], rng: np.random.Generator,
-                  fresh_start: int) -> tuple[pd.DataFrame, dict[str, int], np.ndarray]:
+def inject_marked(
+    table: pd.DataFrame, recipes: list[Dirt], rng: np.random.Generator, fresh_start: int
+) -> tuple[pd.DataFrame, dict[str, int], np.ndarray]:
     """As ``inject``, plus each output row's dirt kind ("" for a clean row), for an
     export that is split over several files."""
     n = len(table)
@@ -92,8 +96,11 @@ def inject_marked(table: pd.DataFrame, recipes: list[Dirt], rng: np.random.Gener
         counts[recipe.kind] += recipe.count
     combined = pd.concat(pieces, ignore_index=True)
     order = np.argsort(np.concatenate(keys), kind="stable")
-    return (combined.iloc[order].reset_index(drop=True), dict(sorted(counts.items())),
-            np.concatenate(kinds)[order])
+    return (
+        combined.iloc[order].reset_index(drop=True),
+        dict(sorted(counts.items())),
+        np.concatenate(kinds)[order],
+    )
 
 
 UNKNOWN_CONTACT_BASE = 90_000_000  # no centre numbers its contacts this high
@@ -101,13 +108,17 @@ UNKNOWN_CONTACT_BASE = 90_000_000  # no centre numbers its contacts this high
 
 def fresh_id(column: str, format_ids: Callable[[np.ndarray], pd.Series]) -> Mutation:
     """Give each broken row a new id just past the clean ids, so it adds a record."""
+
     def mutate(rows: pd.DataFrame, fresh: np.ndarray) -> pd.DataFrame:
         return rows.assign(**{column: format_ids(fresh).to_numpy()})
+
     return mutate
 
 
 def unknown_contact(column: str, format_ids: Callable[[np.ndarray], pd.Series]) -> Mutation:
     """Point the row at a contact id in the centre's own id format that exists nowhere."""
+
     def mutate(rows: pd.DataFrame, fresh: np.ndarray) -> pd.DataFrame:
         return rows.assign(**{column: format_ids(UNKNOWN_CONTACT_BASE + fresh).to_numpy()})
+
     return mutate

@@ -26,8 +26,7 @@ class Period:
 def row_days(day_text: pd.Series, day_format: str) -> np.ndarray:
     """Each row's local day (datetime64[D]). A dirt row whose date does not parse goes
     with the row before it in the file (the first rows: with the row after)."""
-    parsed = pd.to_datetime(day_text.reset_index(drop=True), format=day_format,
-                            errors="coerce")
+    parsed = pd.to_datetime(day_text.reset_index(drop=True), format=day_format, errors="coerce")
     return parsed.ffill().bfill().to_numpy().astype("datetime64[D]")
 
 
@@ -51,8 +50,11 @@ def split_by(days: np.ndarray, window: Window, unit: str) -> list[Period]:
     for unit_start in np.unique(start):
         rows = np.flatnonzero(start == unit_start)
         unit_end = end[rows[0]]
-        periods.append(Period(max(unit_start, first).astype(dt.date),
-                              min(unit_end, last).astype(dt.date), rows))
+        periods.append(
+            Period(
+                max(unit_start, first).astype(dt.date), min(unit_end, last).astype(dt.date), rows
+            )
+        )
     return periods
 
 
@@ -66,5 +68,7 @@ def periods_that_fit(days: np.ndarray, window: Window, capacity: int) -> list[Pe
         if all(len(period.rows) <= capacity for period in periods):
             return periods
     busiest = max(len(period.rows) for period in periods)
-    raise ValueError(f"one ISO week holds {busiest:,} rows, more than the {capacity:,} a "
-                     f"sheet can hold: lower --scale")
+    raise ValueError(
+        f"one ISO week holds {busiest:,} rows, more than the {capacity:,} a "
+        f"sheet can hold: lower --scale"
+    )

@@ -27,10 +27,14 @@ DEFAULT_SEED = 20261122
 MAX_SCALE = 500.0
 
 
-def generate_samples(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0,
-                     centres: int = 4,
-                     progress: Callable[[str], None] = lambda message: None,
-                     weeks: int = calendar.DEFAULT_WEEKS) -> dict:
+def generate_samples(
+    out: Path,
+    seed: int = DEFAULT_SEED,
+    scale: float = 1.0,
+    centres: int = 4,
+    progress: Callable[[str], None] = lambda message: None,
+    weeks: int = calendar.DEFAULT_WEEKS,
+) -> dict:
     """Write all export files and MANIFEST.json into ``out``; return the manifest.
 
     The exports cover the ``weeks`` ISO weeks up to Sunday 2026-11-22."""
@@ -46,23 +50,35 @@ def generate_samples(out: Path, seed: int = DEFAULT_SEED, scale: float = 1.0,
     written: list[WrittenFile] = []
     for number, profile in numbered:
         spec = FORMAT_SPECS[profile.export_format]
-        streams = [np.random.default_rng(s)
-                   for s in np.random.SeedSequence([seed, number]).spawn(4)]
+        streams = [
+            np.random.default_rng(s) for s in np.random.SeedSequence([seed, number]).spawn(4)
+        ]
         incoming = spill_to[profile.centre_id]
-        incoming_spill = (pd.concat(incoming, ignore_index=True) if incoming
-                          else pd.DataFrame({c: np.array([], np.int64) for c in SPILL_COLUMNS}))
-        contacts, spilled = centre_contacts(profile, spec, number, grid, scale,
-                                            incoming_spill, streams[0])
+        incoming_spill = (
+            pd.concat(incoming, ignore_index=True)
+            if incoming
+            else pd.DataFrame({c: np.array([], np.int64) for c in SPILL_COLUMNS})
+        )
+        contacts, spilled = centre_contacts(
+            profile, spec, number, grid, scale, incoming_spill, streams[0]
+        )
         partner = spill_partner(profiles, profile)
         if partner is not None and len(spilled):
             spill_to[partner.centre_id].append(spilled)
-        data = CentreData(profile, spec, contacts,
-                          centre_surveys(contacts, profile, spec, window, streams[1]),
-                          centre_qa(contacts, profile, window, streams[2]), window)
+        data = CentreData(
+            profile,
+            spec,
+            contacts,
+            centre_surveys(contacts, profile, spec, window, streams[1]),
+            centre_qa(contacts, profile, window, streams[2]),
+            window,
+        )
         files = WRITERS[profile.export_format](data, out, streams[3])
         written.extend(files)
-        progress(f"{profile.centre_id}: {len(contacts):,} contacts, "
-                 f"{len(data.surveys):,} surveys, {len(data.qa):,} QA evaluations")
+        progress(
+            f"{profile.centre_id}: {len(contacts):,} contacts, "
+            f"{len(data.surveys):,} surveys, {len(data.qa):,} QA evaluations"
+        )
     content = manifest(out, written, seed, scale, centres, window)
     write_manifest(out, content)
     return content

@@ -16,20 +16,94 @@ _PHONE_SPACE = 500_000_000  # 5 second digits x 10**8 subscriber numbers
 _PHONE_MULTIPLIER = 2_654_435_761  # odd and not a multiple of 5: a bijection mod 5e8
 _PHONE_SECOND_DIGITS = np.array([7, 4, 5, 8, 9])
 
-FIRST_NAMES = np.array([
-    "amelia", "oliver", "isla", "harry", "ava", "jack", "mia", "george", "emily", "noah",
-    "grace", "leo", "sophie", "arthur", "freya", "oscar", "ella", "charlie", "lily",
-    "james", "chloe", "thomas", "ruby", "william", "evie", "jacob", "priya", "mohammed",
-    "aisha", "callum", "niamh", "rhys", "siobhan", "kwame", "zofia", "tomasz", "fiona",
-    "euan", "megan", "dylan",
-])
-LAST_NAMES = np.array([
-    "smith", "jones", "taylor", "brown", "williams", "wilson", "johnson", "davies",
-    "robinson", "wright", "thompson", "evans", "walker", "white", "roberts", "green",
-    "hall", "wood", "jackson", "clarke", "patel", "khan", "lewis", "james", "phillips",
-    "mason", "mitchell", "rose", "davis", "rodriguez", "cox", "alexander", "macdonald",
-    "campbell", "stewart", "murray", "kaur", "nowak", "okafor", "oconnor",
-])
+FIRST_NAMES = np.array(
+    [
+        "amelia",
+        "oliver",
+        "isla",
+        "harry",
+        "ava",
+        "jack",
+        "mia",
+        "george",
+        "emily",
+        "noah",
+        "grace",
+        "leo",
+        "sophie",
+        "arthur",
+        "freya",
+        "oscar",
+        "ella",
+        "charlie",
+        "lily",
+        "james",
+        "chloe",
+        "thomas",
+        "ruby",
+        "william",
+        "evie",
+        "jacob",
+        "priya",
+        "mohammed",
+        "aisha",
+        "callum",
+        "niamh",
+        "rhys",
+        "siobhan",
+        "kwame",
+        "zofia",
+        "tomasz",
+        "fiona",
+        "euan",
+        "megan",
+        "dylan",
+    ]
+)
+LAST_NAMES = np.array(
+    [
+        "smith",
+        "jones",
+        "taylor",
+        "brown",
+        "williams",
+        "wilson",
+        "johnson",
+        "davies",
+        "robinson",
+        "wright",
+        "thompson",
+        "evans",
+        "walker",
+        "white",
+        "roberts",
+        "green",
+        "hall",
+        "wood",
+        "jackson",
+        "clarke",
+        "patel",
+        "khan",
+        "lewis",
+        "james",
+        "phillips",
+        "mason",
+        "mitchell",
+        "rose",
+        "davis",
+        "rodriguez",
+        "cox",
+        "alexander",
+        "macdonald",
+        "campbell",
+        "stewart",
+        "murray",
+        "kaur",
+        "nowak",
+        "okafor",
+        "oconnor",
+    ]
+)
 EMAIL_DOMAINS = np.array(["example.co.uk", "example.com", "example.net", "example.org"])
 
 
@@ -78,8 +152,12 @@ def email_address(customer: np.ndarray) -> pd.Series:
     separator = np.where(scrambled % 3 == 0, "_", ".")
     domain = EMAIL_DOMAINS[(customer // 7) % len(EMAIL_DOMAINS)]
     return (
-        pd.Series(first) + pd.Series(separator) + pd.Series(last)
-        + pd.Series(number).astype(str) + "@" + pd.Series(domain)
+        pd.Series(first)
+        + pd.Series(separator)
+        + pd.Series(last)
+        + pd.Series(number).astype(str)
+        + "@"
+        + pd.Series(domain)
     )
 
 
@@ -91,6 +169,8 @@ def messy_email(customer: np.ndarray, rng: np.random.Generator) -> pd.Series:
     capitalised = tidy.str.title()
     cased = tidy.where(case != 1, capitalised).where(case != 2, tidy.str.upper())
     spaces = rng.choice(4, size=len(customer), p=[0.8, 0.08, 0.08, 0.04])
-    return cased.where(spaces != 1, " " + cased).where(spaces != 2, cased + "  ").where(
-        spaces != 3, " " + cased + " "
+    return (
+        cased.where(spaces != 1, " " + cased)
+        .where(spaces != 2, cased + "  ")
+        .where(spaces != 3, " " + cased + " ")
     )

@@ -21,8 +21,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def manifest(folder: Path, files: list[WrittenFile], seed: int, scale: float,
-             centres: int, window: calendar.Window) -> dict:
+def manifest(
+    folder: Path,
+    files: list[WrittenFile],
+    seed: int,
+    scale: float,
+    centres: int,
+    window: calendar.Window,
+) -> dict:
     entries = {}
     for written in sorted(files, key=lambda f: f.path):
         entry = {
@@ -38,15 +44,19 @@ def manifest(folder: Path, files: list[WrittenFile], seed: int, scale: float,
             entry["sheets"] = written.sheets
         entries[written.path] = entry
     return {
-        "about": ("Written by `python -m pipelines generate-samples`. rows: data rows "
-                  "(header and title rows not counted). dirt: deliberately broken extra "
-                  "rows by kind (clean_rows = rows - their sum). records: canonical "
-                  "records in the clean rows."),
+        "about": (
+            "Written by `python -m pipelines generate-samples`. rows: data rows "
+            "(header and title rows not counted). dirt: deliberately broken extra "
+            "rows by kind (clean_rows = rows - their sum). records: canonical "
+            "records in the clean rows."
+        ),
         "generator": {"seed": seed, "scale": scale, "centres": centres},
-        "window": {"first_day": window.first_day.isoformat(),
-                   "last_day": window.last_day.isoformat(),
-                   "peak_first_day": calendar.PEAK_FIRST_DAY,
-                   "peak_last_day": calendar.PEAK_LAST_DAY},
+        "window": {
+            "first_day": window.first_day.isoformat(),
+            "last_day": window.last_day.isoformat(),
+            "peak_first_day": calendar.PEAK_FIRST_DAY,
+            "peak_last_day": calendar.PEAK_LAST_DAY,
+        },
         "files": entries,
     }
 

@@ -276,7 +276,7 @@ def centre_profiles(count: int) -> list[CentreProfile]:
 def spill_partner(profiles: list[CentreProfile], source: CentreProfile) -> CentreProfile | None:
     """The in-house centre that catches a vendor's repeat callers: the Leeds-format
     centre of the same round (``manila_2`` spills to ``leeds_2``), if it exists."""
-    suffix = source.centre_id[len(source.export_format):]
+    suffix = source.centre_id[len(source.export_format) :]
     for profile in profiles:
         if profile.export_format == "leeds" and profile.centre_id == "leeds" + suffix:
             return profile

@@ -13,14 +13,20 @@ import pandas as pd
 from pipelines.samplegen import calendar
 from pipelines.samplegen.profiles import QA_SECTIONS, CentreProfile, QaLevel
 
-SECTION_OFFSET = {"accuracy": 0.0, "empathy": -2.0, "brand": -1.0, "compliance": 3.0,
-                  "process": 0.0}
+SECTION_OFFSET = {
+    "accuracy": 0.0,
+    "empathy": -2.0,
+    "brand": -1.0,
+    "compliance": 3.0,
+    "process": 0.0,
+}
 OWN, CLIENT = "own", "client"
 EVALUATORS_PER_TEAM = 6
 
 
-def _evaluations(sample: pd.DataFrame, level: QaLevel, org: str,
-                 rng: np.random.Generator) -> pd.DataFrame:
+def _evaluations(
+    sample: pd.DataFrame, level: QaLevel, org: str, rng: np.random.Generator
+) -> pd.DataFrame:
     m = len(sample)
     peak = sample["peak"].to_numpy()
     mean = np.where(peak, level.peak_mean, level.mean)
@@ -33,20 +39,26 @@ def _evaluations(sample: pd.DataFrame, level: QaLevel, org: str,
     overall = np.round(np.mean(np.vstack(list(sections.values())), axis=0), 1)
     # Evaluated from two hours to four days after the contact.
     evaluated_at = sample["started_at"].to_numpy() + rng.integers(2 * 3600, 4 * calendar.DAY_S, m)
-    return pd.DataFrame({
-        "contact_no": sample["contact_no"].to_numpy(),
-        "agent": sample["agent"].to_numpy(),
-        "org": org,
-        "evaluator": rng.integers(0, EVALUATORS_PER_TEAM, m),
-        "evaluated_at": evaluated_at,
-        "score": overall,
-        "critical_fail": critical,
-        **{section: values.astype(np.int64) for section, values in sections.items()},
-    })
+    return pd.DataFrame(
+        {
+            "contact_no": sample["contact_no"].to_numpy(),
+            "agent": sample["agent"].to_numpy(),
+            "org": org,
+            "evaluator": rng.integers(0, EVALUATORS_PER_TEAM, m),
+            "evaluated_at": evaluated_at,
+            "score": overall,
+            "critical_fail": critical,
+            **{section: values.astype(np.int64) for section, values in sections.items()},
+        }
+    )
 
 
-def centre_qa(contacts: pd.DataFrame, profile: CentreProfile, window: calendar.Window,
-              rng: np.random.Generator) -> pd.DataFrame:
+def centre_qa(
+    contacts: pd.DataFrame,
+    profile: CentreProfile,
+    window: calendar.Window,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     """Evaluations of answered contacts made before the window's end, in evaluation-time
     order (``eval_no`` 0..n-1)."""
     answered = contacts[contacts["answered"]]
@@ -57,7 +69,8 @@ def centre_qa(contacts: pd.DataFrame, profile: CentreProfile, window: calendar.W
         parts.append(_evaluations(answered[client_pick], profile.client_qa, CLIENT, rng))
     evaluations = pd.concat(parts, ignore_index=True)
     evaluations = evaluations[evaluations["evaluated_at"] < window.end]
-    evaluations = evaluations.sort_values(["evaluated_at", "contact_no"], kind="stable",
-                                          ignore_index=True)
+    evaluations = evaluations.sort_values(
+        ["evaluated_at", "contact_no"], kind="stable", ignore_index=True
+    )
     evaluations.insert(0, "eval_no", np.arange(len(evaluations), dtype=np.int64))
     return evaluations

@@ -57,14 +57,17 @@ def write_csv(path: Path, table: pd.DataFrame, dialect: CsvDialect) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     header = dialect.delimiter.join(c for c in table.columns if c != FIELD_COUNT)
     with path.open("wb") as raw:
-        sink = (gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
-                if dialect.gzip else raw)
+        sink = (
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
+            if dialect.gzip
+            else raw
+        )
         encoder = codecs.getincrementalencoder(dialect.encoding)()
         if dialect.bom:
             sink.write(codecs.BOM_UTF8)
         sink.write(encoder.encode(header + dialect.line_end))
         for start in range(0, len(table), CHUNK_ROWS):
-            chunk = _lines(table.iloc[start:start + CHUNK_ROWS], dialect.delimiter)
+            chunk = _lines(table.iloc[start : start + CHUNK_ROWS], dialect.delimiter)
             sink.write(encoder.encode(dialect.line_end.join(chunk) + dialect.line_end))
         if dialect.gzip:
             sink.close()
@@ -81,15 +84,26 @@ def write_xlsx(path: Path, table: pd.DataFrame, sheet: str, title_rows: list[str
     reads one named sheet."""
     capacity = sheet_capacity(title_rows)
     if len(table) > capacity:
-        raise ValueError(f"{path.name}: {len(table):,} rows do not fit on one sheet "
-                         f"(at most {capacity:,}); split the export by period")
+        raise ValueError(
+            f"{path.name}: {len(table):,} rows do not fit on one sheet "
+            f"(at most {capacity:,}); split the export by period"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     columns = [c for c in table.columns if c != FIELD_COUNT]
-    keep = (table[FIELD_COUNT].to_numpy() if FIELD_COUNT in table.columns
-            else np.full(len(table), len(columns)))
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False,
-                                          "strings_to_formulas": False,
-                                          "strings_to_urls": False})
+    keep = (
+        table[FIELD_COUNT].to_numpy()
+        if FIELD_COUNT in table.columns
+        else np.full(len(table), len(columns))
+    )
+    workbook = xlsxwriter.Workbook(
+        path,
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     workbook.set_properties({"created": DOCUMENT_DATE, "author": "Claremont Contact MI"})
     bold = workbook.add_format({"bold": True})
     worksheet = workbook.add_worksheet(sheet)

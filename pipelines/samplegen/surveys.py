@@ -22,8 +22,9 @@ def satisfied_threshold(spec: FormatSpec) -> float:
     return spec.csat_lo + 0.75 * (spec.csat_hi - spec.csat_lo)
 
 
-def raw_csat(satisfied: np.ndarray, delighted: np.ndarray, spec: FormatSpec,
-             rng: np.random.Generator) -> np.ndarray:
+def raw_csat(
+    satisfied: np.ndarray, delighted: np.ndarray, spec: FormatSpec, rng: np.random.Generator
+) -> np.ndarray:
     """An answer on the scale [lo, hi]: the top value when delighted, another top-quarter
     value when satisfied, else a lower value (middle values likelier than the bottom)."""
     values = np.arange(spec.csat_lo, spec.csat_hi + 1)
@@ -39,14 +40,20 @@ def raw_csat(satisfied: np.ndarray, delighted: np.ndarray, spec: FormatSpec,
     ).astype(np.int64)
 
 
-def centre_surveys(contacts: pd.DataFrame, profile: CentreProfile, spec: FormatSpec,
-                   window: calendar.Window, rng: np.random.Generator) -> pd.DataFrame:
+def centre_surveys(
+    contacts: pd.DataFrame,
+    profile: CentreProfile,
+    spec: FormatSpec,
+    window: calendar.Window,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     """Survey responses before the window's end in response-time order
     (``survey_no`` 0..n-1)."""
     n = len(contacts)
     channel = contacts["channel"].to_numpy()
     response_share = profile.survey_response_share * np.where(
-        channel == CHANNELS.index("email"), 0.7, 1.0)
+        channel == CHANNELS.index("email"), 0.7, 1.0
+    )
     responds = contacts["answered"].to_numpy() & (rng.random(n) < response_share)
     sample = contacts[responds]
     m = len(sample)
@@ -55,10 +62,12 @@ def centre_surveys(contacts: pd.DataFrame, profile: CentreProfile, spec: FormatS
     base = np.array([REASON_SATISFACTION[r] for r in REASONS])[sample["reason"].to_numpy()]
     offset = np.where(peak, profile.peak_satisfaction_offset, profile.satisfaction_offset)
     p_satisfied = np.clip(
-        base + offset
+        base
+        + offset
         - 0.05 * sample["repeat_of_earlier"].to_numpy()
         - 0.25 * sample["complaint"].to_numpy(),
-        0.02, 0.98,
+        0.02,
+        0.98,
     )
     satisfied = rng.random(m) < p_satisfied
     delighted = satisfied & (rng.random(m) < profile.delight_share)
@@ -66,26 +75,32 @@ def centre_surveys(contacts: pd.DataFrame, profile: CentreProfile, spec: FormatS
     normalised = 1 + 4 * (csat_raw - spec.csat_lo) / (spec.csat_hi - spec.csat_lo)
     nps = np.clip(np.rint(rng.normal(2.3 * normalised - 1.4, 1.2, m)), 0, 10).astype(np.int64)
     resolved = rng.random(m) < np.where(
-        satisfied, profile.resolved_if_satisfied, profile.resolved_if_not)
+        satisfied, profile.resolved_if_satisfied, profile.resolved_if_not
+    )
 
-    handled_until = (sample["started_at"] + sample["wait_s"] + sample["talk_s"]
-                     + sample["hold_s"]).to_numpy()
-    delay = (rng.uniform(60, 240, m) if spec.survey_by_ivr
-             else 600 + np.minimum(rng.exponential(4 * 3600, m), 3 * 86_400))
+    handled_until = (
+        sample["started_at"] + sample["wait_s"] + sample["talk_s"] + sample["hold_s"]
+    ).to_numpy()
+    delay = (
+        rng.uniform(60, 240, m)
+        if spec.survey_by_ivr
+        else 600 + np.minimum(rng.exponential(4 * 3600, m), 3 * 86_400)
+    )
     # Survey times are written to the minute: floor, then never before the contact.
     responded_at = (np.ceil(handled_until + delay).astype(np.int64) // 60) * 60
     comment = pick_comments(sentiment_of(normalised, satisfied), spec.comment_language, rng)
     comment = comment.where(rng.random(m) < COMMENT_SHARE, "")
-    surveys = pd.DataFrame({
-        "contact_no": sample["contact_no"].to_numpy(),
-        "responded_at": responded_at,
-        "csat_raw": csat_raw,
-        "nps": nps,
-        "resolved": resolved,
-        "comment": comment.to_numpy(),
-    })
+    surveys = pd.DataFrame(
+        {
+            "contact_no": sample["contact_no"].to_numpy(),
+            "responded_at": responded_at,
+            "csat_raw": csat_raw,
+            "nps": nps,
+            "resolved": resolved,
+            "comment": comment.to_numpy(),
+        }
+    )
     surveys = surveys[surveys["responded_at"] < window.end]
-    surveys = surveys.sort_values(["responded_at", "contact_no"], kind="stable",
-                                  ignore_index=True)
+    surveys = surveys.sort_values(["responded_at", "contact_no"], kind="stable", ignore_index=True)
     surveys.insert(0, "survey_no", np.arange(len(surveys), dtype=np.int64))
     return surveys

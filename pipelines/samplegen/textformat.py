@@ -27,8 +27,7 @@ def one_decimal(values: np.ndarray | pd.Series, separator: str = ".") -> pd.Seri
     """Fixed one-decimal text (``12.5``, ``12,5``, ``86.0``) for non-negative values,
     built from integer tenths so no float formatting is involved."""
     tenths = np.rint(np.asarray(values, dtype=float) * 10).astype(np.int64)
-    return (pd.Series(tenths // 10).astype(str) + separator
-            + pd.Series(tenths % 10).astype(str))
+    return pd.Series(tenths // 10).astype(str) + separator + pd.Series(tenths % 10).astype(str)
 
 
 def clock_duration(seconds: np.ndarray | pd.Series) -> pd.Series:
@@ -36,13 +35,17 @@ def clock_duration(seconds: np.ndarray | pd.Series) -> pd.Series:
     total = np.rint(np.asarray(seconds, dtype=float)).astype(np.int64)
     hours, rest = np.divmod(total, 3600)
     minutes, secs = np.divmod(rest, 60)
-    return (pd.Series(hours).astype(str) + ":" + pd.Series(minutes).astype(str).str.zfill(2)
-            + ":" + pd.Series(secs).astype(str).str.zfill(2))
+    return (
+        pd.Series(hours).astype(str)
+        + ":"
+        + pd.Series(minutes).astype(str).str.zfill(2)
+        + ":"
+        + pd.Series(secs).astype(str).str.zfill(2)
+    )
 
 
 def flag(values: np.ndarray | pd.Series, true_text: str, false_text: str) -> pd.Series:
-    return pd.Series(np.where(np.asarray(values, dtype=bool), true_text, false_text),
-                     dtype="str")
+    return pd.Series(np.where(np.asarray(values, dtype=bool), true_text, false_text), dtype="str")
 
 
 def blank_where(text: pd.Series, missing: np.ndarray | pd.Series) -> pd.Series:

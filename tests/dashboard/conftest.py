@@ -45,8 +45,12 @@ def metric_layer(warehouse: Path, **fields):
     """The long table the pages should show, from the metric layer called directly."""
     con = connect_read_only(warehouse)
     try:
-        return metric_table(con, MetricQuery(**fields), load_metric_settings(DEFAULT_CONFIG_DIR),
-                            load_targets(DEFAULT_CONFIG_DIR / "targets.yaml"))
+        return metric_table(
+            con,
+            MetricQuery(**fields),
+            load_metric_settings(DEFAULT_CONFIG_DIR),
+            load_targets(DEFAULT_CONFIG_DIR / "targets.yaml"),
+        )
     finally:
         con.close()
 
@@ -54,8 +58,13 @@ def metric_layer(warehouse: Path, **fields):
 # --- the running app and a headless Chromium, shared by the browser tests ----------
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -78,9 +87,19 @@ def app_url(sample_warehouse: Path, server_log: Path):
     # Only the port on the command line: address, headless, usage stats and toolbar come
     # from .streamlit/config.toml, as for `make demo`.
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port)],
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(REPO_ROOT / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -111,7 +130,9 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
             viewport={"width": 1440, "height": 2000},
         )
         browser.requests_seen = []  # every URL any page of the browser asked for

@@ -21,9 +21,12 @@ from tests.typed_workbook import assert_cells_typed
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = REPO_ROOT / "build" / "screenshots"
-PAGES = [("", "Weekly overview", "overview"), ("/compare", "Compare", "compare"),
-         ("/partner_review?vendor=Pacific+Reach+BPO", "Partner review", "partner_review"),
-         ("/data", "Data", "data")]
+PAGES = [
+    ("", "Weekly overview", "overview"),
+    ("/compare", "Compare", "compare"),
+    ("/partner_review?vendor=Pacific+Reach+BPO", "Partner review", "partner_review"),
+    ("/data", "Data", "data"),
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -49,7 +52,8 @@ def _settle(page) -> None:
     # The app root says whether the script is running ("initial" before its first run).
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stApp\"]')"
-        "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000
+        "?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=60_000,
     )
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]')].every("
@@ -72,8 +76,10 @@ def test_no_request_leaves_the_machine(app_url: str, browser_page, requests_seen
     _open(browser_page, app_url, "Weekly overview", "overview")
     nav = browser_page.get_by_test_id("stSidebarNavLink")
     # a link's text is its icon's name (a font ligature), then the page's title
-    pages = {nav.nth(i).inner_text().split("\n")[-1].strip(): nav.nth(i).get_attribute("href")
-             for i in range(nav.count())}
+    pages = {
+        nav.nth(i).inner_text().split("\n")[-1].strip(): nav.nth(i).get_attribute("href")
+        for i in range(nav.count())
+    }
     assert {"Weekly overview", "Compare", "Partner review", "Data"} <= set(pages), pages
     for title, href in pages.items():  # every page in the navigation, whatever is added
         browser_page.goto(href, wait_until="domcontentloaded")
@@ -92,13 +98,15 @@ def test_no_request_leaves_the_machine(app_url: str, browser_page, requests_seen
 def test_the_favicon_is_served_locally(app_url: str, browser_page) -> None:
     _open(browser_page, app_url, "Weekly overview", "overview")
     icons = browser_page.evaluate(
-        "() => [...document.querySelectorAll('link[rel~=\"icon\"]')].map(link => link.href)")
+        "() => [...document.querySelectorAll('link[rel~=\"icon\"]')].map(link => link.href)"
+    )
     assert icons
     assert all(_is_local(icon) for icon in icons), icons
 
 
-def test_business_users_see_no_developer_chrome(app_url: str, browser_page,
-                                                server_log: Path) -> None:
+def test_business_users_see_no_developer_chrome(
+    app_url: str, browser_page, server_log: Path
+) -> None:
     _open(browser_page, app_url, "Weekly overview", "overview")
     assert browser_page.get_by_test_id("stAppDeployButton").count() == 0
     browser_page.get_by_test_id("stMainMenu").click()
@@ -124,8 +132,12 @@ def test_every_page_renders_in_chromium(app_url: str, browser_page) -> None:
     assert "Raw v. mix-adjusted CSAT" in compare
     assert "Productivity v. satisfaction" in compare
 
-    review = _open(browser_page, f"{app_url}/partner_review?vendor=Pacific+Reach+BPO",
-                   "Partner review", "partner_review")
+    review = _open(
+        browser_page,
+        f"{app_url}/partner_review?vendor=Pacific+Reach+BPO",
+        "Partner review",
+        "partner_review",
+    )
     assert "Pacific Reach BPO" in review
     assert "Targets" in review
 
@@ -146,8 +158,12 @@ def test_downloads_are_valid_files(app_url: str, browser_page, tmp_path: Path) -
     import openpyxl
     import pandas as pd
 
-    _open(browser_page, f"{app_url}/partner_review?vendor=Pacific+Reach+BPO",
-          "Partner review", "partner_review")
+    _open(
+        browser_page,
+        f"{app_url}/partner_review?vendor=Pacific+Reach+BPO",
+        "Partner review",
+        "partner_review",
+    )
     pack = _download(browser_page, "Review pack (HTML, opens offline)", tmp_path)
     html = pack.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Partner review: Pacific Reach BPO" in html
@@ -161,8 +177,9 @@ def test_downloads_are_valid_files(app_url: str, browser_page, tmp_path: Path) -
     assert "Targets" in workbook.sheetnames and "definitions" in workbook.sheetnames
     targets = workbook["Targets"]
     header = [cell.value for cell in targets[1]]
-    rows = {row[0].value: dict(zip(header, row, strict=True))
-            for row in targets.iter_rows(min_row=2)}
+    rows = {
+        row[0].value: dict(zip(header, row, strict=True)) for row in targets.iter_rows(min_row=2)
+    }
     csat = rows["CSAT %"]
     assert csat["Value"].data_type == "n" and csat["Value"].number_format == '0.0"%"'
     assert csat["Gap to in-house (pooled)"].data_type == "n"
@@ -172,14 +189,19 @@ def test_downloads_are_valid_files(app_url: str, browser_page, tmp_path: Path) -
     assert_cells_typed(workbook)
 
     _open(browser_page, app_url, "Weekly overview", "overview")
-    scorecard = pd.read_csv(_download(browser_page, "Download this week's scorecard (CSV)",
-                                      tmp_path))
+    scorecard = pd.read_csv(
+        _download(browser_page, "Download this week's scorecard (CSV)", tmp_path)
+    )
     assert set(scorecard["centre_id"]) == {"leeds", "glasgow", "lisbon", "manila"}
 
 
 def test_a_copied_link_reproduces_the_view(app_url: str, browser_page) -> None:
-    text = _open(browser_page, f"{app_url}/?week=2026-10-05&weeks=4&centre=glasgow",
-                 "Weekly overview", "overview_linked")
+    text = _open(
+        browser_page,
+        f"{app_url}/?week=2026-10-05&weeks=4&centre=glasgow",
+        "Weekly overview",
+        "overview_linked",
+    )
     assert "Week of Mon 05 Oct 2026" in text
     assert "Claremont Glasgow" in text
     assert "Pacific Reach Manila" not in text.split("Scorecard", 1)[1]
@@ -190,22 +212,36 @@ UNUSUAL_VIEWS = [
     ("/compare?baseline=glasgow&group_by=vendor", "Compare", "compare_baseline_glasgow_vendor"),
     ("/compare?baseline=leeds&group_by=shore", "Compare", "compare_baseline_leeds_shore"),
     # the first week, one week of history, one channel and reason: small samples everywhere
-    ("/?week=2026-05-25&weeks=1&channel=email&reason=moving_home", "Weekly overview",
-     "overview_small_samples"),
+    (
+        "/?week=2026-05-25&weeks=1&channel=email&reason=moving_home",
+        "Weekly overview",
+        "overview_small_samples",
+    ),
     # the in-house centre filtered out: the baseline keeps its own column
-    ("/?centre=manila&centre=lisbon&baseline=in_house", "Weekly overview",
-     "overview_without_baseline_centre"),
-    ("/partner_review?vendor=Claremont+Contact&weeks=52&baseline=lisbon", "Partner review",
-     "partner_review_glasgow_52_weeks"),
-    ("/drilldown?centre=manila&metric=delight_pct&week=2026-11-16&weeks=13", "Drill-down",
-     "drilldown_manila_delight"),
+    (
+        "/?centre=manila&centre=lisbon&baseline=in_house",
+        "Weekly overview",
+        "overview_without_baseline_centre",
+    ),
+    (
+        "/partner_review?vendor=Claremont+Contact&weeks=52&baseline=lisbon",
+        "Partner review",
+        "partner_review_glasgow_52_weeks",
+    ),
+    (
+        "/drilldown?centre=manila&metric=delight_pct&week=2026-11-16&weeks=13",
+        "Drill-down",
+        "drilldown_manila_delight",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("path", "heading", "name"), UNUSUAL_VIEWS,
-                         ids=[v[2] for v in UNUSUAL_VIEWS])
-def test_unusual_links_render_without_an_error(app_url: str, browser_page, path: str,
-                                               heading: str, name: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "heading", "name"), UNUSUAL_VIEWS, ids=[v[2] for v in UNUSUAL_VIEWS]
+)
+def test_unusual_links_render_without_an_error(
+    app_url: str, browser_page, path: str, heading: str, name: str
+) -> None:
     body = _open(browser_page, f"{app_url}{path}", heading, name)
     assert "Traceback" not in body and "Error" not in body.split("Data loaded up to")[0]
 
@@ -213,8 +249,9 @@ def test_unusual_links_render_without_an_error(app_url: str, browser_page, path:
 def test_a_red_cell_leads_to_its_cause(app_url: str, browser_page) -> None:
     overview = _open(browser_page, app_url, "Weekly overview", "overview")
     # how long: the banner says for how many weeks Manila has been behind
-    assert re.search(r"Pacific Reach Manila is significantly behind .*behind for \d+ weeks",
-                     overview), overview
+    assert re.search(
+        r"Pacific Reach Manila is significantly behind .*behind for \d+ weeks", overview
+    ), overview
     # is it complete: the sidebar says up to when data is loaded
     assert "Data loaded up to Sun 22 Nov 2026" in overview
     # why: a worse (tinted) Manila cell links to its drill-down, carrying the filters

@@ -31,8 +31,13 @@ def _scorecard(at) -> str:
 
 def test_the_banner_says_how_long_a_vendor_has_been_behind(app, sample_warehouse):
     at = app()
-    weekly = metric_layer(sample_warehouse, metrics=("delight_pct",), centres=("manila",),
-                     start=FIRST_WEEK, end=LATEST_WEEK + timedelta(days=6))
+    weekly = metric_layer(
+        sample_warehouse,
+        metrics=("delight_pct",),
+        centres=("manila",),
+        start=FIRST_WEEK,
+        end=LATEST_WEEK + timedelta(days=6),
+    )
     weeks = _streak(weekly)
     assert weeks >= 2  # the sample's story: Manila delights far fewer customers
     banner = next(e.value for e in at.error if "Pacific Reach Manila" in e.value)
@@ -46,20 +51,32 @@ def test_scorecard_cells_link_to_their_drilldown_with_the_filters(app):
     links = re.findall(r'<a class="cell" href="([^"]+)"', _scorecard(at))
     assert links, "no drill-down links in the scorecard"
     manila_delight = next(
-        link for link in map(html.unescape, links)
-        if "centre=manila" in link and "metric=delight_pct" in link)
+        link
+        for link in map(html.unescape, links)
+        if "centre=manila" in link and "metric=delight_pct" in link
+    )
     target = urlparse(manila_delight)
     assert target.path == "drilldown"
     assert parse_qs(target.query) == {
-        "week": ["2026-10-05"], "weeks": ["4"], "centre": ["manila"],
-        "metric": ["delight_pct"], "baseline": ["in_house"], "channel": ["voice"]}
+        "week": ["2026-10-05"],
+        "weeks": ["4"],
+        "centre": ["manila"],
+        "metric": ["delight_pct"],
+        "baseline": ["in_house"],
+        "channel": ["voice"],
+    }
 
 
 def test_the_drilldown_shows_the_cells_numbers_and_what_lies_behind(app, sample_warehouse):
     at = app("drilldown", centre="manila", metric="delight_pct", week="2026-11-16")
-    expected = metric_layer(sample_warehouse, grain="range", start=LATEST_WEEK,
-                       end=LATEST_WEEK + timedelta(days=6), centres=("manila",),
-                       metrics=("delight_pct",)).iloc[0]
+    expected = metric_layer(
+        sample_warehouse,
+        grain="range",
+        start=LATEST_WEEK,
+        end=LATEST_WEEK + timedelta(days=6),
+        centres=("manila",),
+        metrics=("delight_pct",),
+    ).iloc[0]
     values = [m.value for m in at.metric]
     assert values[0] == f"{expected['value']:.1f}%"
     assert values[1] == f"{expected['baseline_value']:.1f}%"
@@ -83,13 +100,23 @@ def test_the_baseline_column_appears_when_its_centre_is_filtered_out(app, sample
     at = app(centre=["manila", "glasgow"])
     scorecard = _scorecard(at)
     assert '<th class="baseline">in-house (pooled)' in scorecard
-    expected = metric_layer(sample_warehouse, grain="range", start=LATEST_WEEK,
-                       end=LATEST_WEEK + timedelta(days=6), centres=("manila",),
-                       metrics=("csat_pct",)).iloc[0]
-    baseline_cell = re.search(r'<td class="baseline"><div class="value">([^<]+)</div>'
-                              r'<div class="meta">n=([\d,]+)</div>', scorecard)
-    assert baseline_cell.groups() == (f"{expected['baseline_value']:.1f}%",
-                                      f"{int(expected['baseline_n']):,}")
+    expected = metric_layer(
+        sample_warehouse,
+        grain="range",
+        start=LATEST_WEEK,
+        end=LATEST_WEEK + timedelta(days=6),
+        centres=("manila",),
+        metrics=("csat_pct",),
+    ).iloc[0]
+    baseline_cell = re.search(
+        r'<td class="baseline"><div class="value">([^<]+)</div>'
+        r'<div class="meta">n=([\d,]+)</div>',
+        scorecard,
+    )
+    assert baseline_cell.groups() == (
+        f"{expected['baseline_value']:.1f}%",
+        f"{int(expected['baseline_n']):,}",
+    )
     # with the in-house centre shown there is no extra column
     assert '<th class="baseline">' not in _scorecard(app())
 
@@ -107,5 +134,7 @@ def test_every_page_says_up_to_when_data_is_loaded(app):
     for page in (None, "compare", "partner_review", "drilldown"):
         at = app(page) if page else app()
         captions = [c.value for c in at.sidebar.caption]
-        assert any("Data loaded up to Sun 22 Nov 2026 (Europe/London)" in c
-                   for c in captions), (page, captions)
+        assert any("Data loaded up to Sun 22 Nov 2026 (Europe/London)" in c for c in captions), (
+            page,
+            captions,
+        )

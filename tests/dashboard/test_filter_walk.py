@@ -21,8 +21,13 @@ from streamlit.testing.v1 import AppTest
 from tests.dashboard.conftest import APP
 
 FIRST_WEEK, MIDDLE_WEEK, LATEST_WEEK = "2026-05-25", "2026-08-17", "2026-11-16"
-TITLES = {"overview": "Weekly overview", "compare": "Compare",
-          "partner_review": "Partner review", "drilldown": "Drill-down", "data": "Data"}
+TITLES = {
+    "overview": "Weekly overview",
+    "compare": "Compare",
+    "partner_review": "Partner review",
+    "drilldown": "Drill-down",
+    "data": "Data",
+}
 
 # The sidebar's choices, shared by every page that has the sidebar.
 FILTERS = {
@@ -44,8 +49,7 @@ PAGE_CHOICES = {
         "metric": ["csat_pct", "aht_s", "asa_s", "fcr_repeat_pct", "qa_score"],
         "by_agent": ["0", "1"],
     },
-    "partner_review": {"vendor": ["Pacific Reach BPO", "Claremont Contact",
-                                  "Atlântico Serviços"]},
+    "partner_review": {"vendor": ["Pacific Reach BPO", "Claremont Contact", "Atlântico Serviços"]},
     "drilldown": {"metric": ["delight_pct", "asa_s", "qa_section_brand", "complaint_pct"]},
 }
 
@@ -53,10 +57,20 @@ PAGE_CHOICES = {
 # Northwind Leeds had no cancellation e-mails in its first week; Claremont Glasgow had
 # a single payment e-mail in the week of 20 July.
 EDGES = {
-    "empty": {"week": FIRST_WEEK, "weeks": "1", "centre": ["leeds"], "channel": ["email"],
-              "reason": ["cancellation"]},
-    "single_contact": {"week": "2026-07-20", "weeks": "1", "centre": ["glasgow"],
-                       "channel": ["email"], "reason": ["payment"]},
+    "empty": {
+        "week": FIRST_WEEK,
+        "weeks": "1",
+        "centre": ["leeds"],
+        "channel": ["email"],
+        "reason": ["cancellation"],
+    },
+    "single_contact": {
+        "week": "2026-07-20",
+        "weeks": "1",
+        "centre": ["glasgow"],
+        "channel": ["email"],
+        "reason": ["payment"],
+    },
 }
 
 
@@ -70,21 +84,31 @@ def all_pairs(factors: dict[str, list]) -> list[dict]:
         return [{names[0]: value} for value in factors[names[0]]] if names else [{}]
 
     def pairs_of(row: dict[str, int]) -> set:
-        return {((a, row[a]), (b, row[b])) for a, b in itertools.combinations(names, 2)
-                if a in row and b in row}
+        return {
+            ((a, row[a]), (b, row[b]))
+            for a, b in itertools.combinations(names, 2)
+            if a in row and b in row
+        }
 
-    uncovered = {((a, i), (b, j)) for a, b in itertools.combinations(names, 2)
-                 for i in range(len(factors[a])) for j in range(len(factors[b]))}
+    uncovered = {
+        ((a, i), (b, j))
+        for a, b in itertools.combinations(names, 2)
+        for i in range(len(factors[a]))
+        for j in range(len(factors[b]))
+    }
     rows = []
     while uncovered:
-        (a, i), (b, j) = min(uncovered, key=lambda p: (names.index(p[0][0]), p[0][1],
-                                                        names.index(p[1][0]), p[1][1]))
+        (a, i), (b, j) = min(
+            uncovered, key=lambda p: (names.index(p[0][0]), p[0][1], names.index(p[1][0]), p[1][1])
+        )
         row = {a: i, b: j}
         for name in names:
             if name in row:
                 continue
-            row[name] = max(range(len(factors[name])),
-                            key=lambda v, n=name: (len(pairs_of({**row, n: v}) & uncovered), -v))
+            row[name] = max(
+                range(len(factors[name])),
+                key=lambda v, n=name: (len(pairs_of({**row, n: v}) & uncovered), -v),
+            )
         uncovered -= pairs_of(row)
         rows.append({name: factors[name][row[name]] for name in names})
     return rows
@@ -96,11 +120,13 @@ def _cases() -> list[pytest.param]:
         for number, row in enumerate(all_pairs({**own, **FILTERS})):
             cases.append(pytest.param(page, row, id=f"{page}-{number}"))
         for edge, selection in EDGES.items():
-            extra = [{"group_by": g, "by_agent": "1"} for g in PAGE_CHOICES["compare"]["group_by"]
-                     ] if page == "compare" else [{}]
+            extra = (
+                [{"group_by": g, "by_agent": "1"} for g in PAGE_CHOICES["compare"]["group_by"]]
+                if page == "compare"
+                else [{}]
+            )
             for number, more in enumerate(extra):
-                params = {"baseline": "manila" if number % 2 else "in_house", **selection,
-                          **more}
+                params = {"baseline": "manila" if number % 2 else "in_house", **selection, **more}
                 cases.append(pytest.param(page, params, id=f"{page}-{edge}-{number}"))
     return cases
 
@@ -174,8 +200,10 @@ def test_the_empty_selection_says_so(open_link):
 
 
 def test_one_session_keeps_its_choices_through_every_page(open_link):
-    at = open_link("compare", {"weeks": "4", "centre": ["glasgow", "manila"],
-                               "group_by": "vendor", "metric": "asa_s"})
+    at = open_link(
+        "compare",
+        {"weeks": "4", "centre": ["glasgow", "manila"], "group_by": "vendor", "metric": "asa_s"},
+    )
     at.segmented_control(key="compare_breakdown").set_value("channel").run()
     at.toggle(key="compare_by_agent").set_value(True).run()
     assert_drawn_without_errors(at, "compare")
@@ -203,9 +231,14 @@ DATA_CHOICES = {
 }
 
 
-@pytest.mark.parametrize("choice", [dict(zip(DATA_CHOICES, values, strict=True))
-                                    for values in itertools.product(*DATA_CHOICES.values())],
-                         ids=lambda c: "-".join(str(v) for v in c.values()))
+@pytest.mark.parametrize(
+    "choice",
+    [
+        dict(zip(DATA_CHOICES, values, strict=True))
+        for values in itertools.product(*DATA_CHOICES.values())
+    ],
+    ids=lambda c: "-".join(str(v) for v in c.values()),
+)
 def test_no_data_page_filter_crashes(open_link, choice):
     at = open_link("data", {})
     assert_drawn_without_errors(at, "data")
@@ -221,8 +254,10 @@ def test_no_data_page_filter_crashes(open_link, choice):
 def test_a_link_value_shows_as_typed_in_the_browser(app_url, browser_context):
     url, page = app_url, browser_context.new_page()
     value = "[x](http://evil.example) **bold** -> :smile: $x$ www.evil.example"
-    page.goto(f"{url}/compare?{urlencode({'metric': value, 'breakdown': 'channel'})}",
-              wait_until="domcontentloaded")
+    page.goto(
+        f"{url}/compare?{urlencode({'metric': value, 'breakdown': 'channel'})}",
+        wait_until="domcontentloaded",
+    )
     notice = page.locator('[data-testid="stAlert"]').filter(has_text="Ignored").first
     notice.wait_for(timeout=60_000)
     assert f"Ignored metric={value} in the link" in notice.inner_text()
@@ -230,6 +265,5 @@ def test_a_link_value_shows_as_typed_in_the_browser(app_url, browser_context):
     for rendered in ["<a ", "<strong", "katex", "<img", "😄", "→"]:
         assert rendered not in markup, rendered
     # Compare writes what it shows back into the address bar.
-    page.wait_for_function("() => location.search.includes('metric=csat_pct')",
-                           timeout=60_000)
+    page.wait_for_function("() => location.search.includes('metric=csat_pct')", timeout=60_000)
     assert "breakdown=channel" in page.url and "group_by=centre" in page.url

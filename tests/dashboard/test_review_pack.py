@@ -30,44 +30,69 @@ HOSTILE = '=HYPERLINK("http://x")'
 def _scorecard() -> PackTable:
     """Five metrics, each row in its own unit, values worked out by hand."""
     metrics = ["csat_pct", "nps", "csat_mean", "aht_s", "contacts"]
-    frame = pd.DataFrame({
-        "Metric": [CATALOGUE[m].name for m in metrics],
-        "Value": [57.7386, -16.36, 3.449, 465.0, 7799.0],  # 465 s is 7:45
-        "Target": [78.0, 30.0, None, 420.0, None],
-        "Gap to in-house": [-21.62, -44.41, -0.678, -147.0, -197.0],  # -147 s is -2:27
-        "n": [1247, 1247, 1247, 7381, 7799],
-    }, index=[10, 11, 12, 13, 14])
+    frame = pd.DataFrame(
+        {
+            "Metric": [CATALOGUE[m].name for m in metrics],
+            "Value": [57.7386, -16.36, 3.449, 465.0, 7799.0],  # 465 s is 7:45
+            "Target": [78.0, 30.0, None, 420.0, None],
+            "Gap to in-house": [-21.62, -44.41, -0.678, -147.0, -197.0],  # -147 s is -2:27
+            "n": [1247, 1247, 1247, 7381, 7799],
+        },
+        index=[10, 11, 12, 13, 14],
+    )
     units = pd.Series([CATALOGUE[m].unit for m in metrics], index=frame.index)
-    return PackTable(frame, units={"Value": units, "Target": units,
-                                   "Gap to in-house": "gap:" + units, "n": "count"})
+    return PackTable(
+        frame,
+        units={"Value": units, "Target": units, "Gap to in-house": "gap:" + units, "n": "count"},
+    )
 
 
 def _pack(extra_rows: int = 0, chart_height: int = 200) -> ReviewPack:
     scorecard = _scorecard()
-    weekly = pd.DataFrame({"period_start": [dt.date(2026, 11, 9), dt.date(2026, 11, 16)],
-                           "value": [61.5, 58.0]})
-    chart = alt.Chart(weekly, title="Weekly CSAT in detail").mark_line().encode(
-        x="period_start:T", y="value:Q").properties(width=500, height=chart_height)
-    comments = pd.DataFrame({
-        "Date": pd.to_datetime(["2026-11-16", "2026-11-09"]),
-        "Reason": ["billing_query", "payment"],
-        "CSAT": ["1 on 1-5", "2 on 1-5"],
-        "Comment": [HOSTILE, "<b>rude</b>"],
-    })
-    reasons = pd.DataFrame({"Reason": ["Billing query"], "CSAT %": [56.9], "n": [297],
-                            "Contribution (pts)": [-4.95]})
+    weekly = pd.DataFrame(
+        {"period_start": [dt.date(2026, 11, 9), dt.date(2026, 11, 16)], "value": [61.5, 58.0]}
+    )
+    chart = (
+        alt.Chart(weekly, title="Weekly CSAT in detail")
+        .mark_line()
+        .encode(x="period_start:T", y="value:Q")
+        .properties(width=500, height=chart_height)
+    )
+    comments = pd.DataFrame(
+        {
+            "Date": pd.to_datetime(["2026-11-16", "2026-11-09"]),
+            "Reason": ["billing_query", "payment"],
+            "CSAT": ["1 on 1-5", "2 on 1-5"],
+            "Comment": [HOSTILE, "<b>rude</b>"],
+        }
+    )
+    reasons = pd.DataFrame(
+        {"Reason": ["Billing query"], "CSAT %": [56.9], "n": [297], "Contribution (pts)": [-4.95]}
+    )
     long = pd.concat([scorecard.frame] * (1 + extra_rows // len(scorecard.frame)))
-    everything = PackTable(long.reset_index(drop=True), units={
-        "Value": "number", "Target": "number", "Gap to in-house": "pts", "n": "count"})
-    return ReviewPack("Partner review: Vendor & Co", "16 Nov 2026 – 22 Nov 2026", [
-        PackSection("Scorecard against targets", "the period",
-                    tables=[("Targets", scorecard.rows(scorecard.frame["Target"].notna())),
-                            ("All metrics", everything)]),
-        PackSection("Trends", "weekly", charts=[chart]),
-        PackSection("What explains the gap", tables=[("Contact reasons", reasons)]),
-        PackSection("What customers said", tables=[("Dissatisfied", comments)]),
-    ], reporting_timezone="Europe/London",
-        labels={"Reason": {"billing_query": "Billing query", "payment": "Payment"}})
+    everything = PackTable(
+        long.reset_index(drop=True),
+        units={"Value": "number", "Target": "number", "Gap to in-house": "pts", "n": "count"},
+    )
+    return ReviewPack(
+        "Partner review: Vendor & Co",
+        "16 Nov 2026 – 22 Nov 2026",
+        [
+            PackSection(
+                "Scorecard against targets",
+                "the period",
+                tables=[
+                    ("Targets", scorecard.rows(scorecard.frame["Target"].notna())),
+                    ("All metrics", everything),
+                ],
+            ),
+            PackSection("Trends", "weekly", charts=[chart]),
+            PackSection("What explains the gap", tables=[("Contact reasons", reasons)]),
+            PackSection("What customers said", tables=[("Dissatisfied", comments)]),
+        ],
+        reporting_timezone="Europe/London",
+        labels={"Reason": {"billing_query": "Billing query", "payment": "Payment"}},
+    )
 
 
 def test_the_screen_shows_typed_values_formatted_in_their_units():
@@ -80,8 +105,9 @@ def test_the_screen_shows_typed_values_formatted_in_their_units():
 
 
 def test_rows_keep_their_units():
-    with_targets = _scorecard().rows(pd.Series([True, True, False, True, False],
-                                               index=[10, 11, 12, 13, 14]))
+    with_targets = _scorecard().rows(
+        pd.Series([True, True, False, True, False], index=[10, 11, 12, 13, 14])
+    )
     assert with_targets.display()["Value"].tolist() == ["57.7%", "-16", "7:45"]
 
 
@@ -103,15 +129,19 @@ def test_html_is_self_contained_escaped_and_for_people():
 
 def _sheet_rows(sheet) -> dict[str, dict]:
     header = [cell.value for cell in sheet[1]]
-    return {row[0].value: dict(zip(header, row, strict=True))
-            for row in sheet.iter_rows(min_row=2)}
+    return {row[0].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
 
 
 def test_workbook_cells_are_numbers_with_number_formats():
     data = _pack().to_xlsx()
     workbook = openpyxl.load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames == ["Targets", "All metrics", "Contact reasons",
-                                   "Dissatisfied", "definitions"]
+    assert workbook.sheetnames == [
+        "Targets",
+        "All metrics",
+        "Contact reasons",
+        "Dissatisfied",
+        "definitions",
+    ]
     targets = _sheet_rows(workbook["Targets"])
     assert list(targets) == ["CSAT %", "NPS", "AHT"]  # rows with a target
 
@@ -121,8 +151,7 @@ def test_workbook_cells_are_numbers_with_number_formats():
     assert (csat["Target"].value, csat["Target"].number_format) == (78, '0.0"%"')
     gap = csat["Gap to in-house"]  # -21.6 points: a negative number, the sign by format
     assert (gap.data_type, gap.value, gap.number_format) == ("n", -21.62, POINTS)
-    assert (csat["n"].data_type, csat["n"].value, csat["n"].number_format) == (
-        "n", 1247, "#,##0")
+    assert (csat["n"].data_type, csat["n"].value, csat["n"].number_format) == ("n", 1247, "#,##0")
 
     nps = targets["NPS"]
     assert (nps["Value"].value, nps["Value"].number_format) == (-16.36, "+0;-0;0")
@@ -135,7 +164,9 @@ def test_workbook_cells_are_numbers_with_number_formats():
     assert aht["Target"].value == dt.timedelta(minutes=7)
     # Excel cannot show negative times, so a duration's gap stays signed seconds
     assert (aht["Gap to in-house"].value, aht["Gap to in-house"].number_format) == (
-        -147, SECONDS_GAP)
+        -147,
+        SECONDS_GAP,
+    )
 
     everything = _sheet_rows(workbook["All metrics"])
     assert everything["Contacts"]["Target"].value is None  # no target: an empty cell
@@ -150,8 +181,7 @@ def test_workbook_cells_are_numbers_with_number_formats():
     assert said["A2"].number_format == "dd mmm yyyy"
     assert said["B2"].value == "Billing query"
     # A hostile comment is text, shown as written, marked so an edit keeps it text.
-    assert (said["D2"].data_type, said["D2"].value, said["D2"].quotePrefix) == (
-        "s", HOSTILE, True)
+    assert (said["D2"].data_type, said["D2"].value, said["D2"].quotePrefix) == ("s", HOSTILE, True)
     assert said["D3"].quotePrefix is False
 
     assert_cells_typed(workbook, formatted=("n",))
@@ -171,7 +201,7 @@ def _pdf_objects(pdf: bytes) -> dict[int, tuple[bytes, bytes]]:
     objects written out plainly, streams deflated, lengths direct."""
     objects = {}
     for match in re.finditer(rb"(\d+) 0 obj\s*", pdf):
-        body = pdf[match.end():pdf.find(b"endobj", match.end())]
+        body = pdf[match.end() : pdf.find(b"endobj", match.end())]
         stream = b""
         if b"stream" in body:
             body, _, rest = body.partition(b"stream")
@@ -190,7 +220,8 @@ def _to_unicode(cmap: bytes) -> dict[int, str]:
             codes[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
     for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
         for low, high, first in re.findall(
-                rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block
+        ):
             for offset in range(int(high, 16) - int(low, 16) + 1):
                 codes[int(low, 16) + offset] = chr(int(first, 16) + offset)
     return codes
@@ -209,16 +240,16 @@ def _pdf_pages(pdf: bytes) -> list[tuple[list[float], str]]:
         for name, font in re.findall(rb"/(F\d+) (\d+) 0 R", page):
             to_unicode = re.search(rb"/ToUnicode (\d+) 0 R", objects[int(font)][0])
             fonts[name] = _to_unicode(objects[int(to_unicode.group(1))][1]) if to_unicode else {}
-        content = b"".join(objects[int(n)][1]
-                           for n in re.findall(rb"/Contents (\d+) 0 R", page))
+        content = b"".join(objects[int(n)][1] for n in re.findall(rb"/Contents (\d+) 0 R", page))
         text, font = [], {}
         for token in re.finditer(rb"/(F\d+) [\d.]+ Tf|<([0-9A-Fa-f]*)>|\bET\b", content):
             if token.group(1):
                 font = fonts.get(token.group(1), {})
             elif token.group(2) is not None:
                 glyphs = token.group(2)
-                text += [font.get(int(glyphs[i:i + 4], 16), "?")
-                         for i in range(0, len(glyphs), 4)]
+                text += [
+                    font.get(int(glyphs[i : i + 4], 16), "?") for i in range(0, len(glyphs), 4)
+                ]
             else:
                 text.append("\n")
         pages.append((box, "".join(text)))
@@ -231,9 +262,17 @@ def _print_to_pdf(html: bytes, folder: Path) -> bytes:
     page, pdf = folder / "pack.html", folder / "pack.pdf"
     page.write_bytes(html)
     subprocess.run(
-        [CHROMIUM, *CHROMIUM_ARGS, f"--user-data-dir={folder / 'profile'}",
-         "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
-        check=True, capture_output=True, timeout=120,
+        [
+            CHROMIUM,
+            *CHROMIUM_ARGS,
+            f"--user-data-dir={folder / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     return pdf.read_bytes()
 

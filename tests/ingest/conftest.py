@@ -15,58 +15,110 @@ from pipelines.ingest import RunReport, ingest_files
 
 SALT = "test-salt"
 
-CENTRE = {"id": "testco", "name": "Test Centre", "sourcing": "vendor", "vendor": "Test BPO",
-          "shore": "offshore", "country": "GB", "timezone": "Europe/London"}
+CENTRE = {
+    "id": "testco",
+    "name": "Test Centre",
+    "sourcing": "vendor",
+    "vendor": "Test BPO",
+    "shore": "offshore",
+    "country": "GB",
+    "timezone": "Europe/London",
+}
 
 # A plain contacts CSV: ISO local times, seconds, 1/0 flags, canonical codes.
-CONTACTS_HEADER = ("id,channel,reason,agent,phone,start,answered,abandoned,wait,talk,hold,"
-                   "wrap,transferred,complaint")
+CONTACTS_HEADER = (
+    "id,channel,reason,agent,phone,start,answered,abandoned,wait,talk,hold,"
+    "wrap,transferred,complaint"
+)
 CONTACTS_EXPORT = {
-    "pattern": "testco/contacts_*.csv", "format": "csv", "delimiter": ",",
-    "true_words": ["1"], "false_words": ["0"], "duration_format": "seconds",
+    "pattern": "testco/contacts_*.csv",
+    "format": "csv",
+    "delimiter": ",",
+    "true_words": ["1"],
+    "false_words": ["0"],
+    "duration_format": "seconds",
     "customer_identifiers": [{"column": "phone", "type": "phone"}],
     "default_country_code": "44",
     "contacts": {
         "timestamp_format": "%Y-%m-%d %H:%M:%S",
-        "columns": {"contact_id": "id", "channel": "channel", "contact_reason": "reason",
-                    "agent_id": "agent", "started_at": "start", "answered": "answered",
-                    "abandoned": "abandoned", "wait_s": "wait", "talk_s": "talk",
-                    "hold_s": "hold", "wrap_s": "wrap", "transferred": "transferred",
-                    "complaint": "complaint"},
+        "columns": {
+            "contact_id": "id",
+            "channel": "channel",
+            "contact_reason": "reason",
+            "agent_id": "agent",
+            "started_at": "start",
+            "answered": "answered",
+            "abandoned": "abandoned",
+            "wait_s": "wait",
+            "talk_s": "talk",
+            "hold_s": "hold",
+            "wrap_s": "wrap",
+            "transferred": "transferred",
+            "complaint": "complaint",
+        },
     },
 }
 SURVEYS_HEADER = "sid,cid,when,csat,nps,resolved,comment"
 SURVEYS_EXPORT = {
-    "pattern": "testco/surveys_*.csv", "format": "csv", "delimiter": ",",
-    "true_words": ["Y"], "false_words": ["N"],
+    "pattern": "testco/surveys_*.csv",
+    "format": "csv",
+    "delimiter": ",",
+    "true_words": ["Y"],
+    "false_words": ["N"],
     "surveys": {
         "timestamp_format": "%Y-%m-%d %H:%M:%S",
-        "columns": {"survey_id": "sid", "contact_id": "cid", "responded_at": "when",
-                    "csat": "csat", "nps": "nps", "resolved": "resolved",
-                    "comment": "comment"},
+        "columns": {
+            "survey_id": "sid",
+            "contact_id": "cid",
+            "responded_at": "when",
+            "csat": "csat",
+            "nps": "nps",
+            "resolved": "resolved",
+            "comment": "comment",
+        },
         "csat_scale": [1, 5],
     },
 }
 QA_HEADER = "eid,cid,org,date,score,fail,acc,emp"
 QA_EXPORT = {
-    "pattern": "testco/qa_*.csv", "format": "csv", "delimiter": ",",
-    "true_words": ["1"], "false_words": ["0"],
+    "pattern": "testco/qa_*.csv",
+    "format": "csv",
+    "delimiter": ",",
+    "true_words": ["1"],
+    "false_words": ["0"],
     "qa": {
         "timestamp_format": "%Y-%m-%d",
-        "columns": {"evaluation_id": "eid", "contact_id": "cid", "evaluator_org": "org",
-                    "evaluated_at": "date", "score_pct": "score", "critical_fail": "fail"},
+        "columns": {
+            "evaluation_id": "eid",
+            "contact_id": "cid",
+            "evaluator_org": "org",
+            "evaluated_at": "date",
+            "score_pct": "score",
+            "critical_fail": "fail",
+        },
         "value_maps": {"evaluator_org": {"Us": "own", "Client": "client"}},
         "sections": {"accuracy": "acc", "empathy": "emp"},
     },
 }
 
 
-def contacts_row(contact_id: str, start: str = "2026-06-01 10:00:00", channel: str = "voice",
-                 reason: str = "payment", phone: str = "07700 900123", answered: str = "1",
-                 wait: str = "10", talk: str = "100", hold: str = "0", wrap: str = "20",
-                 complaint: str = "0") -> str:
-    return (f"{contact_id},{channel},{reason},A1,{phone},{start},{answered},0,{wait},{talk},"
-            f"{hold},{wrap},0,{complaint}")
+def contacts_row(
+    contact_id: str,
+    start: str = "2026-06-01 10:00:00",
+    channel: str = "voice",
+    reason: str = "payment",
+    phone: str = "07700 900123",
+    answered: str = "1",
+    wait: str = "10",
+    talk: str = "100",
+    hold: str = "0",
+    wrap: str = "20",
+    complaint: str = "0",
+) -> str:
+    return (
+        f"{contact_id},{channel},{reason},A1,{phone},{start},{answered},0,{wait},{talk},"
+        f"{hold},{wrap},0,{complaint}"
+    )
 
 
 def customer_key(kind: str, normalised: str) -> str:
@@ -88,8 +140,9 @@ class Workspace:
     def source(self, *exports: dict, centre: dict | None = None, name: str = "testco") -> Path:
         path = self.config_dir / "sources" / f"{name}.yaml"
         document = {"centre": centre or CENTRE, "exports": [copy.deepcopy(e) for e in exports]}
-        path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False),
-                        encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         return path
 
     def write(self, relative: str, text: str, encoding: str = "utf-8") -> Path:
@@ -99,8 +152,9 @@ class Workspace:
         return path
 
     def ingest(self, files: list[Path] | None = None) -> RunReport:
-        return ingest_files(files, config_dir=self.config_dir, warehouse=self.warehouse,
-                            exports_root=self.exports)
+        return ingest_files(
+            files, config_dir=self.config_dir, warehouse=self.warehouse, exports_root=self.exports
+        )
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
@@ -108,8 +162,10 @@ class Workspace:
 
     def rejects(self) -> list[tuple]:
         """(row_number, column_name, reason) of every reject, in row order."""
-        return self.query("SELECT row_number, column_name, reason FROM rejects "
-                          "ORDER BY load_id, row_number, column_name")
+        return self.query(
+            "SELECT row_number, column_name, reason FROM rejects "
+            "ORDER BY load_id, row_number, column_name"
+        )
 
 
 @pytest.fixture

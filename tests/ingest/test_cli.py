@@ -15,15 +15,32 @@ def _paths(workspace) -> list[str]:
 
 def test_ingest_status_rejects(workspace, capsys):
     workspace.source(CONTACTS_EXPORT)
-    workspace.write("testco/contacts_1.csv", "\n".join(
-        [CONTACTS_HEADER, contacts_row("C1", start="2026-06-01 10:00:00"),
-         contacts_row("C2", channel="fax")]) + "\n")
+    workspace.write(
+        "testco/contacts_1.csv",
+        "\n".join(
+            [
+                CONTACTS_HEADER,
+                contacts_row("C1", start="2026-06-01 10:00:00"),
+                contacts_row("C2", channel="fax"),
+            ]
+        )
+        + "\n",
+    )
     code = main(["ingest", *_paths(workspace), "--exports-dir", str(workspace.exports)])
     out = capsys.readouterr().out
     assert code == 0
     header, _, row = out.splitlines()[:3]
-    assert header.split() == ["file", "centre", "kind", "read", "loaded", "filtered",
-                              "rejected", "seconds", "status"]
+    assert header.split() == [
+        "file",
+        "centre",
+        "kind",
+        "read",
+        "loaded",
+        "filtered",
+        "rejected",
+        "seconds",
+        "status",
+    ]
     assert row.split()[:7] == ["contacts_1.csv", "testco", "contacts", "2", "1", "0", "1"]
     assert row.split()[-1] == "loaded"
     assert "rebuilt the metric summary tables in" in out
@@ -39,14 +56,25 @@ def test_ingest_status_rejects(workspace, capsys):
     assert contacts_line.split()[-3:] == ["1", "1", "0"]
 
     out_csv = workspace.root / "rejects.csv"
-    assert main(["rejects", "--warehouse", str(workspace.warehouse), "--centre", "testco",
-                 "--csv", str(out_csv)]) == 0
+    assert (
+        main(
+            [
+                "rejects",
+                "--warehouse",
+                str(workspace.warehouse),
+                "--centre",
+                "testco",
+                "--csv",
+                str(out_csv),
+            ]
+        )
+        == 0
+    )
     with out_csv.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["row_number"], r["column_name"]) for r in rows] == [("2", "channel")]
-    assert "900123" not in rows[0]["raw_row"]          # the phone is hashed
-    assert main(["rejects", "--warehouse", str(workspace.warehouse), "--centre",
-                 "nowhere"]) == 0
+    assert "900123" not in rows[0]["raw_row"]  # the phone is hashed
+    assert main(["rejects", "--warehouse", str(workspace.warehouse), "--centre", "nowhere"]) == 0
 
 
 def test_ingest_exit_code_when_a_file_fails(workspace, capsys):

@@ -17,7 +17,7 @@ def test_sample_configs_are_valid():
     configs = {c.centre.id: c for c in load_source_configs(DEFAULT_CONFIG_DIR)}
     assert sorted(configs) == ["glasgow", "leeds", "lisbon", "manila"]
     manila_calls = configs["manila"].exports[0]
-    assert sorted(manila_calls.kinds) == ["contacts", "surveys"]   # one file, two kinds
+    assert sorted(manila_calls.kinds) == ["contacts", "surveys"]  # one file, two kinds
     assert configs["glasgow"].exports[0].skip_rows == 2
     assert configs["lisbon"].centre.name == "Atlântico Lisbon"
 
@@ -61,11 +61,11 @@ def test_bad_format_name(workspace):
 
 def test_bad_timezone_and_value_map_target(workspace):
     assert "centre.timezone: 'Europe/Londres'" in _error(
-        workspace, centre={**CENTRE, "timezone": "Europe/Londres"})
+        workspace, centre={**CENTRE, "timezone": "Europe/Londres"}
+    )
     export = copy.deepcopy(CONTACTS_EXPORT)
     export["contacts"]["value_maps"] = {"channel": {"Phone": "telephone"}}
-    assert "value_maps.channel.Phone: 'telephone' is not one of voice" in _error(
-        workspace, export)
+    assert "value_maps.channel.Phone: 'telephone' is not one of voice" in _error(workspace, export)
 
 
 def test_csat_scale_required_and_ordered(workspace):
@@ -77,8 +77,7 @@ def test_csat_scale_required_and_ordered(workspace):
 def test_phone_needs_country_code(workspace):
     export = copy.deepcopy(CONTACTS_EXPORT)
     del export["default_country_code"]
-    assert "default_country_code: is required with phone identifiers" in _error(
-        workspace, export)
+    assert "default_country_code: is required with phone identifiers" in _error(workspace, export)
 
 
 def test_invalid_config_stops_the_run_before_any_write(workspace):
@@ -93,13 +92,18 @@ def test_invalid_config_stops_the_run_before_any_write(workspace):
 def test_a_deployment_defines_its_own_reason_catalogue(workspace):
     (workspace.config_dir / "settings.yaml").write_text(
         "ingest:\n  contact_reasons:\n    meter_reading: Meter reading\n"
-        "    tariff_change: Tariff change\n", encoding="utf-8")
+        "    tariff_change: Tariff change\n",
+        encoding="utf-8",
+    )
     export = copy.deepcopy(CONTACTS_EXPORT)
     export["contacts"]["value_maps"] = {"contact_reason": {"Zähler": "meter_reading"}}
     workspace.source(export)
     (config,) = load_source_configs(workspace.config_dir)
     assert config.exports[0].kinds["contacts"].codes["contact_reason"] == (
-        "meter_reading", "tariff_change", "unknown")
+        "meter_reading",
+        "tariff_change",
+        "unknown",
+    )
     # the sample's codes are not a law: billing_query is not in this catalogue
     export["contacts"]["value_maps"] = {"contact_reason": {"Rechnung": "billing_query"}}
     message = _error(workspace, export)
@@ -109,24 +113,42 @@ def test_a_deployment_defines_its_own_reason_catalogue(workspace):
 
 def test_loads_with_its_own_reason_codes(workspace):
     (workspace.config_dir / "settings.yaml").write_text(
-        "ingest:\n  contact_reasons: [meter_reading]\n", encoding="utf-8")
+        "ingest:\n  contact_reasons: [meter_reading]\n", encoding="utf-8"
+    )
     workspace.source(CONTACTS_EXPORT)
-    workspace.write("testco/contacts_1.csv", "\n".join([
-        CONTACTS_HEADER, contacts_row("C1", reason="meter_reading"),
-        contacts_row("C2", reason="")]) + "\n")
+    workspace.write(
+        "testco/contacts_1.csv",
+        "\n".join(
+            [
+                CONTACTS_HEADER,
+                contacts_row("C1", reason="meter_reading"),
+                contacts_row("C2", reason=""),
+            ]
+        )
+        + "\n",
+    )
     assert not workspace.ingest().failed
     assert workspace.query("SELECT contact_id, contact_reason FROM contacts ORDER BY 1") == [
-        ("C1", "meter_reading"), ("C2", "unknown")]
+        ("C1", "meter_reading"),
+        ("C2", "unknown"),
+    ]
 
 
-@pytest.mark.parametrize(("columns_started_at", "fragment"), [
-    ("start", "'%H:%M:%S' holds a time only and there is no date source"),
-    ({"time": "start", "date_from_file": "day", "date_format": "%Y%m%d"},
-     "'day' is not a {placeholder} of the export's pattern"),
-    ({"time": "start", "date_value": "16/11/2026"}, "'16/11/2026' is not an ISO date"),
-    ({"date": "d", "time": "start", "date_format": "%d.%m.%Y"},
-     "time_format: is required with date_format and a time column"),
-])
+@pytest.mark.parametrize(
+    ("columns_started_at", "fragment"),
+    [
+        ("start", "'%H:%M:%S' holds a time only and there is no date source"),
+        (
+            {"time": "start", "date_from_file": "day", "date_format": "%Y%m%d"},
+            "'day' is not a {placeholder} of the export's pattern",
+        ),
+        ({"time": "start", "date_value": "16/11/2026"}, "'16/11/2026' is not an ISO date"),
+        (
+            {"date": "d", "time": "start", "date_format": "%d.%m.%Y"},
+            "time_format: is required with date_format and a time column",
+        ),
+    ],
+)
 def test_time_only_values_need_a_date_source(workspace, columns_started_at, fragment):
     export = copy.deepcopy(CONTACTS_EXPORT)
     export["contacts"]["timestamp_format"] = "%H:%M:%S"
@@ -139,11 +161,17 @@ def test_every_source_config_key_is_documented():
     from pipelines.settings import REPO_ROOT
 
     docs = (REPO_ROOT / "docs" / "SOURCE_CONFIG.md").read_text(encoding="utf-8")
-    keys = (config.CENTRE_KEYS | config.EXPORT_KEYS | config.KIND_KEYS | config.LEG_KEYS
-            | config.KEY_KEYS | config.TIMESTAMP_KEYS | {"include", "exclude"}
-            | set().union(*config.COLUMN_KEYS.values())
-            | {f.name for f in dataclasses.fields(config.IngestSettings)})
+    keys = (
+        config.CENTRE_KEYS
+        | config.EXPORT_KEYS
+        | config.KIND_KEYS
+        | config.LEG_KEYS
+        | config.KEY_KEYS
+        | config.TIMESTAMP_KEYS
+        | {"include", "exclude"}
+        | set().union(*config.COLUMN_KEYS.values())
+        | {f.name for f in dataclasses.fields(config.IngestSettings)}
+    )
     # named in a table or the text (`key`), or shown in an example (key: ...)
-    undocumented = sorted(key for key in keys
-                          if f"`{key}" not in docs and f" {key}:" not in docs)
+    undocumented = sorted(key for key in keys if f"`{key}" not in docs and f" {key}:" not in docs)
     assert undocumented == []

@@ -31,8 +31,10 @@ def _file_digest(path: Path) -> str:
 
 def test_same_file_twice_is_a_noop(workspace):
     workspace.source(CONTACTS_EXPORT)
-    workspace.write("testco/contacts_1.csv",
-                    f"{CONTACTS_HEADER}\n{contacts_row('C1')}\n{contacts_row('C2', wait='-1')}\n")
+    workspace.write(
+        "testco/contacts_1.csv",
+        f"{CONTACTS_HEADER}\n{contacts_row('C1')}\n{contacts_row('C2', wait='-1')}\n",
+    )
     first = workspace.ingest()
     assert [r.status for r in first.results] == ["loaded"]
     before = _file_digest(workspace.warehouse)
@@ -50,16 +52,23 @@ def test_same_file_twice_is_a_noop(workspace):
 
 def test_corrected_reexport_replaces_rows_by_key(workspace):
     workspace.source(CONTACTS_EXPORT)
-    workspace.write("testco/contacts_1.csv", "\n".join(
-        [CONTACTS_HEADER, contacts_row("C1"), contacts_row("C2")]) + "\n")
+    workspace.write(
+        "testco/contacts_1.csv",
+        "\n".join([CONTACTS_HEADER, contacts_row("C1"), contacts_row("C2")]) + "\n",
+    )
     workspace.ingest()
     # the centre re-sends the file with C2 corrected and C3 added
-    workspace.write("testco/contacts_1.csv", "\n".join(
-        [CONTACTS_HEADER, contacts_row("C2", talk="222"), contacts_row("C3")]) + "\n")
+    workspace.write(
+        "testco/contacts_1.csv",
+        "\n".join([CONTACTS_HEADER, contacts_row("C2", talk="222"), contacts_row("C3")]) + "\n",
+    )
     report = workspace.ingest()
     assert [r.status for r in report.results] == ["loaded"]
     assert workspace.query("SELECT contact_id, talk_s, load_id FROM contacts ORDER BY 1") == [
-        ("C1", 100.0, 1), ("C2", 222.0, 2), ("C3", 100.0, 2)]
+        ("C1", 100.0, 1),
+        ("C2", 222.0, 2),
+        ("C3", 100.0, 2),
+    ]
 
 
 def test_reexport_replaces_qa_sections(workspace):
@@ -69,8 +78,7 @@ def test_reexport_replaces_qa_sections(workspace):
     workspace.write("testco/qa_1.csv", f"{QA_HEADER}\nE1,C1,Us,2026-06-01,85,0,95,\n")
     workspace.ingest()
     assert workspace.query("SELECT score_pct FROM qa_evaluations") == [(85.0,)]
-    assert workspace.query("SELECT section, score_pct FROM qa_sections") == [
-        ("accuracy", 95.0)]
+    assert workspace.query("SELECT section, score_pct FROM qa_sections") == [("accuracy", 95.0)]
 
 
 def test_readers_keep_the_old_file_while_a_run_publishes(workspace):
@@ -128,12 +136,24 @@ def test_kill_9_mid_load_leaves_warehouse_as_before(workspace, tmp_path, kill_po
     reached = tmp_path / "reached"
     env = {**os.environ, "CC_CUSTOMER_SALT": SALT, "PYTHONPATH": str(REPO_ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-c", KILL_SCRIPT, str(workspace.config_dir),
-         str(workspace.warehouse), str(workspace.exports), kill_point, str(reached)],
-        env=env)
+        [
+            sys.executable,
+            "-c",
+            KILL_SCRIPT,
+            str(workspace.config_dir),
+            str(workspace.warehouse),
+            str(workspace.exports),
+            kill_point,
+            str(reached),
+        ],
+        env=env,
+    )
     try:
-        _wait_for(lambda: reached.exists() or process.poll() is not None, 120,
-                  f"the run to reach {kill_point}")
+        _wait_for(
+            lambda: reached.exists() or process.poll() is not None,
+            120,
+            f"the run to reach {kill_point}",
+        )
         assert process.poll() is None, "the run ended before reaching the kill point"
         assert building.exists()
     finally:

@@ -44,13 +44,29 @@ from pipelines.ingest import ConfigError, RunReport, xlsx
 from . import realistic_exports as rx
 from .conftest import customer_key
 
-CONTACT_COLUMNS = ("contact_id", "channel", "queue", "contact_reason", "agent_id",
-                   "customer_key", "started_at", "answered", "abandoned", "wait_s", "talk_s",
-                   "hold_s", "wrap_s", "transferred", "complaint", "load_id")
+CONTACT_COLUMNS = (
+    "contact_id",
+    "channel",
+    "queue",
+    "contact_reason",
+    "agent_id",
+    "customer_key",
+    "started_at",
+    "answered",
+    "abandoned",
+    "wait_s",
+    "talk_s",
+    "hold_s",
+    "wrap_s",
+    "transferred",
+    "complaint",
+    "load_id",
+)
 
 
-def _load(workspace, writer: Callable[[Path], tuple[dict, rx.Expected]]
-          ) -> tuple[dict, rx.Expected, RunReport]:
+def _load(
+    workspace, writer: Callable[[Path], tuple[dict, rx.Expected]]
+) -> tuple[dict, rx.Expected, RunReport]:
     export, expected = writer(workspace.exports)
     workspace.source(export, centre=expected.centre)
     return export, expected, workspace.ingest()
@@ -67,8 +83,9 @@ def _contacts(workspace) -> list[tuple]:
 
 def _contact(workspace, contact_id: str, columns: list[str]) -> tuple:
     assert set(columns) <= set(CONTACT_COLUMNS)
-    rows = workspace.query(f"SELECT {', '.join(columns)} FROM contacts WHERE contact_id = ?",
-                           [contact_id])
+    rows = workspace.query(
+        f"SELECT {', '.join(columns)} FROM contacts WHERE contact_id = ?", [contact_id]
+    )
     assert len(rows) == 1, f"{contact_id}: {len(rows)} rows"
     return rows[0]
 
@@ -76,7 +93,9 @@ def _contact(workspace, contact_id: str, columns: list[str]) -> tuple:
 def _rejects_by_row(workspace, relative: str) -> dict[int, list[str]]:
     rows = workspace.query(
         "SELECT r.row_number, r.reason FROM rejects AS r JOIN loads AS l USING (load_id) "
-        "WHERE l.file_name LIKE ? AND l.kind = 'contacts' ORDER BY 1", [f"%{relative}"])
+        "WHERE l.file_name LIKE ? AND l.kind = 'contacts' ORDER BY 1",
+        [f"%{relative}"],
+    )
     found: dict[int, list[str]] = {}
     for row, reason in rows:
         found.setdefault(row, []).append(reason)
@@ -102,14 +121,25 @@ def test_counts_per_file_in_results_and_ledger(loaded):
     for relative, counts in expected.files.items():
         result = _result(report, relative)
         assert result.status == "loaded", result.message
-        assert (result.rows_read, result.rows_loaded, result.rows_filtered,
-                result.rows_rejected) == (counts.rows_read, counts.rows_loaded,
-                                          counts.rows_filtered, counts.rows_rejected)
+        assert (
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_filtered,
+            result.rows_rejected,
+        ) == (counts.rows_read, counts.rows_loaded, counts.rows_filtered, counts.rows_rejected)
         assert workspace.query(
             "SELECT rows_read, rows_loaded, rows_filtered, rows_rejected, status FROM loads "
-            "WHERE file_name LIKE ?", [f"%{relative}"]) == [
-            (counts.rows_read, counts.rows_loaded, counts.rows_filtered,
-             counts.rows_rejected, "loaded")]
+            "WHERE file_name LIKE ?",
+            [f"%{relative}"],
+        ) == [
+            (
+                counts.rows_read,
+                counts.rows_loaded,
+                counts.rows_filtered,
+                counts.rows_rejected,
+                "loaded",
+            )
+        ]
     assert workspace.query("SELECT count(*) FROM contacts") == [(expected.contacts,)]
 
 
@@ -117,8 +147,9 @@ def test_values(loaded):
     workspace, _, expected, _ = loaded
     for contact_id, values in expected.values.items():
         columns = list(values)
-        assert dict(zip(columns, _contact(workspace, contact_id, columns), strict=True)) \
-            == values, contact_id
+        assert (
+            dict(zip(columns, _contact(workspace, contact_id, columns), strict=True)) == values
+        ), contact_id
 
 
 def test_rejected_rows_and_reasons(loaded):
@@ -136,24 +167,28 @@ def test_customer_keys(loaded):
     workspace, _, expected, _ = loaded
     for contact_id, (kind, normalised) in expected.customers.items():
         assert _contact(workspace, contact_id, ["customer_key"]) == (
-            customer_key(kind, normalised),), contact_id
+            customer_key(kind, normalised),
+        ), contact_id
 
 
 def test_columns_not_provided_are_null(loaded):
     workspace, _, expected, _ = loaded
     for column in expected.not_provided:
         assert column in CONTACT_COLUMNS
-        assert workspace.query(f"SELECT count(*) FILTER (WHERE {column} IS NOT NULL), "
-                               f"count(*) FROM contacts") == [(0, expected.contacts)], column
+        assert workspace.query(
+            f"SELECT count(*) FILTER (WHERE {column} IS NOT NULL), count(*) FROM contacts"
+        ) == [(0, expected.contacts)], column
 
 
 def test_filtered_rows_are_neither_loaded_nor_rejected(loaded):
     workspace, _, expected, _ = loaded
     for contact_id in expected.filtered_ids:
-        assert workspace.query("SELECT count(*) FROM contacts WHERE contact_id = ?",
-                               [contact_id]) == [(0,)]
-        assert workspace.query("SELECT count(*) FROM rejects WHERE raw_row LIKE ?",
-                               [f"%{contact_id}%"]) == [(0,)]
+        assert workspace.query(
+            "SELECT count(*) FROM contacts WHERE contact_id = ?", [contact_id]
+        ) == [(0,)]
+        assert workspace.query(
+            "SELECT count(*) FROM rejects WHERE raw_row LIKE ?", [f"%{contact_id}%"]
+        ) == [(0,)]
 
 
 def test_raw_identifiers_never_stored(loaded):
@@ -174,14 +209,16 @@ def test_raw_identifiers_never_stored(loaded):
 def test_pbx_legs_collapse_by_start_order_with_talk_counted_once(workspace):
     _, expected, report = _load(workspace, rx.pbx_leg_export)
     # B: hops of 100 s talk each, the second starting 40 s into the first: 140 s, not 200
-    talk, hold, wrap, agent = _contact(workspace, "1794816005.42",
-                                       ["talk_s", "hold_s", "wrap_s", "agent_id"])
+    talk, hold, wrap, agent = _contact(
+        workspace, "1794816005.42", ["talk_s", "hold_s", "wrap_s", "agent_id"]
+    )
     assert (talk, hold, wrap, agent) == (140.0, 35.0, 45.0, "202")
     # handle time of B: 140 + 35 + 45
     assert talk + hold + wrap == 220.0
     # a ';' inside '...' quotes is part of the value
-    assert workspace.query("SELECT DISTINCT queue FROM contacts WHERE queue LIKE '%;%' "
-                           "ORDER BY 1") == [("Support; 1st line",)]
+    assert workspace.query(
+        "SELECT DISTINCT queue FROM contacts WHERE queue LIKE '%;%' ORDER BY 1"
+    ) == [("Support; 1st line",)]
     # rows_loaded counts legs: 9 rows into 5 contacts
     assert _result(report, "cdr_trunk3_20261116.csv").rows_loaded == 9
     assert expected.contacts == 5
@@ -196,19 +233,20 @@ def test_pbx_rejected_leg_keeps_the_contact_loaded_earlier(workspace):
     text = full.read_bytes()
     lines = text.split(b"\r\n")
     # title, header and F's two hops, hop 2's talk fixed to 20 s
-    first = [lines[0], lines[1]] + [line.replace(b";-1;", b";20;") for line in lines
-                                    if line.startswith(b"1794816005.46")]
+    first = [lines[0], lines[1]] + [
+        line.replace(b";-1;", b";20;") for line in lines if line.startswith(b"1794816005.46")
+    ]
     earlier = workspace.exports / "pbx/cdr_trunk3_20261116_0900.csv"
     earlier.write_bytes(b"\r\n".join(first) + b"\r\n")
     full.unlink()
     report = workspace.ingest()
-    assert [(r.status, r.rows_read, r.rows_loaded) for r in report.results] == [
-        ("loaded", 2, 2)]
+    assert [(r.status, r.rows_read, r.rows_loaded) for r in report.results] == [("loaded", 2, 2)]
     # F: hop 1 talks [5, 105], hop 2 (09:51:00, no ring) [60, 80], inside it: 100 s;
     # wrap 0 + 10; agent of hop 1
     before = _contacts(workspace)
     assert [(r[0], r[4], r[10], r[12], r[13]) for r in before] == [
-        ("1794816005.46", "207", 100.0, 10.0, True)]
+        ("1794816005.46", "207", 100.0, 10.0, True)
+    ]
 
     full.write_bytes(text)
     report = workspace.ingest()
@@ -224,22 +262,31 @@ def test_pbx_rejected_leg_keeps_the_contact_loaded_earlier(workspace):
 
 def test_acd_date_comes_from_each_file_name(workspace):
     _load(workspace, rx.acd_call_log)
-    days = workspace.query("SELECT l.file_name, min(c.started_at), max(c.started_at) "
-                           "FROM contacts AS c JOIN loads AS l USING (load_id) "
-                           "GROUP BY 1 ORDER BY 1")
+    days = workspace.query(
+        "SELECT l.file_name, min(c.started_at), max(c.started_at) "
+        "FROM contacts AS c JOIN loads AS l USING (load_id) "
+        "GROUP BY 1 ORDER BY 1"
+    )
     assert [(Path(f).name, lo, hi) for f, lo, hi in days] == [
-        ("CallLog_20261116.csv", dt.datetime(2026, 11, 16, 13, 0, 12),
-         dt.datetime(2026, 11, 17, 4, 59, 40)),   # 23:59:40 EST is the next day in UTC
-        ("CallLog_20261117.csv", dt.datetime(2026, 11, 17, 12, 30),
-         dt.datetime(2026, 11, 17, 12, 31, 10))]
+        (
+            "CallLog_20261116.csv",
+            dt.datetime(2026, 11, 16, 13, 0, 12),
+            dt.datetime(2026, 11, 17, 4, 59, 40),
+        ),  # 23:59:40 EST is the next day in UTC
+        (
+            "CallLog_20261117.csv",
+            dt.datetime(2026, 11, 17, 12, 30),
+            dt.datetime(2026, 11, 17, 12, 31, 10),
+        ),
+    ]
 
 
 def test_acd_outcome_words_derive_both_flags(workspace):
     _load(workspace, rx.acd_call_log)
     # AGENT -> answered, HANG -> abandoned, BUSY -> neither; PHANTOM filtered
-    assert workspace.query("SELECT answered, abandoned, count(*) FROM contacts "
-                           "GROUP BY ALL ORDER BY ALL") == [
-        (False, False, 1), (False, True, 2), (True, False, 4)]
+    assert workspace.query(
+        "SELECT answered, abandoned, count(*) FROM contacts GROUP BY ALL ORDER BY ALL"
+    ) == [(False, False, 1), (False, True, 2), (True, False, 4)]
 
 
 def test_acd_file_name_without_a_date_fails_and_changes_nothing(workspace):
@@ -249,15 +296,15 @@ def test_acd_file_name_without_a_date_fails_and_changes_nothing(workspace):
     # a manual re-export named by the operator: {day} captures 'latest', no %Y%m%d date,
     # so every row's start is bad: more than max_reject_pct (50 %) rejected, the file fails
     stray = workspace.exports / "acd/CallLog_latest.csv"
-    stray.write_bytes(source.read_bytes().replace(b"07:30:00\t301\t4104",
-                                                  b"07:30:00\t301\t4199"))
+    stray.write_bytes(source.read_bytes().replace(b"07:30:00\t301\t4104", b"07:30:00\t301\t4199"))
     report = workspace.ingest([stray])
     (result,) = report.results
     assert result.status == "failed"
     assert "CallLog_latest.csv" in result.message
     # the message says why: the file name's date does not fit the configured date format
-    assert any(k in result.message for k in ("%Y%m%d", "date_format", "date_from_file")), \
+    assert any(k in result.message for k in ("%Y%m%d", "date_format", "date_from_file")), (
         result.message
+    )
     assert _contacts(workspace) == before
 
 
@@ -284,9 +331,12 @@ def test_date_from_file_must_name_a_placeholder_of_the_pattern(workspace):
 
 def test_synthetic_row_keys_name_file_and_row(workspace):
     _load(workspace, lambda folder: rx.no_id_export(folder, "keep"))
-    assert [r[0] for r in workspace.query("SELECT contact_id FROM contacts ORDER BY "
-                                          "CAST(split_part(contact_id, '#', 2) AS INT)")] \
-        == [f"calls_20261116.csv#{n}" for n in (1, 2, 3, 4, 5, 6, 7, 9, 10)]
+    assert [
+        r[0]
+        for r in workspace.query(
+            "SELECT contact_id FROM contacts ORDER BY CAST(split_part(contact_id, '#', 2) AS INT)"
+        )
+    ] == [f"calls_20261116.csv#{n}" for n in (1, 2, 3, 4, 5, 6, 7, 9, 10)]
     # rows 5, 6, 7 are identical: three abandoned contacts
     assert workspace.query("SELECT count(*) FROM contacts WHERE abandoned") == [(3,)]
 
@@ -302,8 +352,7 @@ def test_synthetic_row_keys_resent_file_replaces_its_rows(workspace):
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (10, 10, 0)
     assert workspace.query("SELECT count(*) FROM contacts") == [(10,)]
     assert _contact(workspace, "calls_20261116.csv#4", ["talk_s", "load_id"]) == (160.0, 2)
-    assert _contact(workspace, "calls_20261116.csv#8", ["channel", "talk_s"]) == (
-        "chat", 400.0)
+    assert _contact(workspace, "calls_20261116.csv#8", ["channel", "talk_s"]) == ("chat", 400.0)
 
 
 def test_duplicates_reject_keeps_earlier_loads(workspace):
@@ -342,8 +391,9 @@ def test_mixed_durations_handle_time(workspace):
     _load(workspace, rx.mixed_durations_export)
     first = "3f1c2a9e-0b7d-4c1e-9a55-0d6b1e7f2a01"
     # 00:02:23 (hms) + 2:05 (mmss) + 30000 ms = 143 + 125 + 30
-    assert workspace.query("SELECT talk_s + hold_s + wrap_s FROM contacts "
-                           "WHERE contact_id = ?", [first]) == [(298.0,)]
+    assert workspace.query(
+        "SELECT talk_s + hold_s + wrap_s FROM contacts WHERE contact_id = ?", [first]
+    ) == [(298.0,)]
 
 
 def test_mixed_durations_changed_format_fails_and_changes_nothing(workspace):
@@ -352,10 +402,15 @@ def test_mixed_durations_changed_format_fails_and_changes_nothing(workspace):
     source = (workspace.exports / "genesys/interactions_2026-11-16.csv").read_text()
     # the next day the vendor's report writes talk in seconds: every loaded-looking
     # row's talk is no H:MM:SS any more; 5 of 7 rows rejected (> 50 %): the file fails
-    changed = (source.replace("11/16/2026", "11/17/2026").replace(",00:02:23,", ",143,")
-               .replace(",00:10:00,", ",600,").replace(",1:02:03,", ",3723,")
-               .replace(",00:05:00,", ",300,").replace(",00:03:00,", ",180,")
-               .replace("-0d6b1e7f2a", "-1d6b1e7f2a"))
+    changed = (
+        source.replace("11/16/2026", "11/17/2026")
+        .replace(",00:02:23,", ",143,")
+        .replace(",00:10:00,", ",600,")
+        .replace(",1:02:03,", ",3723,")
+        .replace(",00:05:00,", ",300,")
+        .replace(",00:03:00,", ",180,")
+        .replace("-0d6b1e7f2a", "-1d6b1e7f2a")
+    )
     later = workspace.write("genesys/interactions_2026-11-17.csv", changed)
     report = workspace.ingest([later])
     (result,) = report.results
@@ -369,16 +424,18 @@ def test_mixed_durations_changed_format_fails_and_changes_nothing(workspace):
 
 def test_german_one_customer_four_spellings(workspace):
     _load(workspace, rx.german_vendor_export)
-    keys = workspace.query("SELECT DISTINCT customer_key FROM contacts WHERE contact_id IN "
-                           "('L1-4711', 'L2-4711', 'L1-4712', 'L2-4715')")
+    keys = workspace.query(
+        "SELECT DISTINCT customer_key FROM contacts WHERE contact_id IN "
+        "('L1-4711', 'L2-4711', 'L1-4712', 'L2-4715')"
+    )
     assert keys == [(customer_key("phone", "49301234567"),)]
 
 
 def test_german_composite_key_keeps_both_lines(workspace):
     _load(workspace, rx.german_vendor_export)
-    assert workspace.query("SELECT contact_id, agent_id FROM contacts "
-                           "WHERE contact_id LIKE '%-4711' ORDER BY 1") == [
-        ("L1-4711", "m.schulz"), ("L2-4711", "a.yilmaz")]
+    assert workspace.query(
+        "SELECT contact_id, agent_id FROM contacts WHERE contact_id LIKE '%-4711' ORDER BY 1"
+    ) == [("L1-4711", "m.schulz"), ("L2-4711", "a.yilmaz")]
 
 
 def test_german_dst_rejects_keep_earlier_loads(workspace):
@@ -391,8 +448,12 @@ def test_german_dst_rejects_keep_earlier_loads(workspace):
     header, first_row = data.split(b"\r\n")[:2]
     # KW42: row 1 of KW43 a week earlier, with another call id
     week42 = workspace.exports / "kundenservice/Anrufe_KW42.csv"
-    week42.write_bytes(header + b"\r\n" + first_row.replace(b"24.10.2026", b"17.10.2026")
-                       .replace(b"L1;4711", b"L1;4611") + b"\r\n")
+    week42.write_bytes(
+        header
+        + b"\r\n"
+        + first_row.replace(b"24.10.2026", b"17.10.2026").replace(b"L1;4711", b"L1;4611")
+        + b"\r\n"
+    )
     week43.unlink()
     workspace.ingest()
     before = _contacts(workspace)
@@ -408,8 +469,10 @@ def test_german_dst_rejects_keep_earlier_loads(workspace):
 def test_german_ambiguous_hour_earliest(workspace):
     _load(workspace, lambda folder: rx.german_vendor_export(folder, "earliest"))
     # the repeated hour read as its first pass (CEST, UTC+2)
-    assert workspace.query("SELECT contact_id, started_at FROM contacts WHERE started_at "
-                           "BETWEEN '2026-10-24 23:00' AND '2026-10-25 03:00' ORDER BY 2") == [
+    assert workspace.query(
+        "SELECT contact_id, started_at FROM contacts WHERE started_at "
+        "BETWEEN '2026-10-24 23:00' AND '2026-10-25 03:00' ORDER BY 2"
+    ) == [
         ("L1-4712", dt.datetime(2026, 10, 24, 23, 59, 59)),
         ("L2-4718", dt.datetime(2026, 10, 25, 0, 0, 0)),
         ("L1-4713", dt.datetime(2026, 10, 25, 0, 30, 0)),
@@ -432,13 +495,19 @@ def xlsx_reader(request, monkeypatch):
 def test_workbook_loads_cached_formula_values(workspace, xlsx_reader):
     _, expected, report = _load(workspace, rx.formula_workbook)
     result = _result(report, "CallLog_2026-11-16.xlsx")
-    assert (result.status, result.rows_read, result.rows_loaded, result.rows_filtered,
-            result.rows_rejected) == ("loaded", 7, 5, 1, 1)
-    handle = dict(workspace.query("SELECT contact_id, talk_s + hold_s + wrap_s "
-                                  "FROM contacts"))
+    assert (
+        result.status,
+        result.rows_read,
+        result.rows_loaded,
+        result.rows_filtered,
+        result.rows_rejected,
+    ) == ("loaded", 7, 5, 1, 1)
+    handle = dict(workspace.query("SELECT contact_id, talk_s + hold_s + wrap_s FROM contacts"))
     assert handle == rx.WORKBOOK_HANDLE_S
     assert _contact(workspace, "C-001", ["talk_s", "started_at"]) == (
-        240.0, dt.datetime(2026, 11, 16, 1, 0))
+        240.0,
+        dt.datetime(2026, 11, 16, 1, 0),
+    )
     ((row, column, reason),) = workspace.rejects()
     assert (row, column) == (4, "TALK TIME")
     assert "formula" in reason.lower()

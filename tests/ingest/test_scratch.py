@@ -10,8 +10,10 @@ from .conftest import CONTACTS_EXPORT, CONTACTS_HEADER, contacts_row
 
 def test_leftover_scratch_is_replaced_and_removed_after_the_run(workspace):
     workspace.source(CONTACTS_EXPORT)
-    workspace.write("testco/contacts_1.csv",
-                    "\n".join([CONTACTS_HEADER, contacts_row("C1"), contacts_row("C2")]) + "\n")
+    workspace.write(
+        "testco/contacts_1.csv",
+        "\n".join([CONTACTS_HEADER, contacts_row("C1"), contacts_row("C2")]) + "\n",
+    )
     workspace.warehouse.parent.mkdir(parents=True, exist_ok=True)
     leftover = scratch_path(workspace.warehouse)
     leftover.write_bytes(b"not a database")
@@ -27,8 +29,9 @@ def test_a_killed_runs_cleaned_csv_copies_are_removed(workspace):
     # a run killed while isolating a stray quote leaves a cleaned copy of the export,
     # raw phone numbers and all, beside the scratch file: the next run removes it
     workspace.source(CONTACTS_EXPORT)
-    workspace.write("testco/contacts_1.csv",
-                    "\n".join([CONTACTS_HEADER, contacts_row("C1")]) + "\n")
+    workspace.write(
+        "testco/contacts_1.csv", "\n".join([CONTACTS_HEADER, contacts_row("C1")]) + "\n"
+    )
     workspace.warehouse.parent.mkdir(parents=True, exist_ok=True)
     scratch = scratch_path(workspace.warehouse)
     leftover = scratch.parent / (clean_copies_prefix(scratch) + "abc123")

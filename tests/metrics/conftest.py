@@ -15,12 +15,33 @@ from pipelines.warehouse import create_schema
 
 SAMPLE_CENTRES = [
     ("leeds", "Northwind Leeds", "in_house", None, "onshore", "GB", "Europe/London"),
-    ("glasgow", "Claremont Glasgow", "vendor", "Claremont Contact", "onshore", "GB",
-     "Europe/London"),
-    ("lisbon", "Atlântico Lisbon", "vendor", "Atlântico Serviços", "nearshore", "PT",
-     "Europe/Lisbon"),
-    ("manila", "Pacific Reach Manila", "vendor", "Pacific Reach BPO", "offshore", "PH",
-     "Asia/Manila"),
+    (
+        "glasgow",
+        "Claremont Glasgow",
+        "vendor",
+        "Claremont Contact",
+        "onshore",
+        "GB",
+        "Europe/London",
+    ),
+    (
+        "lisbon",
+        "Atlântico Lisbon",
+        "vendor",
+        "Atlântico Serviços",
+        "nearshore",
+        "PT",
+        "Europe/Lisbon",
+    ),
+    (
+        "manila",
+        "Pacific Reach Manila",
+        "vendor",
+        "Pacific Reach BPO",
+        "offshore",
+        "PH",
+        "Asia/Manila",
+    ),
 ]
 
 
@@ -36,48 +57,106 @@ class Warehouse:
         self.con = con
         self._ids = itertools.count(1)
 
-    def contact(self, centre: str, started_at: str, *, contact_id: str | None = None,
-                channel: str = "voice", queue: str | None = "general",
-                reason: str = "billing_query", agent: str | None = "a1",
-                customer: str | None = None, answered: bool = True,
-                abandoned: bool = False, wait_s: float | None = 10.0,
-                talk_s: float | None = 200.0, hold_s: float | None = 0.0,
-                wrap_s: float | None = 0.0, transferred: bool = False,
-                complaint: bool = False) -> str:
+    def contact(
+        self,
+        centre: str,
+        started_at: str,
+        *,
+        contact_id: str | None = None,
+        channel: str = "voice",
+        queue: str | None = "general",
+        reason: str = "billing_query",
+        agent: str | None = "a1",
+        customer: str | None = None,
+        answered: bool = True,
+        abandoned: bool = False,
+        wait_s: float | None = 10.0,
+        talk_s: float | None = 200.0,
+        hold_s: float | None = 0.0,
+        wrap_s: float | None = 0.0,
+        transferred: bool = False,
+        complaint: bool = False,
+    ) -> str:
         contact_id = contact_id or f"c{next(self._ids)}"
         self.con.execute(
             "INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-            [centre, contact_id, channel, queue, reason, agent, customer, ts(started_at),
-             answered, abandoned, wait_s, talk_s, hold_s, wrap_s, transferred, complaint],
+            [
+                centre,
+                contact_id,
+                channel,
+                queue,
+                reason,
+                agent,
+                customer,
+                ts(started_at),
+                answered,
+                abandoned,
+                wait_s,
+                talk_s,
+                hold_s,
+                wrap_s,
+                transferred,
+                complaint,
+            ],
         )
         return contact_id
 
-    def survey(self, centre: str, responded_at: str, *, contact_id: str | None = None,
-               csat_raw: float | None = None, scale: tuple[float, float] = (1, 5),
-               nps: int | None = None, resolved: bool | None = None,
-               comment: str | None = None, survey_id: str | None = None) -> str:
+    def survey(
+        self,
+        centre: str,
+        responded_at: str,
+        *,
+        contact_id: str | None = None,
+        csat_raw: float | None = None,
+        scale: tuple[float, float] = (1, 5),
+        nps: int | None = None,
+        resolved: bool | None = None,
+        comment: str | None = None,
+        survey_id: str | None = None,
+    ) -> str:
         survey_id = survey_id or f"s{next(self._ids)}"
         lo, hi = scale
         csat = None if csat_raw is None else 1 + 4 * (csat_raw - lo) / (hi - lo)
         self.con.execute(
             "INSERT INTO surveys VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-            [centre, survey_id, contact_id, ts(responded_at), csat_raw,
-             None if csat_raw is None else lo, None if csat_raw is None else hi, csat, nps,
-             resolved, comment],
+            [
+                centre,
+                survey_id,
+                contact_id,
+                ts(responded_at),
+                csat_raw,
+                None if csat_raw is None else lo,
+                None if csat_raw is None else hi,
+                csat,
+                nps,
+                resolved,
+                comment,
+            ],
         )
         return survey_id
 
-    def qa(self, centre: str, evaluated_at: str, score: float, *, critical: bool = False,
-           org: str = "own", contact_id: str | None = None, agent: str | None = "a1",
-           sections: dict[str, float] | None = None) -> str:
+    def qa(
+        self,
+        centre: str,
+        evaluated_at: str,
+        score: float,
+        *,
+        critical: bool = False,
+        org: str = "own",
+        contact_id: str | None = None,
+        agent: str | None = "a1",
+        sections: dict[str, float] | None = None,
+    ) -> str:
         evaluation_id = f"e{next(self._ids)}"
         self.con.execute(
             "INSERT INTO qa_evaluations VALUES (?, ?, ?, ?, 'qa1', ?, ?, ?, ?, 1)",
             [centre, evaluation_id, contact_id, agent, org, ts(evaluated_at), score, critical],
         )
         for section, section_score in (sections or {}).items():
-            self.con.execute("INSERT INTO qa_sections VALUES (?, ?, ?, ?)",
-                             [centre, evaluation_id, section, section_score])
+            self.con.execute(
+                "INSERT INTO qa_sections VALUES (?, ?, ?, ?)",
+                [centre, evaluation_id, section, section_score],
+            )
         return evaluation_id
 
 
@@ -127,8 +206,13 @@ def settings() -> MetricSettings:
     return MetricSettings(min_sample=2)
 
 
-def pick_row(table: pd.DataFrame, metric: str, centre_id: str,
-             period_start: str | None = None, breakdown_value: str | None = None) -> pd.Series:
+def pick_row(
+    table: pd.DataFrame,
+    metric: str,
+    centre_id: str,
+    period_start: str | None = None,
+    breakdown_value: str | None = None,
+) -> pd.Series:
     """The one long-table row for a metric and group (and period / breakdown value)."""
     rows = table[(table["metric"] == metric) & (table["centre_id"] == centre_id)]
     if period_start is not None:

@@ -13,8 +13,13 @@ def _surveys(wh, centre, reason, satisfied, total, scale=(1, 5)):
         contact = None
         if reason is not None:
             contact = wh.contact(centre, "2026-06-02 09:00", reason=reason)
-        wh.survey(centre, "2026-06-02 10:00", contact_id=contact or f"none{index}",
-                  csat_raw=hi if index < satisfied else lo, scale=scale)
+        wh.survey(
+            centre,
+            "2026-06-02 10:00",
+            contact_id=contact or f"none{index}",
+            csat_raw=hi if index < satisfied else lo,
+            scale=scale,
+        )
 
 
 def test_gap_contributions_add_up_to_the_gap(wh, con, settings):
@@ -53,12 +58,9 @@ def test_gap_contributions_reject_an_unknown_group(wh, con, settings):
 
 
 def test_agent_scatter(wh, con, settings):
-    first = wh.contact("leeds", "2026-06-02 09:00", agent="a1", talk_s=100, hold_s=20,
-                       wrap_s=30)
-    second = wh.contact("leeds", "2026-06-02 09:00", agent="a1", talk_s=200, hold_s=None,
-                        wrap_s=50)
-    wh.contact("leeds", "2026-06-02 09:00", agent="a1", answered=False, abandoned=True,
-               talk_s=None)
+    first = wh.contact("leeds", "2026-06-02 09:00", agent="a1", talk_s=100, hold_s=20, wrap_s=30)
+    second = wh.contact("leeds", "2026-06-02 09:00", agent="a1", talk_s=200, hold_s=None, wrap_s=50)
+    wh.contact("leeds", "2026-06-02 09:00", agent="a1", answered=False, abandoned=True, talk_s=None)
     wh.contact("manila", "2026-06-02 09:00", agent="m1", talk_s=60)
     wh.survey("leeds", "2026-06-02 10:00", contact_id=first, csat_raw=5)
     # 0-10: satisfied from 0 + 0.75 * 10 = 7.5, so 7 is not
@@ -68,25 +70,35 @@ def test_agent_scatter(wh, con, settings):
     # 3 contacts; handle time talk + hold + wrap: 100 + 20 + 30 = 150 and 200 + 0 + 50 =
     # 250, AHT 400 / 2 = 200 over the 2 answered; CSAT 1 of 2 satisfied
     assert a1[["group_key", "contacts", "aht_s", "aht_n", "csat_pct", "csat_n"]].tolist() == [
-        "leeds", 3, 200.0, 2, 50.0, 2]
+        "leeds",
+        3,
+        200.0,
+        2,
+        50.0,
+        2,
+    ]
     assert agents.loc["m1", "csat_n"] == 0
     assert agents.index.tolist() == ["a1", "m1"]  # in-house group first
 
 
 def test_customer_comments_sample(wh, con, settings):
     contact = wh.contact("glasgow", "2026-06-02 09:00", reason="technical_fault")
-    wh.survey("glasgow", "2026-06-03 10:00", contact_id=contact, csat_raw=9, scale=(1, 10),
-              comment="Sorted my fault quickly")
+    wh.survey(
+        "glasgow",
+        "2026-06-03 10:00",
+        contact_id=contact,
+        csat_raw=9,
+        scale=(1, 10),
+        comment="Sorted my fault quickly",
+    )
     wh.survey("glasgow", "2026-06-04 10:00", csat_raw=8, scale=(1, 10), comment="=good")
     wh.survey("glasgow", "2026-06-04 10:00", csat_raw=3, scale=(1, 10), comment="slow")
     wh.survey("glasgow", "2026-06-04 10:00", csat_raw=10, scale=(1, 10), comment="   ")
-    happy = customer_comments(con, MetricQuery(), settings, "glasgow", satisfied=True,
-                              limit=10)
+    happy = customer_comments(con, MetricQuery(), settings, "glasgow", satisfied=True, limit=10)
     assert happy["comment"].tolist() == ["=good", "Sorted my fault quickly"]  # newest first
     assert happy["csat_on_scale"].tolist() == ["8 on 1-10", "9 on 1-10"]
     assert happy["contact_reason"].tolist() == ["unknown", "technical_fault"]
-    unhappy = customer_comments(con, MetricQuery(), settings, "glasgow", satisfied=False,
-                                limit=10)
+    unhappy = customer_comments(con, MetricQuery(), settings, "glasgow", satisfied=False, limit=10)
     assert unhappy["comment"].tolist() == ["slow"]
     one = customer_comments(con, MetricQuery(), settings, "glasgow", satisfied=True, limit=1)
     again = customer_comments(con, MetricQuery(), settings, "glasgow", satisfied=True, limit=1)

@@ -47,8 +47,9 @@ def test_gap_and_pooled_z_test_against_in_house(csat, con, strict, pick):
 
 
 def test_small_samples_are_flagged_and_never_significant(csat, con, strict, pick):
-    glasgow = pick(metric_table(con, MetricQuery(metrics=CSAT), strict), "csat_pct",
-                   "glasgow", WEEK)
+    glasgow = pick(
+        metric_table(con, MetricQuery(metrics=CSAT), strict), "csat_pct", "glasgow", WEEK
+    )
     assert glasgow["value"] == 20.0
     assert glasgow["insufficient_sample"]
     assert glasgow["p_value"] < 0.05  # 2/10 v 32/40 is a big difference ...
@@ -56,8 +57,7 @@ def test_small_samples_are_flagged_and_never_significant(csat, con, strict, pick
 
 
 def test_the_baseline_row_has_gap_zero_and_no_test(csat, con, strict, pick):
-    leeds = pick(metric_table(con, MetricQuery(metrics=CSAT), strict), "csat_pct", "leeds",
-                 WEEK)
+    leeds = pick(metric_table(con, MetricQuery(metrics=CSAT), strict), "csat_pct", "leeds", WEEK)
     assert leeds["gap"] == 0.0
     assert math.isnan(leeds["p_value"])
     assert not leeds["significant"]
@@ -81,15 +81,17 @@ def test_hiding_the_baseline_centre_does_not_change_the_gap(csat, con, strict, p
 def test_a_single_centre_baseline_under_every_grouping(csat, con, strict, pick):
     # The sidebar offers centres as baselines whatever the grouping (METRICS.md: "any
     # centre can be chosen instead").
-    by_vendor = metric_table(con, MetricQuery(metrics=CSAT, group_by="vendor",
-                                              baseline="manila"), strict)
+    by_vendor = metric_table(
+        con, MetricQuery(metrics=CSAT, group_by="vendor", baseline="manila"), strict
+    )
     in_house = pick(by_vendor, "csat_pct", "in_house", WEEK)
     assert (in_house["baseline_value"], in_house["gap"]) == (50.0, pytest.approx(30.0))
     manila_vendor = pick(by_vendor, "csat_pct", "Pacific Reach BPO", WEEK)
     assert manila_vendor["gap"] == 0.0 and math.isnan(manila_vendor["p_value"])
 
-    by_shore = metric_table(con, MetricQuery(metrics=CSAT, group_by="shore",
-                                             baseline="leeds"), strict)
+    by_shore = metric_table(
+        con, MetricQuery(metrics=CSAT, group_by="shore", baseline="leeds"), strict
+    )
     # onshore = leeds 32/40 + glasgow 2/10 = 34/50 = 68 %, against leeds alone 80 %
     onshore = pick(by_shore, "csat_pct", "onshore", WEEK)
     assert (onshore["baseline_value"], onshore["gap"]) == (80.0, pytest.approx(-12.0))
@@ -110,11 +112,13 @@ def test_welch_test_on_a_mean_metric(wh, con, settings, pick):
         wh.contact("leeds", "2026-06-02 10:00", talk_s=talk)
     for talk in manila_handle:
         wh.contact("manila", "2026-06-02 10:00", talk_s=talk)
-    row = pick(metric_table(con, MetricQuery(metrics=("aht_s",)), settings), "aht_s",
-               "manila", WEEK)
+    row = pick(
+        metric_table(con, MetricQuery(metrics=("aht_s",)), settings), "aht_s", "manila", WEEK
+    )
     assert row["gap"] == pytest.approx(200.0 - 302.5)
     assert row["p_value"] == pytest.approx(
-        stats.ttest_ind(manila_handle, leeds_handle, equal_var=False).pvalue)
+        stats.ttest_ind(manila_handle, leeds_handle, equal_var=False).pvalue
+    )
 
 
 def test_nps_gap_uses_the_z_test_on_the_difference(wh, con, settings, pick):
@@ -122,8 +126,7 @@ def test_nps_gap_uses_the_z_test_on_the_difference(wh, con, settings, pick):
         wh.survey("leeds", "2026-06-02 10:00", nps=answer)
     for answer in (10,) * 2 + (8,) * 2 + (3,) * 6:  # manila 20 - 60 = -40
         wh.survey("manila", "2026-06-02 10:00", nps=answer)
-    row = pick(metric_table(con, MetricQuery(metrics=("nps",)), settings), "nps", "manila",
-               WEEK)
+    row = pick(metric_table(con, MetricQuery(metrics=("nps",)), settings), "nps", "manila", WEEK)
     # each se = 100*sqrt((0.8 - 0.16)/10) = 25.298; z = 80/sqrt(2*640) = 2.236
     assert row["gap"] == pytest.approx(-80.0)
     assert row["p_value"] == pytest.approx(2 * stats.norm.sf(80 / math.sqrt(1280)))
@@ -132,7 +135,11 @@ def test_nps_gap_uses_the_z_test_on_the_difference(wh, con, settings, pick):
 def test_group_by_vendor_sourcing_and_shore(csat, con, strict, pick):
     by_vendor = metric_table(con, MetricQuery(metrics=CSAT, group_by="vendor"), strict)
     assert by_vendor["centre_id"].tolist() == [
-        "in_house", "Atlântico Serviços", "Claremont Contact", "Pacific Reach BPO"]
+        "in_house",
+        "Atlântico Serviços",
+        "Claremont Contact",
+        "Pacific Reach BPO",
+    ]
     assert by_vendor["centre_name"].tolist()[0] == "In-house"
     assert pick(by_vendor, "csat_pct", "in_house", WEEK)["gap"] == 0.0  # it is the baseline
 
@@ -151,8 +158,10 @@ def test_group_by_vendor_sourcing_and_shore(csat, con, strict, pick):
 
 
 def test_two_in_house_centres_pool_into_the_baseline(csat, con, strict, pick):
-    con.execute("INSERT INTO centres VALUES ('york', 'Northwind York', 'in_house', NULL, "
-                "'onshore', 'GB', 'Europe/London')")
+    con.execute(
+        "INSERT INTO centres VALUES ('york', 'Northwind York', 'in_house', NULL, "
+        "'onshore', 'GB', 'Europe/London')"
+    )
     _surveys(csat, "york", 8, 40)  # 20 %
     table = metric_table(con, MetricQuery(metrics=CSAT), strict)
     # baseline = (32 + 8) / 80 = 50 %; leeds is no longer the baseline on its own
@@ -175,8 +184,7 @@ def test_breakdown_by_channel_compares_like_with_like(wh, con, settings, pick):
         for _ in range(count):
             wh.contact("leeds", "2026-06-02 10:00", channel=channel)
     wh.contact("manila", "2026-06-02 10:00", channel="chat")
-    table = metric_table(con, MetricQuery(metrics=("contacts",), breakdown="channel"),
-                         settings)
+    table = metric_table(con, MetricQuery(metrics=("contacts",), breakdown="channel"), settings)
     assert pick(table, "contacts", "leeds", WEEK, "voice")["n"] == 3
     chat = pick(table, "contacts", "manila", WEEK, "chat")
     assert (chat["n"], chat["baseline_value"]) == (1, 1.0)  # leeds chat only
@@ -189,8 +197,9 @@ def test_the_judgement_follows_each_metric_direction(csat, con, strict, pick):
     for centre, complaints in (("leeds", 4), ("manila", 20)):
         for index in range(40):
             csat.contact(centre, "2026-06-02 10:00", complaint=index < complaints)
-    table = metric_table(con, MetricQuery(metrics=("csat_pct", "complaint_pct", "contacts")),
-                         strict)
+    table = metric_table(
+        con, MetricQuery(metrics=("csat_pct", "complaint_pct", "contacts")), strict
+    )
     # CSAT, higher is better: Manila 50 % v 80 % is significantly worse
     assert pick(table, "csat_pct", "manila", WEEK)["judgement"] == "worse"
     # a higher complaint share is worse too, though its gap (+40) is positive

@@ -26,10 +26,15 @@ PROSE_METRICS = {
 }
 # metrics of the contract the catalogue does not have yet, and the issue that builds them
 NOT_YET_BUILT = {
-    "qa_calibration_gap": 13, "qa_calibration_agreement_pct": 13,
-    "qa_calibration_kappa": 13, "responder_repeat_gap": 13,
-    "headcount": 14, "attrition_pct": 14, "tenure_median_days": 14,
-    "new_hire_contact_pct": 14, "enps": 14,
+    "qa_calibration_gap": 13,
+    "qa_calibration_agreement_pct": 13,
+    "qa_calibration_kappa": 13,
+    "responder_repeat_gap": 13,
+    "headcount": 14,
+    "attrition_pct": 14,
+    "tenure_median_days": 14,
+    "new_hire_contact_pct": 14,
+    "enps": 14,
 }
 
 
@@ -51,7 +56,8 @@ def table_metric_ids(text: str) -> list[str]:
 def test_the_copy_is_the_shared_contract():
     if SHARED_CONTRACT.exists():  # absent on a clean clone elsewhere: the copy stands
         assert CONTRACT_COPY.read_bytes() == SHARED_CONTRACT.read_bytes(), (
-            "../shared/METRICS.md changed: update docs/contract/METRICS.md and the code")
+            "../shared/METRICS.md changed: update docs/contract/METRICS.md and the code"
+        )
 
 
 def test_every_contract_metric_is_in_the_catalogue_or_planned():

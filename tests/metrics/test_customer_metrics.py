@@ -38,11 +38,14 @@ def test_csat_on_each_scale(wh, con, settings, pick):
     expected_mean = {"leeds": 3.25, "glasgow": 31 / 9, "lisbon": 3.5, "manila": 13 / 3}
     for centre in expected_csat:
         assert pick(table, "csat_pct", centre, WEEK)["value"] == pytest.approx(
-            expected_csat[centre])
+            expected_csat[centre]
+        )
         assert pick(table, "delight_pct", centre, WEEK)["value"] == pytest.approx(
-            expected_delight[centre])
+            expected_delight[centre]
+        )
         assert pick(table, "csat_mean", centre, WEEK)["value"] == pytest.approx(
-            expected_mean[centre])
+            expected_mean[centre]
+        )
     assert pick(table, "csat_pct", "manila", WEEK)["n"] == 3
 
 
@@ -79,8 +82,9 @@ def test_fcr_survey_counts_only_resolved_answers(wh, con, settings, pick):
 
 def test_complaints_and_response_rate_on_answered_contacts(wh, con, settings, pick):
     answered = [wh.contact("leeds", "2026-06-01 09:00", complaint=(i == 0)) for i in range(4)]
-    wh.contact("leeds", "2026-06-01 09:30", answered=False, abandoned=True, wait_s=60,
-               complaint=True)  # not answered: outside both populations
+    wh.contact(
+        "leeds", "2026-06-01 09:30", answered=False, abandoned=True, wait_s=60, complaint=True
+    )  # not answered: outside both populations
     wh.survey("leeds", "2026-06-02 10:00", contact_id=answered[0], csat_raw=5)
     wh.survey("leeds", "2026-06-02 10:00", contact_id=answered[1])  # no CSAT, still a survey
     table = metric_table(con, MetricQuery(), settings)
@@ -90,14 +94,15 @@ def test_complaints_and_response_rate_on_answered_contacts(wh, con, settings, pi
     assert (response["value"], response["n"]) == (50.0, 4)  # 2 surveys / 4 answered
 
 
-def test_surveys_without_a_csat_answer_are_outside_every_csat_population(wh, con, settings,
-                                                                         pick):
+def test_surveys_without_a_csat_answer_are_outside_every_csat_population(wh, con, settings, pick):
     wh.survey("leeds", "2026-06-02 10:00", csat_raw=5)  # satisfied and delighted
     wh.survey("leeds", "2026-06-02 10:00", csat_raw=3)  # neither
     wh.survey("leeds", "2026-06-02 10:00", nps=9)  # NPS only: no score, no scale
     # the CSAT question skipped on a survey whose export still gives the scale
-    con.execute("INSERT INTO surveys VALUES ('leeds', 'skipped', NULL, "
-                "TIMESTAMP '2026-06-02 10:00', NULL, 1, 5, NULL, 10, NULL, NULL, 1)")
+    con.execute(
+        "INSERT INTO surveys VALUES ('leeds', 'skipped', NULL, "
+        "TIMESTAMP '2026-06-02 10:00', NULL, 1, 5, NULL, 10, NULL, NULL, 1)"
+    )
     table = metric_table(con, MetricQuery(centres=("leeds",)), settings)
     # CSAT, delight and mean over the two scored responses only: 1/2, 1/2, (5 + 3)/2
     for metric, value in (("csat_pct", 50.0), ("delight_pct", 50.0), ("csat_mean", 4.0)):

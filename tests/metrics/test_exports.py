@@ -42,12 +42,22 @@ def long(wh, con, settings):
 
 
 def test_formula_guard_touches_text_only():
-    frame = pd.DataFrame({"text": ["=1+1", "+44 7700", "-x", "@home", "\tcmd", "\rcmd",
-                                   "fine", None],
-                          "gap": [-30.5, 1.0, -2.0, 0.0, 3.0, 4.0, 5.0, None]})
+    frame = pd.DataFrame(
+        {
+            "text": ["=1+1", "+44 7700", "-x", "@home", "\tcmd", "\rcmd", "fine", None],
+            "gap": [-30.5, 1.0, -2.0, 0.0, 3.0, 4.0, 5.0, None],
+        }
+    )
     guarded = guard_frame(frame)
-    assert guarded["text"].tolist()[:7] == ["'=1+1", "'+44 7700", "'-x", "'@home", "'\tcmd",
-                                            "'\rcmd", "fine"]
+    assert guarded["text"].tolist()[:7] == [
+        "'=1+1",
+        "'+44 7700",
+        "'-x",
+        "'@home",
+        "'\tcmd",
+        "'\rcmd",
+        "fine",
+    ]
     assert guarded["text"].isna().tolist()[7]
     assert guarded["gap"].tolist()[:7] == [-30.5, 1.0, -2.0, 0.0, 3.0, 4.0, 5.0]
 
@@ -55,14 +65,18 @@ def test_formula_guard_touches_text_only():
 def test_csv_parquet_xlsx_round_trip(long, tmp_path):
     written = write_exports(long, tmp_path)
     assert sorted(path.name for path in written) == [
-        "metrics.xlsx", "metrics_long.csv", "metrics_long.parquet", "metrics_wide.csv",
-        "metrics_wide.parquet"]
+        "metrics.xlsx",
+        "metrics_long.csv",
+        "metrics_long.parquet",
+        "metrics_wide.csv",
+        "metrics_wide.parquet",
+    ]
 
     csv = pd.read_csv(tmp_path / "metrics_long.csv")
     assert csv.columns.tolist() == LONG_COLUMNS
     assert len(csv) == len(long) == 4 * len(CATALOGUE)
     manila_csat = csv[(csv["centre_id"] == "manila") & (csv["metric"] == "csat_pct")].iloc[0]
-    assert manila_csat["centre_name"] == "'=HYPERLINK(\"http://x\")"
+    assert manila_csat["centre_name"] == '\'=HYPERLINK("http://x")'
     assert manila_csat["gap"] == pytest.approx(100 / 3 - 200 / 3)  # negative, still a number
     assert manila_csat["value"] == pytest.approx(100 / 3)
 
@@ -73,8 +87,9 @@ def test_csv_parquet_xlsx_round_trip(long, tmp_path):
 
     wide = pd.read_csv(tmp_path / "metrics_wide.csv")
     assert len(wide) == 4
-    metric_columns = [column for column in wide.columns if column in
-                      {m.name for m in CATALOGUE.values()}]
+    metric_columns = [
+        column for column in wide.columns if column in {m.name for m in CATALOGUE.values()}
+    ]
     assert metric_columns == [m.name for m in CATALOGUE.values()]  # satisfaction first
     assert wide.loc[wide["Group"] == "leeds", "CSAT %"].iloc[0] == pytest.approx(200 / 3)
 
@@ -156,8 +171,25 @@ def test_xlsx_numbers_are_numbers_in_their_units(long):
 def test_cli_xlsx_is_typed(warehouse_file, tmp_path):
     path, config = warehouse_file
     out = tmp_path / "out"
-    assert main(["export", "--warehouse", str(path), "--config-dir", str(config), "--out",
-                 str(out), "--format", "xlsx", "--grain", "month", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--warehouse",
+                str(path),
+                "--config-dir",
+                str(config),
+                "--out",
+                str(out),
+                "--format",
+                "xlsx",
+                "--grain",
+                "month",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     workbook = openpyxl.load_workbook(out / "metrics.xlsx")
     aht = _rows(workbook["long"], metric="aht_s")
     # 100 s (1:40) against a 90 s (1:30) target, both Excel times
@@ -185,10 +217,14 @@ def warehouse_file(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     con = duckdb.connect(str(path))
     create_schema(con)
-    con.execute("INSERT INTO centres VALUES ('leeds', 'Northwind Leeds', 'in_house', NULL, "
-                "'onshore', 'GB', 'Europe/London')")
-    con.execute("INSERT INTO contacts VALUES ('leeds', 'c1', 'voice', 'q', 'payment', 'a1', "
-                "'k1', TIMESTAMP '2026-06-02 09:00', TRUE, FALSE, 5, 100, 0, 0, FALSE, FALSE, 1)")
+    con.execute(
+        "INSERT INTO centres VALUES ('leeds', 'Northwind Leeds', 'in_house', NULL, "
+        "'onshore', 'GB', 'Europe/London')"
+    )
+    con.execute(
+        "INSERT INTO contacts VALUES ('leeds', 'c1', 'voice', 'q', 'payment', 'a1', "
+        "'k1', TIMESTAMP '2026-06-02 09:00', TRUE, FALSE, 5, 100, 0, 0, FALSE, FALSE, 1)"
+    )
     con.close()
     config = tmp_path / "config"
     config.mkdir()
@@ -200,25 +236,65 @@ def warehouse_file(tmp_path):
 def test_cli_writes_the_files(warehouse_file, tmp_path, capsys):
     path, config = warehouse_file
     out = tmp_path / "out"
-    code = main(["export", "--warehouse", str(path), "--config-dir", str(config), "--out",
-                 str(out), "--format", "csv", "parquet", "--grain", "month", "--quiet"])
+    code = main(
+        [
+            "export",
+            "--warehouse",
+            str(path),
+            "--config-dir",
+            str(config),
+            "--out",
+            str(out),
+            "--format",
+            "csv",
+            "parquet",
+            "--grain",
+            "month",
+            "--quiet",
+        ]
+    )
     assert code == 0
     long = pd.read_csv(out / "metrics_long.csv")
     aht = long[long["metric"] == "aht_s"].iloc[0]
     # 100 s against a lower-is-better 90 s, tolerance 5 % = 4.5 s: missed
-    assert (aht["period_start"], aht["value"], aht["status"]) == ("2026-06-01", 100.0,
-                                                                  "missed")
+    assert (aht["period_start"], aht["value"], aht["status"]) == ("2026-06-01", 100.0, "missed")
     assert not (out / "metrics.xlsx").exists()
     assert str(out / "metrics_long.csv") in capsys.readouterr().out
 
 
 def test_cli_reports_user_errors(warehouse_file, tmp_path, capsys):
     path, config = warehouse_file
-    assert main(["export", "--warehouse", str(tmp_path / "nope.duckdb"), "--config-dir",
-                 str(config), "--out", str(tmp_path)]) == 2
+    assert (
+        main(
+            [
+                "export",
+                "--warehouse",
+                str(tmp_path / "nope.duckdb"),
+                "--config-dir",
+                str(config),
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 2
+    )
     assert "No warehouse at" in capsys.readouterr().err
-    assert main(["export", "--warehouse", str(path), "--config-dir", str(config),
-                 "--centre", "york", "--out", str(tmp_path)]) == 2
+    assert (
+        main(
+            [
+                "export",
+                "--warehouse",
+                str(path),
+                "--config-dir",
+                str(config),
+                "--centre",
+                "york",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 2
+    )
     assert "Unknown centre id(s) in the centres filter: york" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["export", "--start", "02/06/2026"])

@@ -25,8 +25,10 @@ Z = stats.norm.ppf(1 - (1 - SETTINGS.confidence) / 2)
 @pytest.fixture(scope="module")
 def warehouse(sample_warehouse):
     con = connect_read_only(sample_warehouse)
-    tables = {name: con.execute(f"SELECT * FROM {name}").df()
-              for name in ["contacts", "surveys", "qa_evaluations", "qa_sections", "centres"]}
+    tables = {
+        name: con.execute(f"SELECT * FROM {name}").df()
+        for name in ["contacts", "surveys", "qa_evaluations", "qa_sections", "centres"]
+    }
     layer = metric_table(con, MetricQuery(grain="week"), SETTINGS)
     con.close()
     return tables, layer
@@ -34,8 +36,12 @@ def warehouse(sample_warehouse):
 
 def week_of(utc: pd.Series) -> pd.Series:
     """Monday of the ISO week, in the reporting time zone, of naive-UTC timestamps."""
-    local = (pd.to_datetime(utc).dt.tz_localize("UTC")
-             .dt.tz_convert(SETTINGS.reporting_timezone).dt.tz_localize(None))
+    local = (
+        pd.to_datetime(utc)
+        .dt.tz_localize("UTC")
+        .dt.tz_convert(SETTINGS.reporting_timezone)
+        .dt.tz_localize(None)
+    )
     day = local.dt.normalize()
     return (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.date
 
@@ -58,22 +64,28 @@ def expected_values(tables) -> pd.DataFrame:
     keyed = contacts[contacts["customer_key"].notna()].sort_values("started_at")
     nxt = pd.merge_asof(
         keyed[["centre_id", "contact_id", "customer_key", "started_at"]],
-        keyed[["customer_key", "started_at"]].rename(columns={"started_at": "next_at"})
+        keyed[["customer_key", "started_at"]]
+        .rename(columns={"started_at": "next_at"})
         .assign(next_at_copy=lambda f: f["next_at"]),
-        left_on="started_at", right_on="next_at", by="customer_key",
-        direction="forward", allow_exact_matches=False,
+        left_on="started_at",
+        right_on="next_at",
+        by="customer_key",
+        direction="forward",
+        allow_exact_matches=False,
     )
     window = pd.Timedelta(days=SETTINGS.repeat_window_days)
     nxt["repeated"] = (nxt["next_at_copy"] - nxt["started_at"]) <= window
-    contacts = contacts.merge(nxt[["centre_id", "contact_id", "repeated"]],
-                              on=["centre_id", "contact_id"], how="left")
+    contacts = contacts.merge(
+        nxt[["centre_id", "contact_id", "repeated"]], on=["centre_id", "contact_id"], how="left"
+    )
 
     # Mix weights: reason of the linked contact, 'unknown' without one.
     reasons = tables["contacts"][["centre_id", "contact_id", "contact_reason"]]
     surveys = surveys.merge(reasons, on=["centre_id", "contact_id"], how="left")
     surveys["contact_reason"] = surveys["contact_reason"].fillna("unknown")
     surveys["satisfied"] = surveys["csat_raw"] >= (
-        surveys["csat_lo"] + 0.75 * (surveys["csat_hi"] - surveys["csat_lo"]))
+        surveys["csat_lo"] + 0.75 * (surveys["csat_hi"] - surveys["csat_lo"])
+    )
 
     records = []
 
@@ -84,9 +96,13 @@ def expected_values(tables) -> pd.DataFrame:
         add(week, centre, "contacts", float(len(group)), len(group))
         answered = group[group["answered"]]
         handled = answered[answered["talk_s"].notna()]
-        add(week, centre, "aht_s",
+        add(
+            week,
+            centre,
+            "aht_s",
             (handled["talk_s"] + handled["hold_s"].fillna(0) + handled["wrap_s"].fillna(0)).mean(),
-            len(handled))
+            len(handled),
+        )
         realtime = group[group["channel"].isin(["voice", "chat"])]
         rt_answered = realtime[realtime["answered"]]
         add(week, centre, "asa_s", rt_answered["wait_s"].mean(), len(rt_answered))
@@ -109,8 +125,13 @@ def expected_values(tables) -> pd.DataFrame:
         add(week, centre, "delight_pct", *proportion(rated["csat_raw"] == rated["csat_hi"])[:2])
         add(week, centre, "csat_mean", rated["csat"].mean(), len(rated))
         scored = group["nps"].dropna()
-        add(week, centre, "nps",
-            100 * ((scored >= 9).sum() - (scored <= 6).sum()) / len(scored), len(scored))
+        add(
+            week,
+            centre,
+            "nps",
+            100 * ((scored >= 9).sum() - (scored <= 6).sum()) / len(scored),
+            len(scored),
+        )
         add(week, centre, "fcr_survey_pct", *proportion(group["resolved"].dropna())[:2])
         answered_n = int(answered_counts.get((week, centre), 0))
         if answered_n:
@@ -122,11 +143,17 @@ def expected_values(tables) -> pd.DataFrame:
         for centre, group in in_week.groupby("centre_id"):
             by_reason = group.groupby("contact_reason")["satisfied"].mean() * 100
             seen = weights[by_reason.index]
-            add(week, centre, "csat_pct_adjusted",
-                float((seen * by_reason).sum() / seen.sum()), len(group))
+            add(
+                week,
+                centre,
+                "csat_pct_adjusted",
+                float((seen * by_reason).sum() / seen.sum()),
+                len(group),
+            )
 
-    sections = tables["qa_sections"].merge(qa[["centre_id", "evaluation_id", "week"]],
-                                           on=["centre_id", "evaluation_id"])
+    sections = tables["qa_sections"].merge(
+        qa[["centre_id", "evaluation_id", "week"]], on=["centre_id", "evaluation_id"]
+    )
     for (week, centre), group in qa.groupby(["week", "centre_id"]):
         add(week, centre, "qa_score", group["score_pct"].mean(), len(group))
         passed = (group["score_pct"] >= SETTINGS.qa_pass_mark) & ~group["critical_fail"]
@@ -143,16 +170,19 @@ def test_every_metric_week_and_centre_matches_an_independent_computation(warehou
     tables, layer = warehouse
     expected = expected_values(tables)
     layer = layer.assign(period_start=pd.to_datetime(layer["period_start"]).dt.date)
-    merged = layer.merge(expected, on=["period_start", "centre_id", "metric"], how="left",
-                         suffixes=("", "_expected"))
+    merged = layer.merge(
+        expected, on=["period_start", "centre_id", "metric"], how="left", suffixes=("", "_expected")
+    )
 
     with_data = merged[merged["n"] > 0]
     assert with_data["n_expected"].notna().all(), with_data[with_data["n_expected"].isna()]
-    assert (with_data["n"] == with_data["n_expected"]).all(), \
-        with_data.loc[with_data["n"] != with_data["n_expected"],
-                      ["period_start", "centre_id", "metric", "n", "n_expected"]]
-    np.testing.assert_allclose(with_data["value"], with_data["value_expected"], rtol=1e-9,
-                               atol=1e-9)
+    assert (with_data["n"] == with_data["n_expected"]).all(), with_data.loc[
+        with_data["n"] != with_data["n_expected"],
+        ["period_start", "centre_id", "metric", "n", "n_expected"],
+    ]
+    np.testing.assert_allclose(
+        with_data["value"], with_data["value_expected"], rtol=1e-9, atol=1e-9
+    )
     # Every (week, centre, metric) with data appears in the layer's table, and weeks
     # without data are there too, empty.
     assert len(expected) == len(with_data)
@@ -170,10 +200,14 @@ def test_intervals_gaps_and_tests_match_textbook_formulas(warehouse):
     surveys = tables["surveys"].assign(week=week_of(tables["surveys"]["responded_at"]))
     rated = surveys[(surveys["week"] == week) & surveys["csat_raw"].notna()]
     satisfied = rated["csat_raw"] >= rated["csat_lo"] + 0.75 * (rated["csat_hi"] - rated["csat_lo"])
-    x1, n1 = int(satisfied[rated["centre_id"] == "manila"].sum()), int(
-        (rated["centre_id"] == "manila").sum())
-    x0, n0 = int(satisfied[rated["centre_id"] == "leeds"].sum()), int(
-        (rated["centre_id"] == "leeds").sum())
+    x1, n1 = (
+        int(satisfied[rated["centre_id"] == "manila"].sum()),
+        int((rated["centre_id"] == "manila").sum()),
+    )
+    x0, n0 = (
+        int(satisfied[rated["centre_id"] == "leeds"].sum()),
+        int((rated["centre_id"] == "leeds").sum()),
+    )
     p = x1 / n1
     centre = (p + Z**2 / (2 * n1)) / (1 + Z**2 / n1)
     half = Z * math.sqrt(p * (1 - p) / n1 + Z**2 / (4 * n1**2)) / (1 + Z**2 / n1)
@@ -192,8 +226,9 @@ def test_intervals_gaps_and_tests_match_textbook_formulas(warehouse):
     handle = answered["talk_s"] + answered["hold_s"].fillna(0) + answered["wrap_s"].fillna(0)
     a, b = handle[answered["centre_id"] == "manila"], handle[answered["centre_id"] == "leeds"]
     aht = rows.loc[("manila", "aht_s")]
-    assert aht["p_value"] == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue,
-                                           rel=1e-6, abs=1e-300)
+    assert aht["p_value"] == pytest.approx(
+        stats.ttest_ind(a, b, equal_var=False).pvalue, rel=1e-6, abs=1e-300
+    )
     assert aht["ci_high"] - aht["value"] == pytest.approx(Z * a.std(ddof=1) / math.sqrt(len(a)))
 
     # NPS interval from the promoter and detractor shares.

@@ -11,12 +11,14 @@ from pipelines.metrics import MetricQuery, metric_table
 WEEK = "2026-06-01"
 
 
-def _linked_surveys(wh, centre: str, reason: str, satisfied: int, total: int,
-                    channel: str = "voice") -> None:
+def _linked_surveys(
+    wh, centre: str, reason: str, satisfied: int, total: int, channel: str = "voice"
+) -> None:
     for index in range(total):
         contact = wh.contact(centre, "2026-06-02 09:00", reason=reason, channel=channel)
-        wh.survey(centre, "2026-06-02 10:00", contact_id=contact,
-                  csat_raw=5 if index < satisfied else 1)
+        wh.survey(
+            centre, "2026-06-02 10:00", contact_id=contact, csat_raw=5 if index < satisfied else 1
+        )
 
 
 @pytest.fixture
@@ -25,8 +27,12 @@ def mix(wh):
     _linked_surveys(wh, "leeds", "payment", 4, 10)  # 40 %
     _linked_surveys(wh, "glasgow", "billing_query", 27, 30)  # 90 %; no payment at glasgow
     for index in range(10):  # 50 %, no linked contact: reason 'unknown'
-        wh.survey("glasgow", "2026-06-02 10:00", contact_id=f"missing{index}",
-                  csat_raw=5 if index < 5 else 1)
+        wh.survey(
+            "glasgow",
+            "2026-06-02 10:00",
+            contact_id=f"missing{index}",
+            csat_raw=5 if index < 5 else 1,
+        )
     return wh
 
 
@@ -55,26 +61,28 @@ def test_mix_adjusted_csat_with_a_reason_missing_at_one_centre(mix, con, setting
 
 
 def test_channel_filter_drops_surveys_without_a_linked_contact(mix, con, settings, pick):
-    table = metric_table(con, MetricQuery(metrics=("csat_pct",), channels=("voice",)),
-                         settings)
+    table = metric_table(con, MetricQuery(metrics=("csat_pct",), channels=("voice",)), settings)
     glasgow = pick(table, "csat_pct", "glasgow", WEEK)
     assert (glasgow["n"], glasgow["value"]) == (30, 90.0)  # the 10 unlinked ones are out
 
 
 def test_reason_filter_reaches_surveys_through_the_contact(mix, con, settings, pick):
-    table = metric_table(con, MetricQuery(metrics=("csat_pct",), contact_reasons=("payment",)),
-                         settings)
+    table = metric_table(
+        con, MetricQuery(metrics=("csat_pct",), contact_reasons=("payment",)), settings
+    )
     assert pick(table, "csat_pct", "leeds", WEEK)[["n", "value"]].tolist() == [10, 40.0]
     assert pick(table, "csat_pct", "glasgow", WEEK)["n"] == 0
 
 
 def test_breakdown_by_reason_puts_unlinked_surveys_under_unknown(mix, con, settings, pick):
-    table = metric_table(con, MetricQuery(metrics=("csat_pct",), breakdown="contact_reason"),
-                         settings)
+    table = metric_table(
+        con, MetricQuery(metrics=("csat_pct",), breakdown="contact_reason"), settings
+    )
     assert pick(table, "csat_pct", "glasgow", WEEK, "unknown")[["n", "value"]].tolist() == [
-        10, 50.0]
-    assert table["breakdown_value"].unique().tolist() == ["billing_query", "payment",
-                                                          "unknown"]
+        10,
+        50.0,
+    ]
+    assert table["breakdown_value"].unique().tolist() == ["billing_query", "payment", "unknown"]
 
 
 def test_queue_filter_on_contacts_and_qa(wh, con, settings, pick):
@@ -93,8 +101,13 @@ def test_a_breakdown_of_a_selection_without_data_is_an_empty_table(wh, con, sett
     contact = wh.contact("glasgow", "2026-06-02 09:00", channel="email", reason="billing_query")
     wh.survey("glasgow", "2026-06-02 10:00", contact_id=contact, csat_raw=5)
     for breakdown in ("contact_reason", "channel"):
-        query = MetricQuery(grain="range", centres=("glasgow",), channels=("email",),
-                            contact_reasons=("payment",), breakdown=breakdown,
-                            metrics=("csat_pct",))
+        query = MetricQuery(
+            grain="range",
+            centres=("glasgow",),
+            channels=("email",),
+            contact_reasons=("payment",),
+            breakdown=breakdown,
+            metrics=("csat_pct",),
+        )
         table = metric_table(con, query, settings)
         assert table.empty, breakdown

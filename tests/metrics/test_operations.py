@@ -24,8 +24,9 @@ def operations(wh, con, settings):
     # chat: wait exactly at the 20 s threshold counts as within
     wh.contact("leeds", day, channel="chat", wait_s=20, talk_s=300, hold_s=0, wrap_s=0)
     # email: deferred, out of the queue metrics, in AHT and transfers
-    wh.contact("leeds", day, channel="email", wait_s=5000, talk_s=100, hold_s=0, wrap_s=20,
-               complaint=True)
+    wh.contact(
+        "leeds", day, channel="email", wait_s=5000, talk_s=100, hold_s=0, wrap_s=20, complaint=True
+    )
     wh.contact("leeds", day, channel="email", answered=False, wait_s=None, talk_s=None)
     return metric_table(con, MetricQuery(), settings)
 
@@ -80,10 +81,19 @@ def test_inputs_a_centre_does_not_export_give_no_data(wh, con, settings, pick):
     # Manila's export has no waits, no complaint and no transfer flags: stored as NULL
     # ("not provided"), so those metrics have no population there, never 0 %.
     for talk in (100, 200, 300):
-        wh.contact("manila", "2026-06-02 09:00", wait_s=None, talk_s=talk, complaint=None,
-                   transferred=None)
-    wh.contact("manila", "2026-06-02 09:00", answered=False, abandoned=True, wait_s=None,
-               talk_s=None, complaint=None, transferred=None)
+        wh.contact(
+            "manila", "2026-06-02 09:00", wait_s=None, talk_s=talk, complaint=None, transferred=None
+        )
+    wh.contact(
+        "manila",
+        "2026-06-02 09:00",
+        answered=False,
+        abandoned=True,
+        wait_s=None,
+        talk_s=None,
+        complaint=None,
+        transferred=None,
+    )
     table = metric_table(con, MetricQuery(), settings)
     for metric in ("complaint_pct", "transfer_pct", "service_level_pct", "asa_s"):
         row = pick(table, metric, "manila", WEEK)

@@ -48,8 +48,9 @@ def test_months_in_local_time(wh, con, london):
     # Tue 2026-06-30 23:30 UTC = Wed 07-01 00:30 BST: July
     wh.contact("leeds", "2026-06-30 23:30:00")
     wh.contact("leeds", "2026-06-30 22:30:00")  # 23:30 BST: June
-    table = metric_table(con, MetricQuery(grain="month", metrics=("contacts",),
-                                          centres=("leeds",)), london)
+    table = metric_table(
+        con, MetricQuery(grain="month", metrics=("contacts",), centres=("leeds",)), london
+    )
     assert _counts(table) == {"2026-06-01": 1, "2026-07-01": 1}
     assert table["period_end"].tolist() == [dt.date(2026, 6, 30), dt.date(2026, 7, 31)]
 
@@ -68,10 +69,14 @@ def test_surveys_and_qa_belong_to_their_own_timestamps(wh, con, london, pick):
 def test_empty_periods_stay_in_the_table(wh, con, settings, pick):
     wh.contact("leeds", "2026-06-01 10:00")
     wh.contact("leeds", "2026-06-15 10:00")
-    table = metric_table(con, MetricQuery(metrics=("contacts", "aht_s"), centres=("leeds",)),
-                         settings)
+    table = metric_table(
+        con, MetricQuery(metrics=("contacts", "aht_s"), centres=("leeds",)), settings
+    )
     assert sorted(set(table["period_start"].astype(str))) == [
-        "2026-06-01", "2026-06-08", "2026-06-15"]
+        "2026-06-01",
+        "2026-06-08",
+        "2026-06-15",
+    ]
     gap_week = pick(table, "aht_s", "leeds", "2026-06-08")
     assert gap_week["n"] == 0
     assert gap_week[["value", "ci_low", "ci_high"]].isna().all()
@@ -83,11 +88,17 @@ def test_start_and_end_are_inclusive_local_dates(wh, con, london):
     wh.contact("leeds", "2026-06-01 23:30:00")  # 06-02 00:30 BST
     wh.contact("leeds", "2026-06-02 22:30:00")  # 06-02 23:30 BST
     wh.contact("leeds", "2026-06-02 23:30:00")  # 06-03 00:30 BST: after the end
-    query = MetricQuery(grain="range", start=dt.date(2026, 6, 2), end=dt.date(2026, 6, 2),
-                        metrics=("contacts",), centres=("leeds",))
+    query = MetricQuery(
+        grain="range",
+        start=dt.date(2026, 6, 2),
+        end=dt.date(2026, 6, 2),
+        metrics=("contacts",),
+        centres=("leeds",),
+    )
     table = metric_table(con, query, london)
     assert table[["period_start", "period_end", "n"]].values.tolist() == [
-        [dt.date(2026, 6, 2), dt.date(2026, 6, 2), 2]]
+        [dt.date(2026, 6, 2), dt.date(2026, 6, 2), 2]
+    ]
 
 
 def test_data_range_and_spine(wh, con, london):
@@ -95,12 +106,17 @@ def test_data_range_and_spine(wh, con, london):
     wh.contact("leeds", "2026-06-01 23:30:00")  # 06-02 local
     wh.survey("leeds", "2026-06-20 10:00:00", csat_raw=4)
     available = data_range(con, london)
-    assert (available.first_date, available.last_date) == (dt.date(2026, 6, 2),
-                                                           dt.date(2026, 6, 20))
+    assert (available.first_date, available.last_date) == (
+        dt.date(2026, 6, 2),
+        dt.date(2026, 6, 20),
+    )
     assert available.first_week_start == dt.date(2026, 6, 1)
     spine = period_spine("week", dt.date(2026, 6, 3), dt.date(2026, 6, 15))
-    assert spine["period_start"].tolist() == [dt.date(2026, 6, 1), dt.date(2026, 6, 8),
-                                              dt.date(2026, 6, 15)]
+    assert spine["period_start"].tolist() == [
+        dt.date(2026, 6, 1),
+        dt.date(2026, 6, 8),
+        dt.date(2026, 6, 15),
+    ]
 
 
 def test_empty_warehouse_gives_an_empty_table(con, settings):
@@ -111,8 +127,7 @@ def test_empty_warehouse_gives_an_empty_table(con, settings):
 
 def test_unknown_time_zone_is_reported(wh, con, settings):
     with pytest.raises(ValueError, match="Europe/Londn.*settings.yaml"):
-        metric_table(con, MetricQuery(), settings.with_overrides(
-            reporting_timezone="Europe/Londn"))
+        metric_table(con, MetricQuery(), settings.with_overrides(reporting_timezone="Europe/Londn"))
 
 
 def test_a_zone_behind_utc_keeps_the_last_local_evening(wh, con, settings, pick):
@@ -121,22 +136,24 @@ def test_a_zone_behind_utc_keeps_the_last_local_evening(wh, con, settings, pick)
     # Mon 06-01 in New York, though already the next UTC day
     wh.survey("leeds", "2026-06-08 03:30", csat_raw=5)
     wh.qa("leeds", "2026-06-08 03:30", 90.0)
-    query = MetricQuery(metrics=("csat_pct", "qa_score"), centres=("leeds",),
-                        start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 7))
+    query = MetricQuery(
+        metrics=("csat_pct", "qa_score"),
+        centres=("leeds",),
+        start=dt.date(2026, 6, 1),
+        end=dt.date(2026, 6, 7),
+    )
     table = metric_table(con, query, new_york)
     assert pick(table, "csat_pct", "leeds", "2026-06-01")["n"] == 1
     assert pick(table, "qa_score", "leeds", "2026-06-01")["n"] == 1
 
 
-def test_a_period_is_final_once_its_local_end_plus_the_window_is_loaded(wh, con, settings,
-                                                                        pick):
+def test_a_period_is_final_once_its_local_end_plus_the_window_is_loaded(wh, con, settings, pick):
     tokyo = settings.with_overrides(reporting_timezone="Asia/Tokyo", repeat_window_days=7)
     # the week of Mon 2026-06-01 in Tokyo ends at local midnight 06-08 = 06-07 15:00 UTC;
     # its repeats can come until 06-14 15:00 UTC. The latest contact, 06-14 20:00 UTC, is
     # past that: the week is final (taking UTC midnight, 06-15 00:00, would keep it open)
     wh.contact("leeds", "2026-06-03 01:00", customer="k1")
     wh.contact("leeds", "2026-06-14 20:00", customer="k2")  # Mon 06-15 05:00 in Tokyo
-    table = metric_table(con, MetricQuery(metrics=("fcr_repeat_pct",), centres=("leeds",)),
-                         tokyo)
+    table = metric_table(con, MetricQuery(metrics=("fcr_repeat_pct",), centres=("leeds",)), tokyo)
     assert not pick(table, "fcr_repeat_pct", "leeds", "2026-06-01")["provisional"]
     assert pick(table, "fcr_repeat_pct", "leeds", "2026-06-15")["provisional"]

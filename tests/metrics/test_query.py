@@ -9,16 +9,19 @@ import pytest
 from pipelines.metrics import CATALOGUE, MetricQuery
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"grain": "day"}, "grain must be one of week, month, range"),
-    ({"group_by": "country"}, "group_by must be one of"),
-    ({"breakdown": "queue"}, "breakdown must be one of"),
-    ({"qa_evaluator_org": "vendor"}, "qa_evaluator_org must be one of"),
-    ({"start": "2026-06-01"}, "start must be a datetime.date"),
-    ({"start": dt.date(2026, 6, 2), "end": dt.date(2026, 6, 1)}, "is after end"),
-    ({"centres": "leeds"}, "centres must be a tuple of strings"),
-    ({"metrics": ("csat",)}, "Unknown metric id"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"grain": "day"}, "grain must be one of week, month, range"),
+        ({"group_by": "country"}, "group_by must be one of"),
+        ({"breakdown": "queue"}, "breakdown must be one of"),
+        ({"qa_evaluator_org": "vendor"}, "qa_evaluator_org must be one of"),
+        ({"start": "2026-06-01"}, "start must be a datetime.date"),
+        ({"start": dt.date(2026, 6, 2), "end": dt.date(2026, 6, 1)}, "is after end"),
+        ({"centres": "leeds"}, "centres must be a tuple of strings"),
+        ({"metrics": ("csat",)}, "Unknown metric id"),
+    ],
+)
 def test_invalid_queries_say_what_is_wrong(kwargs, message):
     with pytest.raises(ValueError, match=message):
         MetricQuery(**kwargs)
@@ -32,8 +35,16 @@ def test_metric_ids_come_back_in_catalogue_order():
 
 def test_catalogue_order_and_families():
     assert list(CATALOGUE)[:9] == [
-        "csat_pct", "csat_mean", "delight_pct", "nps", "fcr_survey_pct", "fcr_repeat_pct",
-        "complaint_pct", "response_rate_pct", "csat_pct_adjusted"]
+        "csat_pct",
+        "csat_mean",
+        "delight_pct",
+        "nps",
+        "fcr_survey_pct",
+        "fcr_repeat_pct",
+        "complaint_pct",
+        "response_rate_pct",
+        "csat_pct_adjusted",
+    ]
     families = [metric.family for metric in CATALOGUE.values()]
     assert families == sorted(families, key=["customer", "quality", "operations"].index)
     assert CATALOGUE["contacts"].direction is None

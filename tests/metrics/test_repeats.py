@@ -14,8 +14,15 @@ def repeats(wh):
     # K1: answered at leeds, then an unanswered chat at manila exactly 7 days later:
     #     a repeat for leeds (the window (t, t + 7 days] includes its end)
     wh.contact("leeds", "2026-06-01 10:00:00", customer="K1")
-    wh.contact("manila", "2026-06-08 10:00:00", customer="K1", channel="chat",
-               answered=False, abandoned=True, wait_s=30)
+    wh.contact(
+        "manila",
+        "2026-06-08 10:00:00",
+        customer="K1",
+        channel="chat",
+        answered=False,
+        abandoned=True,
+        wait_s=30,
+    )
     # K2: answered at leeds, next contact at glasgow 7 days + 1 second later: no repeat
     wh.contact("leeds", "2026-06-02 10:00:00", customer="K2")
     wh.contact("glasgow", "2026-06-09 10:00:01", customer="K2")
@@ -54,8 +61,7 @@ def test_filters_restrict_the_population_not_the_repeats(repeats, con, settings,
     assert (leeds["n"], leeds["value"]) == (4, 75.0)
 
 
-def test_provisional_when_the_window_reaches_past_the_latest_contact(repeats, con, settings,
-                                                                     pick):
+def test_provisional_when_the_window_reaches_past_the_latest_contact(repeats, con, settings, pick):
     table = metric_table(con, MetricQuery(), settings)
     # week of 06-01 ends 06-08 00:00; + 7 days = 06-15 <= latest contact 06-20: final
     assert not pick(table, "fcr_repeat_pct", "leeds", "2026-06-01")["provisional"]
@@ -77,7 +83,8 @@ def test_repeat_flows_show_where_the_next_contact_went(repeats, con, settings):
     flows = repeat_flows(con, MetricQuery(), settings)
     # one repeat: leeds K1 -> manila
     assert flows[["group_key", "next_centre_id", "count", "share_pct"]].values.tolist() == [
-        ["leeds", "manila", 1, 100.0]]
+        ["leeds", "manila", 1, 100.0]
+    ]
     assert flows["next_centre_name"].tolist() == ["Pacific Reach Manila"]
 
 
@@ -92,8 +99,13 @@ def test_repeat_flows_shares_within_a_group(wh, con, settings):
 
 
 def test_a_repeat_after_the_query_end_still_counts(repeats, con, settings, pick):
-    query = MetricQuery(metrics=("fcr_repeat_pct",), grain="range", start=dt.date(2026, 6, 1),
-                        end=dt.date(2026, 6, 1), centres=("leeds",))
+    query = MetricQuery(
+        metrics=("fcr_repeat_pct",),
+        grain="range",
+        start=dt.date(2026, 6, 1),
+        end=dt.date(2026, 6, 1),
+        centres=("leeds",),
+    )
     leeds = pick(metric_table(con, query, settings), "fcr_repeat_pct", "leeds")
     # only K1's 06-01 contact is in range; its repeat (06-08 at manila) is outside the range
     assert (leeds["n"], leeds["value"]) == (1, 0.0)

@@ -34,13 +34,19 @@ def _by_centre(table, metric):
 
 def test_weekly_totals_match_the_warehouse(sample):
     con, settings = sample
-    weekly = metric_table(con, MetricQuery(metrics=("contacts", "csat_pct", "qa_score")),
-                          settings, load_targets(DEFAULT_CONFIG_DIR))
+    weekly = metric_table(
+        con,
+        MetricQuery(metrics=("contacts", "csat_pct", "qa_score")),
+        settings,
+        load_targets(DEFAULT_CONFIG_DIR),
+    )
     assert len(set(weekly["period_start"])) == 26  # Mon 2026-05-25 .. Sun 2026-11-22
     totals = weekly.groupby("metric")["n"].sum()
     assert totals["contacts"] == con.execute("SELECT COUNT(*) FROM contacts").fetchone()[0]
-    assert totals["csat_pct"] == con.execute(
-        "SELECT COUNT(*) FROM surveys WHERE csat_raw IS NOT NULL").fetchone()[0]
+    assert (
+        totals["csat_pct"]
+        == con.execute("SELECT COUNT(*) FROM surveys WHERE csat_raw IS NOT NULL").fetchone()[0]
+    )
     assert totals["qa_score"] == con.execute("SELECT COUNT(*) FROM qa_evaluations").fetchone()[0]
 
 
@@ -62,12 +68,20 @@ def test_the_sample_story(sample):
     assert manila["significant"] and manila["gap"] < 0
 
     # Pacific Reach's own QA is more generous than the client's
-    own = _by_centre(metric_table(con, MetricQuery(grain="range", qa_evaluator_org="own",
-                                                   metrics=("qa_score",)), settings),
-                     "qa_score")
-    client = _by_centre(metric_table(con, MetricQuery(grain="range", qa_evaluator_org="client",
-                                                      metrics=("qa_score",)), settings),
-                        "qa_score")
+    own = _by_centre(
+        metric_table(
+            con, MetricQuery(grain="range", qa_evaluator_org="own", metrics=("qa_score",)), settings
+        ),
+        "qa_score",
+    )
+    client = _by_centre(
+        metric_table(
+            con,
+            MetricQuery(grain="range", qa_evaluator_org="client", metrics=("qa_score",)),
+            settings,
+        ),
+        "qa_score",
+    )
     assert own["manila"] > client["manila"]
 
     # some of Manila's customers call Leeds back
@@ -75,5 +89,4 @@ def test_the_sample_story(sample):
     assert "leeds" in set(flows["next_centre_id"])
 
     gaps = gap_contributions(con, MetricQuery(), settings, "glasgow")
-    assert gaps.reasons["contribution"].sum() + gaps.csat_mix_term == pytest.approx(
-        gaps.csat_gap)
+    assert gaps.reasons["contribution"].sum() + gaps.csat_mix_term == pytest.approx(gaps.csat_gap)

@@ -52,8 +52,9 @@ def test_mean_of_one_value_has_no_interval():
 
 def test_two_proportion_z_test_pooled():
     # 30/50 v 20/50: pooled 0.5, se = sqrt(0.25 * 0.04) = 0.1, z = 2 -> p = 0.0455
-    p = metric_stats.two_proportion_p(np.array([30]), np.array([50]), np.array([20]),
-                                      np.array([50]))
+    p = metric_stats.two_proportion_p(
+        np.array([30]), np.array([50]), np.array([20]), np.array([50])
+    )
     assert p[0] == pytest.approx(2 * stats.norm.sf(2.0))
     assert p[0] == pytest.approx(0.0455003, abs=1e-6)
 
@@ -68,8 +69,14 @@ def test_welch_matches_scipy_on_raw_data():
     b = np.array([100.0, 90.0, 140.0, 95.0])
     mean_a, sd_a = metric_stats.mean_and_sd(a.sum(), (a**2).sum(), len(a))
     mean_b, sd_b = metric_stats.mean_and_sd(b.sum(), (b**2).sum(), len(b))
-    p = metric_stats.welch_p(np.array([mean_a]), np.array([sd_a]), np.array([5]),
-                   np.array([mean_b]), np.array([sd_b]), np.array([4]))
+    p = metric_stats.welch_p(
+        np.array([mean_a]),
+        np.array([sd_a]),
+        np.array([5]),
+        np.array([mean_b]),
+        np.array([sd_b]),
+        np.array([4]),
+    )
     assert p[0] == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue)
 
 

@@ -55,39 +55,41 @@ def test_ingestion_builds_summaries_for_the_configured_settings(sample):
     info = summaries.summary_info(con, settings)
     assert info is not None
     assert (info.first_date, info.last_date) == (dt.date(2026, 5, 25), dt.date(2026, 11, 22))
-    assert info.latest_contact_at == con.execute(
-        "SELECT MAX(started_at) FROM contacts").fetchone()[0]
+    assert (
+        info.latest_contact_at == con.execute("SELECT MAX(started_at) FROM contacts").fetchone()[0]
+    )
     # every contact, survey and evaluation lands in exactly one cell
-    for cells, records in (("SELECT SUM(contacts__n) FROM contact_days",
-                            "SELECT COUNT(*) FROM contacts"),
-                           ("SELECT SUM(response_rate_pct__x) FROM survey_days",
-                            "SELECT COUNT(*) FROM surveys"),
-                           ("SELECT SUM(qa_score__n) FROM qa_days",
-                            "SELECT COUNT(*) FROM qa_evaluations")):
+    for cells, records in (
+        ("SELECT SUM(contacts__n) FROM contact_days", "SELECT COUNT(*) FROM contacts"),
+        ("SELECT SUM(response_rate_pct__x) FROM survey_days", "SELECT COUNT(*) FROM surveys"),
+        ("SELECT SUM(qa_score__n) FROM qa_days", "SELECT COUNT(*) FROM qa_evaluations"),
+    ):
         assert con.execute(cells).fetchone()[0] == con.execute(records).fetchone()[0]
 
 
-def test_other_settings_or_changed_rows_fall_back_to_the_raw_route(sample, sample_warehouse,
-                                                                     tmp_path):
+def test_other_settings_or_changed_rows_fall_back_to_the_raw_route(
+    sample, sample_warehouse, tmp_path
+):
     con, settings = sample
-    assert summaries.summary_info(con, dataclasses.replace(settings, repeat_window_days=3)) \
-        is None
-    assert summaries.summary_info(con, dataclasses.replace(
-        settings, reporting_timezone="UTC")) is None
+    assert summaries.summary_info(con, dataclasses.replace(settings, repeat_window_days=3)) is None
+    assert (
+        summaries.summary_info(con, dataclasses.replace(settings, reporting_timezone="UTC")) is None
+    )
     # min_sample and confidence act after the sums: the summaries still serve
-    assert summaries.summary_info(con, dataclasses.replace(settings, min_sample=5)) \
-        is not None
+    assert summaries.summary_info(con, dataclasses.replace(settings, min_sample=5)) is not None
     changed = tmp_path / "changed.duckdb"
     shutil.copy(sample_warehouse, changed)
     writer = duckdb.connect(str(changed))
-    writer.execute("DELETE FROM contacts WHERE contact_id IN "
-                   "(SELECT contact_id FROM contacts LIMIT 1)")
+    writer.execute(
+        "DELETE FROM contacts WHERE contact_id IN (SELECT contact_id FROM contacts LIMIT 1)"
+    )
     assert summaries.summary_info(writer, settings) is None
     writer.close()
 
 
 def test_a_run_that_changes_nothing_keeps_the_summaries_and_a_settings_change_rebuilds(
-        sample_warehouse, tmp_path):
+    sample_warehouse, tmp_path
+):
     live = tmp_path / "warehouse.duckdb"
     shutil.copy(sample_warehouse, live)
     assert not ingest_files(warehouse=live).published  # same files: nothing to do
@@ -95,8 +97,12 @@ def test_a_run_that_changes_nothing_keeps_the_summaries_and_a_settings_change_re
     config = tmp_path / "config"
     shutil.copytree(DEFAULT_CONFIG_DIR, config)
     settings_file = config / "settings.yaml"
-    settings_file.write_text(settings_file.read_text(encoding="utf-8").replace(
-        "repeat_window_days: 7", "repeat_window_days: 3"), encoding="utf-8")
+    settings_file.write_text(
+        settings_file.read_text(encoding="utf-8").replace(
+            "repeat_window_days: 7", "repeat_window_days: 3"
+        ),
+        encoding="utf-8",
+    )
     new_settings = load_metric_settings(config)
     assert new_settings.repeat_window_days == 3
     assert ingest_files(warehouse=live, config_dir=config).published
@@ -109,13 +115,26 @@ QUERIES = [
     MetricQuery(grain="week"),
     MetricQuery(grain="month", group_by="vendor", breakdown="contact_reason"),
     # Wednesday to Tuesday: periods that are not whole weeks
-    MetricQuery(grain="range", start=dt.date(2026, 9, 2), end=dt.date(2026, 10, 27),
-                channels=("chat", "email"), breakdown="channel", baseline="glasgow"),
-    MetricQuery(grain="week", start=dt.date(2026, 10, 19), end=dt.date(2026, 11, 1),
-                contact_reasons=("billing_query", "unknown"), qa_evaluator_org="client",
-                group_by="shore", baseline="onshore"),
-    MetricQuery(grain="range", centres=("manila", "leeds"),
-                queues=("LDS_VOICE_BILLING", "NWE Billing")),
+    MetricQuery(
+        grain="range",
+        start=dt.date(2026, 9, 2),
+        end=dt.date(2026, 10, 27),
+        channels=("chat", "email"),
+        breakdown="channel",
+        baseline="glasgow",
+    ),
+    MetricQuery(
+        grain="week",
+        start=dt.date(2026, 10, 19),
+        end=dt.date(2026, 11, 1),
+        contact_reasons=("billing_query", "unknown"),
+        qa_evaluator_org="client",
+        group_by="shore",
+        baseline="onshore",
+    ),
+    MetricQuery(
+        grain="range", centres=("manila", "leeds"), queues=("LDS_VOICE_BILLING", "NWE Billing")
+    ),
 ]
 
 
@@ -131,8 +150,13 @@ def test_both_routes_give_the_same_metric_table(sample, monkeypatch, query):
 
 def test_both_routes_give_the_same_drill_downs(sample, monkeypatch):
     con, settings = sample
-    query = MetricQuery(grain="range", group_by="vendor", start=dt.date(2026, 8, 5),
-                        end=dt.date(2026, 11, 22), channels=("voice", "chat"))
+    query = MetricQuery(
+        grain="range",
+        group_by="vendor",
+        start=dt.date(2026, 8, 5),
+        end=dt.date(2026, 11, 22),
+        channels=("voice", "chat"),
+    )
     vendor = "Pacific Reach BPO"
     gaps = gap_contributions(con, query, settings, vendor)
     flows = repeat_flows(con, query, settings)
@@ -164,8 +188,9 @@ def test_both_routes_give_the_same_filter_choices(sample, monkeypatch):
     assert (choices.first_day, choices.last_day) == (dt.date(2026, 5, 25), dt.date(2026, 11, 22))
 
 
-def test_an_edit_outside_ingestion_that_keeps_the_counts_is_caught(sample, sample_warehouse,
-                                                                    tmp_path):
+def test_an_edit_outside_ingestion_that_keeps_the_counts_is_caught(
+    sample, sample_warehouse, tmp_path
+):
     con, settings = sample
     query = MetricQuery(grain="range", metrics=("complaint_pct",), centres=("manila",))
     before = metric_table(con, query, settings).iloc[0]

@@ -42,14 +42,16 @@ def test_default_tolerances(targets):
     assert targets.lookup("complaint_pct").tolerance == 0.5  # given
 
 
-@pytest.mark.parametrize(("value", "status"), [
-    (70.0, "met"), (71.0, "met"), (68.0, "near"), (67.9, "missed")])
+@pytest.mark.parametrize(
+    ("value", "status"), [(70.0, "met"), (71.0, "met"), (68.0, "near"), (67.9, "missed")]
+)
 def test_status_higher_is_better(value, status):
     assert Target("csat_pct", 70, "higher", 2).status(value, n=50) == status
 
 
-@pytest.mark.parametrize(("value", "status"), [
-    (400.0, "met"), (380.0, "met"), (420.0, "near"), (420.5, "missed")])
+@pytest.mark.parametrize(
+    ("value", "status"), [(400.0, "met"), (380.0, "met"), (420.0, "near"), (420.5, "missed")]
+)
 def test_status_lower_is_better(value, status):
     assert Target("aht_s", 400, "lower", 20).status(value, n=50) == status
 
@@ -67,7 +69,9 @@ def test_statuses_in_the_table(wh, con, settings, targets, pick):
         wh.survey("leeds", "2026-06-02 10:00", csat_raw=raw)
     table = metric_table(con, MetricQuery(metrics=("csat_pct", "nps")), settings, targets)
     assert pick(table, "csat_pct", "manila", "2026-06-01")[["target", "status"]].tolist() == [
-        70.0, "near"]
+        70.0,
+        "near",
+    ]
     assert pick(table, "csat_pct", "glasgow", "2026-06-01")["status"] == "met"
     assert pick(table, "csat_pct", "leeds", "2026-06-01")["status"] == "missed"
     lisbon = pick(table, "csat_pct", "lisbon", "2026-06-01")
@@ -75,23 +79,29 @@ def test_statuses_in_the_table(wh, con, settings, targets, pick):
     nps = pick(table, "nps", "leeds", "2026-06-01")  # no target and no NPS answers
     assert math.isnan(nps["target"]) and nps["status"] == "no data"
 
-    by_vendor = metric_table(con, MetricQuery(metrics=("csat_pct",), group_by="vendor"),
-                             settings, targets)
+    by_vendor = metric_table(
+        con, MetricQuery(metrics=("csat_pct",), group_by="vendor"), settings, targets
+    )
     assert pick(by_vendor, "csat_pct", "Pacific Reach BPO")["target"] == 75.0
     assert pick(by_vendor, "csat_pct", "in_house")["target"] == 80.0
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("targets:\n  - {metric: csat, target: 80}\n", "entry 1: unknown metric 'csat'"),
-    ("targets:\n  - {metric: csat_pct}\n", "entry 1: 'target' is required"),
-    ("targets:\n  - {metric: csat_pct, target: high}\n", "'target' must be a number"),
-    ("targets:\n  - {metric: csat_pct, target: 8, direction: up}\n", "direction must be"),
-    ("targets:\n  - {metric: csat_pct, target: 8, centre: a, vendor: b}\n", "not both"),
-    ("targets:\n  - {metric: csat_pct, target: 8, scope: all}\n", "unknown key"),
-    ("targets:\n  - {metric: csat_pct, target: 8}\n  - {metric: csat_pct, target: 9}\n",
-     "two targets for csat_pct"),
-    ("targets: [\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("targets:\n  - {metric: csat, target: 80}\n", "entry 1: unknown metric 'csat'"),
+        ("targets:\n  - {metric: csat_pct}\n", "entry 1: 'target' is required"),
+        ("targets:\n  - {metric: csat_pct, target: high}\n", "'target' must be a number"),
+        ("targets:\n  - {metric: csat_pct, target: 8, direction: up}\n", "direction must be"),
+        ("targets:\n  - {metric: csat_pct, target: 8, centre: a, vendor: b}\n", "not both"),
+        ("targets:\n  - {metric: csat_pct, target: 8, scope: all}\n", "unknown key"),
+        (
+            "targets:\n  - {metric: csat_pct, target: 8}\n  - {metric: csat_pct, target: 9}\n",
+            "two targets for csat_pct",
+        ),
+        ("targets: [\n", "not valid YAML"),
+    ],
+)
 def test_errors_name_the_file_and_entry(tmp_path, text, message):
     path = tmp_path / "targets.yaml"
     path.write_text(text, encoding="utf-8")

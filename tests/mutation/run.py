@@ -30,9 +30,16 @@ PYTEST_FAILED = 1  # pytest's exit code when tests ran and some failed
 
 
 def copy_repository(target: Path) -> None:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT, check=True, capture_output=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = ROOT / name
         if source.is_file():
@@ -50,7 +57,9 @@ def run_mutant(copy: Path, mutant: Mutant, tests: list[str]) -> tuple[str, float
     try:
         result = subprocess.run(
             [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
-            cwd=copy, capture_output=True)
+            cwd=copy,
+            capture_output=True,
+        )
     finally:
         path.write_text(original, encoding="utf-8")
     seconds = time.perf_counter() - started
@@ -62,11 +71,14 @@ def run_mutant(copy: Path, mutant: Mutant, tests: list[str]) -> tuple[str, float
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tests", nargs="+", default=DEFAULT_TESTS)
-    parser.add_argument("--only", nargs="+", default=[],
-                        help="run the mutants whose name contains one of these texts")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=[],
+        help="run the mutants whose name contains one of these texts",
+    )
     args = parser.parse_args(argv)
-    mutants = [m for m in MUTANTS
-               if not args.only or any(text in m.name for text in args.only)]
+    mutants = [m for m in MUTANTS if not args.only or any(text in m.name for text in args.only)]
     outcomes: dict[str, list[str]] = {"killed": [], "survived": [], "invalid": []}
     with tempfile.TemporaryDirectory(prefix="mutants-") as folder:
         copy = Path(folder)
@@ -76,8 +88,10 @@ def main(argv: list[str] | None = None) -> int:
             outcomes[outcome].append(mutant.name)
             tqdm.write(f"{outcome:8}  {seconds:5.1f} s  {mutant.name}  ({mutant.file})")
     killed = len(outcomes["killed"])
-    print(f"\nmutation score: {killed} of {len(mutants)} killed "
-          f"({100 * killed / max(len(mutants), 1):.0f} %)")
+    print(
+        f"\nmutation score: {killed} of {len(mutants)} killed "
+        f"({100 * killed / max(len(mutants), 1):.0f} %)"
+    )
     for outcome in ("survived", "invalid"):
         for name in outcomes[outcome]:
             print(f"  {outcome}: {name}")

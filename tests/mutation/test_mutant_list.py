@@ -30,11 +30,15 @@ def test_each_mutant_changes_exactly_one_place(mutant):
 
 def test_every_definition_has_a_mutant():
     definitions = (ROOT / DEFINITIONS).read_text(encoding="utf-8")
-    bodies = dict(re.findall(r"MACRO (\w+)\(.*?\) AS(?: TABLE)?\n(.*?);", definitions,
-                             flags=re.DOTALL))
+    bodies = dict(
+        re.findall(r"MACRO (\w+)\(.*?\) AS(?: TABLE)?\n(.*?);", definitions, flags=re.DOTALL)
+    )
     assert set(bodies) == set(definition_names())
-    untouched = [name for name, body in bodies.items()
-                 if not any(m.file == DEFINITIONS and m.old in body for m in MUTANTS)]
+    untouched = [
+        name
+        for name, body in bodies.items()
+        if not any(m.file == DEFINITIONS and m.old in body for m in MUTANTS)
+    ]
     assert untouched == []
 
 

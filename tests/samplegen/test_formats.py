@@ -39,15 +39,35 @@ def test_every_documented_file_exists_and_nothing_else(exports: Path, manifest: 
 
 def test_leeds_contacts_one_row_per_leg(exports: Path):
     rows = csv_rows((exports / LEEDS).read_bytes(), "utf-8", ",")
-    assert rows[0] == ["contact_id", "leg", "channel", "queue", "reason_code", "agent_id",
-                       "customer_phone", "customer_email", "start_time", "answered",
-                       "abandoned", "wait_seconds", "talk_seconds", "hold_seconds",
-                       "wrap_seconds", "complaint_flag"]
+    assert rows[0] == [
+        "contact_id",
+        "leg",
+        "channel",
+        "queue",
+        "reason_code",
+        "agent_id",
+        "customer_phone",
+        "customer_email",
+        "start_time",
+        "answered",
+        "abandoned",
+        "wait_seconds",
+        "talk_seconds",
+        "hold_seconds",
+        "wrap_seconds",
+        "complaint_flag",
+    ]
     frame = pd.DataFrame(data_rows_matching(rows, 16), columns=rows[0]).drop_duplicates()
     assert set(frame.channel) == {"voice", "chat", "email"}
     assert set(frame.answered) == {"1", "0"} and set(frame.complaint_flag) == {"1", "0"}
-    assert set(frame.reason_code) == {"billing_query", "payment", "account_update",
-                                      "technical_fault", "moving_home", "cancellation"}
+    assert set(frame.reason_code) == {
+        "billing_query",
+        "payment",
+        "account_update",
+        "technical_fault",
+        "moving_home",
+        "cancellation",
+    }
     legs = frame.groupby("contact_id").leg.agg(lambda legs: sorted(legs.astype(int)))
     multi = legs[legs.map(len) > 1]
     assert len(multi) > 500
@@ -72,15 +92,35 @@ def test_glasgow_workbook_title_rows_and_uk_formats(exports: Path):
     rows = list(workbook["Interactions"].iter_rows(values_only=True))
     assert rows[0][0].startswith("Claremont Contact") and rows[1][0].startswith("Period")
     header = list(rows[2])
-    assert header == ["Interaction ID", "Channel", "Skill", "Contact Reason", "Advisor",
-                      "Customer Tel", "Start Date", "Start Time", "Queue Time", "Talk Time",
-                      "Hold Time", "Wrap Time", "Answered?", "Abandoned?", "Transferred?",
-                      "Complaint?"]
+    assert header == [
+        "Interaction ID",
+        "Channel",
+        "Skill",
+        "Contact Reason",
+        "Advisor",
+        "Customer Tel",
+        "Start Date",
+        "Start Time",
+        "Queue Time",
+        "Talk Time",
+        "Hold Time",
+        "Wrap Time",
+        "Answered?",
+        "Abandoned?",
+        "Transferred?",
+        "Complaint?",
+    ]
     frame = pd.DataFrame(rows[3:], columns=header)
     frame = frame[frame["Complaint?"].notna()]  # dirt rows cut short
     assert set(frame.Channel) == {"Phone", "Webchat", "Email"}
-    assert set(frame["Contact Reason"]) == {"Bill query", "Payment", "Change of details",
-                                            "Fault", "Home move", "Leaving"}
+    assert set(frame["Contact Reason"]) == {
+        "Bill query",
+        "Payment",
+        "Change of details",
+        "Fault",
+        "Home move",
+        "Leaving",
+    }
     assert set(frame["Answered?"]) == {"Yes", "No"}
     assert frame["Start Date"].str.fullmatch(r"\d\d/\d\d/2026").all()
     assert (frame["Start Date"].str.slice(3, 5) == "11").any()  # dd/mm: November exists
@@ -103,8 +143,15 @@ def test_glasgow_csv_bom_and_ten_point_scale(exports: Path):
     raw = (exports / "glasgow/Claremont_CSAT_2026-05-25_to_2026-11-22.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = csv_rows(raw[3:], "utf-8", ",")
-    assert rows[0] == ["Survey Ref", "Interaction ID", "Completed", "Satisfaction",
-                       "Likelihood to recommend", "Resolved?", "Comments"]
+    assert rows[0] == [
+        "Survey Ref",
+        "Interaction ID",
+        "Completed",
+        "Satisfaction",
+        "Likelihood to recommend",
+        "Resolved?",
+        "Comments",
+    ]
     frame = pd.DataFrame(data_rows_matching(rows, 7), columns=rows[0])
     scores = pd.to_numeric(frame.Satisfaction)
     assert scores.min() == 1 and scores[scores <= 10].max() == 10
@@ -127,8 +174,14 @@ def test_lisbon_latin1_semicolons_decimal_commas(exports: Path):
     assert rows[0][:4] == ["ID_Contacto", "Canal", "Fila", "Motivo"]
     assert rows[0][-1] == "Reclamação"
     frame = pd.DataFrame(data_rows_matching(rows, 15), columns=rows[0])
-    assert set(frame.Motivo) == {"Faturação", "Pagamento", "Alteração de dados", "Avaria",
-                                 "Mudança de casa", "Cancelamento"}
+    assert set(frame.Motivo) == {
+        "Faturação",
+        "Pagamento",
+        "Alteração de dados",
+        "Avaria",
+        "Mudança de casa",
+        "Cancelamento",
+    }
     assert set(frame.Canal) == {"Telefone", "Chat", "Email"}
     for flag in ("Atendida", "Abandonada", "Transferida", "Reclamação"):
         assert set(frame[flag]) == {"S", "N"}, flag
@@ -137,28 +190,48 @@ def test_lisbon_latin1_semicolons_decimal_commas(exports: Path):
     emails = frame.Email_Cliente
     assert (emails != emails.str.strip()).sum() > 100  # stray spaces
     assert (emails.str.strip() != emails.str.strip().str.lower()).sum() > 1000  # mixed case
-    surveys = pd.read_csv(exports / "lisbon/atlantico_inqueritos_20260525_20261122.csv",
-                          sep=";", encoding="latin-1", dtype=str, keep_default_na=False)
+    surveys = pd.read_csv(
+        exports / "lisbon/atlantico_inqueritos_20260525_20261122.csv",
+        sep=";",
+        encoding="latin-1",
+        dtype=str,
+        keep_default_na=False,
+    )
     assert pd.to_numeric(surveys.Satisfacao_0_10).min() == 0
     assert surveys.Comentario.str.contains("[^\\x00-\\x7f]", regex=True).sum() > 20
-    qa = pd.read_csv(exports / "lisbon/atlantico_qualidade_20260525_20261122.csv", sep=";",
-                     encoding="latin-1", dtype=str, keep_default_na=False)
+    qa = pd.read_csv(
+        exports / "lisbon/atlantico_qualidade_20260525_20261122.csv",
+        sep=";",
+        encoding="latin-1",
+        dtype=str,
+        keep_default_na=False,
+    )
     assert set(qa.Equipa) == {"Atlantico", "Northwind"}
     assert qa.Pontuacao.str.fullmatch(r"\d+,\d").mean() > 0.99
 
 
 def test_manila_calls_carry_the_survey_on_the_same_row(exports: Path):
     rows = csv_rows((exports / MANILA_CALLS).read_bytes(), "utf-8", ",")
-    assert len(rows[0]) == 21 and rows[0][15:] == ["Survey ID", "Survey Time", "CSAT", "NPS",
-                                                  "FCR", "Survey Comment"]
+    assert len(rows[0]) == 21 and rows[0][15:] == [
+        "Survey ID",
+        "Survey Time",
+        "CSAT",
+        "NPS",
+        "FCR",
+        "Survey Comment",
+    ]
     frame = pd.DataFrame(data_rows_matching(rows, 21), columns=rows[0])
     surveyed = frame[frame["Survey ID"] != ""]
     assert 0.12 < len(surveyed) / (frame.Handled == "TRUE").sum() < 0.22
     assert (frame[frame["Survey ID"] == ""][["Survey Time", "CSAT", "NPS", "FCR"]] == "").all(
-        axis=None)
+        axis=None
+    )
     assert set(surveyed.FCR) == {"Y", "N"}
-    assert set(frame.Handled) == {"TRUE", "FALSE"} and set(frame.Media) == {"VOICE", "CHAT",
-                                                                            "EMAIL"}
+    assert set(frame.Handled) == {"TRUE", "FALSE"} and set(frame.Media) == {
+        "VOICE",
+        "CHAT",
+        "EMAIL",
+    }
     assert frame.Start.str.fullmatch(r"\d\d/\d\d/2026 \d\d:\d\d:\d\d [AP]M").mean() > 0.999
     assert surveyed["Survey Time"].str.fullmatch(r"\d\d/\d\d/2026 \d\d:\d\d [AP]M").all()
     assert frame.ANI.str.fullmatch(r"\+?447\d{9}").all()
@@ -166,18 +239,26 @@ def test_manila_calls_carry_the_survey_on_the_same_row(exports: Path):
     # The shift runs on UK hours: 15:00-03:00 in Manila (UTC+8, no DST).
     hour = pd.to_datetime(frame.Start, format="%m/%d/%Y %I:%M:%S %p", errors="coerce").dt.hour
     live = frame.Media != "EMAIL"
-    assert set(hour[live].dropna().astype(int)) <= {15, 16, 17, 18, 19, 20, 21, 22, 23, 0, 1, 2,
-                                                    3}
+    assert set(hour[live].dropna().astype(int)) <= {15, 16, 17, 18, 19, 20, 21, 22, 23, 0, 1, 2, 3}
 
 
 def test_manila_qa_parquet_types(exports: Path):
     table = pq.read_table(exports / "manila/PR_NorthwindEnergy_QA_20260525-20261122.parquet")
     types = {field.name: str(field.type) for field in table.schema}
     assert types == {
-        "evaluation_id": "string", "call_id": "string", "agent": "string",
-        "evaluator": "string", "evaluator_company": "string", "evaluated_on": "date32[day]",
-        "score": "double", "auto_fail": "bool", "accuracy": "double", "empathy": "double",
-        "brand": "double", "compliance": "double", "process": "double",
+        "evaluation_id": "string",
+        "call_id": "string",
+        "agent": "string",
+        "evaluator": "string",
+        "evaluator_company": "string",
+        "evaluated_on": "date32[day]",
+        "score": "double",
+        "auto_fail": "bool",
+        "accuracy": "double",
+        "empathy": "double",
+        "brand": "double",
+        "compliance": "double",
+        "process": "double",
     }
     assert set(table.column("evaluator_company").to_pylist()) == {"Pacific Reach", "Northwind"}
 
@@ -192,8 +273,10 @@ def test_local_times_follow_the_dst_change(committed):
         gap = contacts.groupby("customer").started_at.diff()
         exact = contacts[gap == week]
         before = exact.started_at - week
-        straddling += ((before < pd.Timestamp("2026-10-25 01:00"))
-                       & (exact.started_at >= pd.Timestamp("2026-10-25 01:00"))).sum()
+        straddling += (
+            (before < pd.Timestamp("2026-10-25 01:00"))
+            & (exact.started_at >= pd.Timestamp("2026-10-25 01:00"))
+        ).sum()
     assert straddling >= 1
 
 

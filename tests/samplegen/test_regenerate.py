@@ -43,8 +43,7 @@ def test_scale_multiplies_volume(small_runs, manifest):
     assert small_runs[0.1]["generator"]["scale"] == 0.1
 
 
-def test_extra_centres_reuse_formats_without_touching_the_first_four(tmp_path: Path,
-                                                                     small_runs):
+def test_extra_centres_reuse_formats_without_touching_the_first_four(tmp_path: Path, small_runs):
     content = generate_samples(tmp_path, scale=0.05, centres=6)
     extra = sorted(path for path in content["files"] if path.split("/")[0].endswith("_2"))
     assert extra == [
@@ -66,5 +65,9 @@ def test_bad_arguments_are_reported(tmp_path: Path, capsys):
     assert "--centres must be between 1 and" in capsys.readouterr().out
     assert main(["generate-samples", "--out", str(tmp_path), "--scale", "0"]) == 2
     assert "--scale must be above 0" in capsys.readouterr().out
-    assert json.loads((Path(__file__).parents[2] / "sample_data/exports/MANIFEST.json")
-                      .read_text())["generator"]["seed"] == 20261122
+    assert (
+        json.loads((Path(__file__).parents[2] / "sample_data/exports/MANIFEST.json").read_text())[
+            "generator"
+        ]["seed"]
+        == 20261122
+    )

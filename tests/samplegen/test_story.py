@@ -56,8 +56,9 @@ def repeat_flags(data: dict) -> pd.DataFrame:
     next_start = everyone.groupby("customer").started_at.shift(-1)
     next_centre = everyone.groupby("customer").centre.shift(-1)
     gap = next_start - everyone.started_at
-    return everyone.assign(repeated=(gap > pd.Timedelta(0)) & (gap <= WEEK),
-                           next_centre=next_centre, gap=gap)
+    return everyone.assign(
+        repeated=(gap > pd.Timedelta(0)) & (gap <= WEEK), next_centre=next_centre, gap=gap
+    )
 
 
 def repeat_rate(flags: pd.DataFrame, centre: str) -> float:
@@ -116,9 +117,11 @@ def test_manila_is_behind_leeds_in_every_week(committed):
         return frame.groupby(frame[column].dt.to_period("W-SUN"))
 
     manila_csat = weekly(committed["manila"]["surveys"], "responded_at").apply(
-        lambda s: csat_pct(s, "manila"))
+        lambda s: csat_pct(s, "manila")
+    )
     leeds_csat = weekly(committed["leeds"]["surveys"], "responded_at").apply(
-        lambda s: csat_pct(s, "leeds"))
+        lambda s: csat_pct(s, "leeds")
+    )
     manila_aht = weekly(answered(committed["manila"]["contacts"]), "started_at").handle_s.mean()
     leeds_aht = weekly(answered(committed["leeds"]["contacts"]), "started_at").handle_s.mean()
     assert len(manila_csat) >= 26
@@ -160,7 +163,8 @@ def test_glasgow_takes_the_peak_and_dips(committed):
     assert qa[~qa_peak].score.mean() - qa[qa_peak].score.mean() > 4
     # Visible week by week: each peak week's CSAT% is below the calmest-week average.
     by_week = surveys.groupby(surveys.started_at.dt.to_period("W-SUN")).apply(
-        lambda s: csat_pct(s, "glasgow"))
+        lambda s: csat_pct(s, "glasgow")
+    )
     peak_rows = in_peak(by_week.index.start_time.to_series(index=by_week.index))
     assert (by_week[peak_rows] < by_week[~peak_rows].mean() - 5).sum() >= 3
 
@@ -178,8 +182,9 @@ def test_manila_customers_call_leeds_within_a_week(repeats):
 def test_repeat_window_edges_are_present(repeats):
     answered_first = repeats[repeats.answered & repeats.next_centre.notna()]
     exactly_a_week = answered_first[answered_first.gap == WEEK]
-    just_outside = answered_first[(answered_first.gap > WEEK)
-                                  & (answered_first.gap <= pd.Timedelta(days=10))]
+    just_outside = answered_first[
+        (answered_first.gap > WEEK) & (answered_first.gap <= pd.Timedelta(days=10))
+    ]
     assert len(exactly_a_week) >= 20
     assert len(just_outside) >= 100
     assert exactly_a_week.repeated.all() and not just_outside.repeated.any()
@@ -191,8 +196,10 @@ def test_pacific_reach_scores_itself_more_generously(committed):
     assert own - client > 10
     for vendor in ("glasgow", "lisbon"):
         vendor_qa = committed[vendor]["qa"]
-        gap = (vendor_qa[vendor_qa.org == "own"].score.mean()
-               - vendor_qa[vendor_qa.org == "client"].score.mean())
+        gap = (
+            vendor_qa[vendor_qa.org == "own"].score.mean()
+            - vendor_qa[vendor_qa.org == "client"].score.mean()
+        )
         assert abs(gap) < 5, vendor
 
 
@@ -215,6 +222,7 @@ def test_volume_is_in_the_intended_range(committed):
     total = len(all_contacts(committed))
     assert 45_000 <= total <= 60_000
     contacts = all_contacts(committed)
-    assert (contacts.channel.value_counts(normalize=True)[["voice", "chat", "email"]]
-            .is_monotonic_decreasing)
+    assert contacts.channel.value_counts(normalize=True)[
+        ["voice", "chat", "email"]
+    ].is_monotonic_decreasing
     assert np.isclose(contacts.abandoned.mean(), 0.05, atol=0.03)

@@ -59,13 +59,15 @@ def test_periods_whole_window_when_it_fits_else_months_else_weeks():
     rows = days("2026-09-14", "2026-09-30", "2026-10-01", "2026-10-05", "2026-11-22")
     whole = periods_that_fit(rows, TEN_WEEKS, capacity=5)
     assert [(p.first_day, p.last_day, p.rows.tolist()) for p in whole] == [
-        (D(2026, 9, 14), D(2026, 11, 22), [0, 1, 2, 3, 4])]
+        (D(2026, 9, 14), D(2026, 11, 22), [0, 1, 2, 3, 4])
+    ]
     # 4 a file: September 2 rows, October 2, November 1; months clipped to the window.
     months = periods_that_fit(rows, TEN_WEEKS, capacity=2)
     assert [(p.first_day, p.last_day, p.rows.tolist()) for p in months] == [
         (D(2026, 9, 14), D(2026, 9, 30), [0, 1]),
         (D(2026, 10, 1), D(2026, 10, 31), [2, 3]),
-        (D(2026, 11, 1), D(2026, 11, 22), [4])]
+        (D(2026, 11, 1), D(2026, 11, 22), [4]),
+    ]
     # 1 a file: October has 2 rows, so ISO weeks: 09-14..20, 09-28..10-04 (09-30 and
     # 10-01), 10-05..11, 11-16..22.
     crowded = days("2026-09-14", "2026-09-30", "2026-10-01", "2026-10-05", "2026-11-22")
@@ -76,13 +78,18 @@ def test_periods_whole_window_when_it_fits_else_months_else_weeks():
         (D(2026, 9, 14), D(2026, 9, 20), [0]),
         (D(2026, 9, 28), D(2026, 10, 4), [1, 2]),
         (D(2026, 10, 5), D(2026, 10, 11), [3]),
-        (D(2026, 11, 16), D(2026, 11, 22), [4])]
+        (D(2026, 11, 16), D(2026, 11, 22), [4]),
+    ]
 
 
 def test_an_unparseable_day_goes_with_the_row_before_it():
     text = pd.Series(["31/06/2026", "30/09/2026", "31/06/2026", "01/10/2026"])
     assert row_days(text, "%d/%m/%Y").tolist() == [
-        D(2026, 9, 30), D(2026, 9, 30), D(2026, 9, 30), D(2026, 10, 1)]
+        D(2026, 9, 30),
+        D(2026, 9, 30),
+        D(2026, 9, 30),
+        D(2026, 10, 1),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +107,10 @@ def test_ten_weeks_cover_only_the_window_and_name_it(ten_weeks):
     assert "glasgow/Claremont_Interactions_2026-09-14_to_2026-11-22.xlsx" in content["files"]
     interactions = pd.read_excel(
         out / "glasgow/Claremont_Interactions_2026-09-14_to_2026-11-22.xlsx",
-        skiprows=2, dtype=str, engine="openpyxl")
+        skiprows=2,
+        dtype=str,
+        engine="openpyxl",
+    )
     start = pd.to_datetime(interactions["Start Date"], format="%d/%m/%Y", errors="coerce")
     assert start.min() == pd.Timestamp("2026-09-14")
     assert pd.Timestamp("2026-11-16") <= start.max() <= pd.Timestamp("2026-11-22")
@@ -113,12 +123,29 @@ def test_ten_weeks_cover_only_the_window_and_name_it(ten_weeks):
 
 
 def test_cli_weeks_option(tmp_path: Path, capsys):
-    assert main(["generate-samples", "--out", str(tmp_path), "--scale", "0.01",
-                 "--centres", "1", "--weeks", "3"]) == 0
+    assert (
+        main(
+            [
+                "generate-samples",
+                "--out",
+                str(tmp_path),
+                "--scale",
+                "0.01",
+                "--centres",
+                "1",
+                "--weeks",
+                "3",
+            ]
+        )
+        == 0
+    )
     content = json.loads((tmp_path / "MANIFEST.json").read_text())
-    assert content["window"] == {"first_day": "2026-11-02", "last_day": "2026-11-22",
-                                 "peak_first_day": "2026-09-28",
-                                 "peak_last_day": "2026-10-25"}
+    assert content["window"] == {
+        "first_day": "2026-11-02",
+        "last_day": "2026-11-22",
+        "peak_first_day": "2026-09-28",
+        "peak_last_day": "2026-10-25",
+    }
     assert main(["generate-samples", "--out", str(tmp_path), "--weeks", "0"]) == 2
     assert "--weeks must be between 1 and 104, got 0" in capsys.readouterr().out
 
@@ -128,11 +155,14 @@ def glasgow_rows(path: Path) -> list[tuple]:
     return list(sheet.iter_rows(values_only=True))
 
 
-MONTHS = [("2026-09-14", "2026-09-30"), ("2026-10-01", "2026-10-31"),
-          ("2026-11-01", "2026-11-22")]
-WEEKS = list(zip(pd.date_range("2026-09-14", periods=10, freq="7D").strftime("%Y-%m-%d"),
-                 pd.date_range("2026-09-20", periods=10, freq="7D").strftime("%Y-%m-%d"),
-                 strict=True))
+MONTHS = [("2026-09-14", "2026-09-30"), ("2026-10-01", "2026-10-31"), ("2026-11-01", "2026-11-22")]
+WEEKS = list(
+    zip(
+        pd.date_range("2026-09-14", periods=10, freq="7D").strftime("%Y-%m-%d"),
+        pd.date_range("2026-09-20", periods=10, freq="7D").strftime("%Y-%m-%d"),
+        strict=True,
+    )
+)
 
 
 # The 10 weeks' Glasgow workbook at scale 0.05 holds 342 rows: ~63 in September, ~218
@@ -140,14 +170,16 @@ WEEKS = list(zip(pd.date_range("2026-09-14", periods=10, freq="7D").strftime("%Y
 # takes a month, not the window: monthly workbooks. A sheet of 100 rows cannot take
 # October: weekly workbooks.
 @pytest.mark.parametrize(("sheet_rows", "periods"), [(250, MONTHS), (100, WEEKS)])
-def test_a_workbook_beyond_a_sheet_is_split_by_period(ten_weeks, tmp_path: Path, monkeypatch,
-                                                      sheet_rows, periods):
+def test_a_workbook_beyond_a_sheet_is_split_by_period(
+    ten_weeks, tmp_path: Path, monkeypatch, sheet_rows, periods
+):
     whole_out, whole = ten_weeks
     monkeypatch.setattr(glasgow, "SHEET_ROWS", sheet_rows)
     content = generate_samples(tmp_path, scale=0.05, weeks=10)
     workbooks = sorted(p for p in content["files"] if p.endswith(".xlsx"))
-    assert workbooks == [f"glasgow/Claremont_Interactions_{first}_to_{last}.xlsx"
-                         for first, last in periods]
+    assert workbooks == [
+        f"glasgow/Claremont_Interactions_{first}_to_{last}.xlsx" for first, last in periods
+    ]
     # The source config's pattern finds every workbook, as ingestion globs it.
     config = yaml.safe_load((REPO / "sample_data/config/sources/glasgow.yaml").read_text())
     pattern = next(e["pattern"] for e in config["exports"] if e["format"] == "xlsx")
@@ -157,8 +189,7 @@ def test_a_workbook_beyond_a_sheet_is_split_by_period(ten_weeks, tmp_path: Path,
     for path, entry in whole["files"].items():
         if not path.endswith(".xlsx"):
             assert content["files"][path]["sha256"] == entry["sha256"], path
-    (single_path, single), = ((p, e) for p, e in whole["files"].items()
-                              if p.endswith(".xlsx"))
+    ((single_path, single),) = ((p, e) for p, e in whole["files"].items() if p.endswith(".xlsx"))
     parts = [content["files"][p] for p in workbooks]
     assert sum(p["rows"] for p in parts) == single["rows"]
     assert sum(p["records"]["contacts"] for p in parts) == single["records"]["contacts"]
@@ -172,8 +203,10 @@ def test_a_workbook_beyond_a_sheet_is_split_by_period(ten_weeks, tmp_path: Path,
     part_rows = []
     for path, part in zip(workbooks, parts, strict=True):
         rows = glasgow_rows(tmp_path / path)
-        first, last = (dt.date.fromisoformat(d).strftime("%d/%m/%Y")
-                       for d in path.removesuffix(".xlsx").split("_")[-3::2])
+        first, last = (
+            dt.date.fromisoformat(d).strftime("%d/%m/%Y")
+            for d in path.removesuffix(".xlsx").split("_")[-3::2]
+        )
         assert rows[1][0].startswith(f"Period: {first} to {last}    Generated:")
         assert rows[2] == single_rows[2]  # the header
         assert len(rows) - 3 == part["rows"]

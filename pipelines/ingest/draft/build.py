@@ -51,48 +51,79 @@ CENTRE_PLACEHOLDERS = (
     ("vendor", "<vendor company>", "FILL IN, or null for an in-house centre"),
     ("shore", "<onshore, nearshore or offshore>", "FILL IN"),
     ("country", "<XX>", "FILL IN: ISO 3166-1 alpha-2 code of the centre"),
-    ("timezone", "<Area/City>", "FILL IN: the IANA zone the local times are written in "
-                                "(e.g. Europe/London)"),
+    (
+        "timezone",
+        "<Area/City>",
+        "FILL IN: the IANA zone the local times are written in (e.g. Europe/London)",
+    ),
 )
 
 
-def build_draft(path: Path, centre_id: str | None = None, exports_root: Path | None = None,
-                sample_rows: int = SAMPLE_ROWS, config_dir: Path | None = None) -> Draft:
+def build_draft(
+    path: Path,
+    centre_id: str | None = None,
+    exports_root: Path | None = None,
+    sample_rows: int = SAMPLE_ROWS,
+    config_dir: Path | None = None,
+) -> Draft:
     """Read the file and assemble the commented proposal. ``config_dir``: existing
     source configs whose value_maps suggest codes for the same words."""
     path = Path(path)
     known = known_value_maps(config_dir)
     sample = read_sample(path, sample_rows)
-    comma, comma_why = (file_decimal_comma(sample) if sample.format in ("csv", "csv.gz")
-                        else (False, ""))
+    comma, comma_why = (
+        file_decimal_comma(sample) if sample.format in ("csv", "csv.gz") else (False, "")
+    )
     pairs = flag_pairs(sample)
-    guesses = [classify_column(h, sample.column(i), comma, pairs)
-               for i, h in enumerate(sample.header)]
+    guesses = [
+        classify_column(h, sample.column(i), comma, pairs) for i, h in enumerate(sample.header)
+    ]
     scores = kind_scores(guesses, path.name)
     primary = max(KINDS, key=lambda k: (scores[k], -KINDS.index(k)))
     oracle, con = open_oracle(sample)
     if con is None and sample.format != "xlsx" and not sample.complete:
         sample.notes["keys"] = "sampled rows only (DuckDB could not read the whole file)"
     try:
-        return _assemble(path, sample, guesses, primary, scores, oracle, comma, comma_why,
-                         centre_id, exports_root, known)
+        return _assemble(
+            path,
+            sample,
+            guesses,
+            primary,
+            scores,
+            oracle,
+            comma,
+            comma_why,
+            centre_id,
+            exports_root,
+            known,
+        )
     finally:
         if con is not None:
             con.close()
 
 
-def _assemble(path: Path, sample: Sample, guesses: list[ColumnGuess], primary: str,
-              scores: dict[str, float], oracle: Uniqueness, comma: bool, comma_why: str,
-              centre_id: str | None, exports_root: Path | None,
-              known: dict[str, dict[str, tuple[str, str]]]) -> Draft:
+def _assemble(
+    path: Path,
+    sample: Sample,
+    guesses: list[ColumnGuess],
+    primary: str,
+    scores: dict[str, float],
+    oracle: Uniqueness,
+    comma: bool,
+    comma_why: str,
+    centre_id: str | None,
+    exports_root: Path | None,
+    known: dict[str, dict[str, tuple[str, str]]],
+) -> Draft:
     by_name = {g.name: g for g in guesses}
     outcome = outcome_column(guesses) if primary == "contacts" else None
     direction = direction_column(guesses) if primary == "contacts" else None
     plans, used = _field_plans(primary, guesses, {g.name for g in (outcome, direction) if g})
     timestamps: dict[str, dict[str, Any]] = {}
     for kind, fields_ in plans.items():
-        timestamps[kind] = timestamp_plan(kind, fields_, guesses, used, path, exports_root,
-                                          sample.date_cells)
+        timestamps[kind] = timestamp_plan(
+            kind, fields_, guesses, used, path, exports_root, sample.date_cells
+        )
         used |= set(timestamps[kind]["columns"])
 
     # the key of the main kind
@@ -100,52 +131,97 @@ def _assemble(path: Path, sample: Sample, guesses: list[ColumnGuess], primary: s
     started = timestamps[primary]["source"].get("column") if primary == "contacts" else None
     placed_columns = {c for f in plans.values() for c, _ in f.values()}
     candidates = key_candidates(guesses, id_column, placed_columns, started)
-    key = choose_key(oracle, primary, id_column, candidates.singles, candidates.partners,
-                     candidates.leg_columns, started, sample.header)
+    key = choose_key(
+        oracle,
+        primary,
+        id_column,
+        candidates.singles,
+        candidates.partners,
+        candidates.leg_columns,
+        started,
+        sample.header,
+    )
 
-    durations = [by_name[c] for f in plans.values() for name, (c, _) in f.items()
-                 if name in DURATION_FIELDS]
+    durations = [
+        by_name[c] for f in plans.values() for name, (c, _) in f.items() if name in DURATION_FIELDS
+    ]
     defaults = _export_defaults(comma, durations)
     placeholder = "day" if timestamps[primary].get("date_from_file") else None
     pattern, _, pattern_why = file_pattern(path, exports_root, placeholder)
-    export = [Entry("pattern", pattern, pattern_why),
-              *_writing_entries(sample, comma_why, defaults, durations)]
+    export = [
+        Entry("pattern", pattern, pattern_why),
+        *_writing_entries(sample, comma_why, defaults, durations),
+    ]
     export.extend(identifier_entries(guesses, used | set(key.columns), sample))
     if sample.malformed:
-        export.append(Entry(None, comment=f"{plural(sample.malformed, 'sampled row')} "
-                                          "with the wrong field count: rejected at load"))
+        export.append(
+            Entry(
+                None,
+                comment=f"{plural(sample.malformed, 'sampled row')} "
+                "with the wrong field count: rejected at load",
+            )
+        )
     for kind in plans:
         stamp_col = timestamps[kind]["source"].get("column")
-        if stamp_col and (note := dst_note(by_name[stamp_col],
-                                           sample.column(sample.header.index(stamp_col)))):
+        if stamp_col and (
+            note := dst_note(by_name[stamp_col], sample.column(sample.header.index(stamp_col)))
+        ):
             export.append(Entry("ambiguous_times", Raw("earliest"), note, off=True))
             break
 
     unplaced: list[str] = []
     for kind, fields_ in plans.items():
-        block = kind_block(kind, fields_, plans, timestamps[kind], by_name, guesses, key,
-                           primary, outcome, direction, defaults, sample, oracle, unplaced,
-                           known)
+        block = kind_block(
+            kind,
+            fields_,
+            plans,
+            timestamps[kind],
+            by_name,
+            guesses,
+            key,
+            primary,
+            outcome,
+            direction,
+            defaults,
+            sample,
+            oracle,
+            unplaced,
+            known,
+        )
         export.append(Entry(kind, block, _kind_reason(kind, scores, primary)))
     used_now = _used_columns(export)
     unused = [c for c in sample.header if c not in used_now]
     export.append(Entry(None))
     if unplaced:
-        export.append(Entry(None, comment="Not placed (no column found): "
-                                          + ", ".join(unplaced)))
-    export.append(Entry(None, comment="Source columns not used: "
-                                      + (", ".join(f"{c} ({by_name[c].type})" for c in unused)
-                                         or "none")))
+        export.append(Entry(None, comment="Not placed (no column found): " + ", ".join(unplaced)))
+    export.append(
+        Entry(
+            None,
+            comment="Source columns not used: "
+            + (", ".join(f"{c} ({by_name[c].type})" for c in unused) or "none"),
+        )
+    )
 
-    entries = [Entry("centre", _centre_block(centre_id, export)), Entry(None),
-               Entry("exports", Items([Block(export)]))]
-    return Draft(path=path, sample=sample, guesses=guesses, kinds=list(plans), key=key,
-                 entries=entries, preamble=_preamble(path, sample, oracle.rows),
-                 total_rows=oracle.rows)
+    entries = [
+        Entry("centre", _centre_block(centre_id, export)),
+        Entry(None),
+        Entry("exports", Items([Block(export)])),
+    ]
+    return Draft(
+        path=path,
+        sample=sample,
+        guesses=guesses,
+        kinds=list(plans),
+        key=key,
+        entries=entries,
+        preamble=_preamble(path, sample, oracle.rows),
+        total_rows=oracle.rows,
+    )
 
 
-def _field_plans(primary: str, guesses: Sequence[ColumnGuess], reserved: set[str]
-                 ) -> tuple[dict[str, dict[str, tuple[str, int]]], set[str]]:
+def _field_plans(
+    primary: str, guesses: Sequence[ColumnGuess], reserved: set[str]
+) -> tuple[dict[str, dict[str, tuple[str, int]]], set[str]]:
     """Kind -> canonical field -> (column, name score), and the columns they use: the main
     kind's fields, and on a contacts file the survey answered on the same row when strong
     CSAT or NPS columns and a survey id or time say there is one."""
@@ -172,8 +248,9 @@ def _export_defaults(comma: bool, durations: Sequence[ColumnGuess]) -> ExportDef
     return defaults
 
 
-def _writing_entries(sample: Sample, comma_why: str, defaults: ExportDefaults,
-                     durations: Sequence[ColumnGuess]) -> list[Entry]:
+def _writing_entries(
+    sample: Sample, comma_why: str, defaults: ExportDefaults, durations: Sequence[ColumnGuess]
+) -> list[Entry]:
     """How the file is written: format, sheet, encoding, dialect, skipped rows, decimal
     separator, duration format."""
     notes = sample.notes
@@ -189,10 +266,14 @@ def _writing_entries(sample: Sample, comma_why: str, defaults: ExportDefaults,
     if defaults.decimal == ",":
         entries.append(Entry("decimal_separator", ",", comma_why))
     if defaults.duration_format:
-        example = next(g for g in durations
-                       if (g.format or "seconds") == defaults.duration_format)
-        entries.append(Entry("duration_format", Raw(defaults.duration_format),
-                             f"every duration column: {example.reason}"))
+        example = next(g for g in durations if (g.format or "seconds") == defaults.duration_format)
+        entries.append(
+            Entry(
+                "duration_format",
+                Raw(defaults.duration_format),
+                f"every duration column: {example.reason}",
+            )
+        )
     return entries
 
 
@@ -212,13 +293,17 @@ def _centre_block(centre_id: str | None, export: Sequence[Entry]) -> Block:
 
 
 def _preamble(path: Path, sample: Sample, total_rows: int) -> list[str]:
-    keys_checked = (f"; keys checked over the {plural(total_rows, 'sampled row')} only "
-                    "(DuckDB could not read the whole file)." if "keys" in sample.notes
-                    else f"; keys checked over all {plural(total_rows, 'row')}.")
+    keys_checked = (
+        f"; keys checked over the {plural(total_rows, 'sampled row')} only "
+        "(DuckDB could not read the whole file)."
+        if "keys" in sample.notes
+        else f"; keys checked over all {plural(total_rows, 'row')}."
+    )
     return [
         f"Draft source config for {path.name}, written by `python -m pipelines draft-config`.",
         f"Formats guessed from the first {plural(len(sample.rows), 'data row')}"
-        + ("" if sample.complete else " (a sample)") + keys_checked,
+        + ("" if sample.complete else " (a sample)")
+        + keys_checked,
         "Every guess says why in its comment. A comment starting with ? is a weak guess;",
         "FILL IN marks what only you know. Save it as <config dir>/sources/<centre id>.yaml,",
         "then dry-run it, load, and look at the rejects:",
@@ -233,8 +318,11 @@ def _kind_reason(kind: str, scores: dict[str, float], primary: str) -> str:
     if kind != primary:
         return "the same rows also carry a survey (its columns are filled in when one was answered)"
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-    return (f"the columns look like {kind} (score {ranked[0][1]:g}; "
-            + ", ".join(f"{k} {v:g}" for k, v in ranked[1:]) + ")")
+    return (
+        f"the columns look like {kind} (score {ranked[0][1]:g}; "
+        + ", ".join(f"{k} {v:g}" for k, v in ranked[1:])
+        + ")"
+    )
 
 
 def _source_names(value: Any) -> set[str]:

@@ -18,36 +18,138 @@ from .vocabulary import normalise
 from .wording import count_text, plural
 
 CHANNEL_WORDS = {
-    "voice": ("voice", "phone", "telephone", "telefone", "telefon", "telefono", "tel", "call",
-              "calls", "anruf", "llamada", "chamada", "appel", "callback", "voz", "voix",
-              "ivr", "inbound call", "phone call", "audio", "telefonie", "ligacao"),
-    "chat": ("chat", "webchat", "web chat", "livechat", "live chat", "messaging", "messenger",
-             "whatsapp", "in app chat", "conversa web"),
+    "voice": (
+        "voice",
+        "phone",
+        "telephone",
+        "telefone",
+        "telefon",
+        "telefono",
+        "tel",
+        "call",
+        "calls",
+        "anruf",
+        "llamada",
+        "chamada",
+        "appel",
+        "callback",
+        "voz",
+        "voix",
+        "ivr",
+        "inbound call",
+        "phone call",
+        "audio",
+        "telefonie",
+        "ligacao",
+    ),
+    "chat": (
+        "chat",
+        "webchat",
+        "web chat",
+        "livechat",
+        "live chat",
+        "messaging",
+        "messenger",
+        "whatsapp",
+        "in app chat",
+        "conversa web",
+    ),
     "email": ("email", "e mail", "mail", "correo", "courriel", "correio", "e-mail"),
     "sms": ("sms", "text", "texto", "text message", "mensagem"),
-    "social": ("social", "twitter", "facebook", "instagram", "social media",
-               "redes sociais", "redes sociales", "reseaux sociaux"),
+    "social": (
+        "social",
+        "twitter",
+        "facebook",
+        "instagram",
+        "social media",
+        "redes sociais",
+        "redes sociales",
+        "reseaux sociaux",
+    ),
     "post": ("post", "letter", "brief", "carta", "courrier", "postal"),
 }
 REASON_WORDS = (  # checked in order: the first match wins
-    ("cancellation", ("cancel", "leaving", "kundigung", "kuendigung", "resiliation", "churn",
-                      "baja", "close account", "termination", "rescisao", "storno")),
-    ("moving_home", ("move", "moving", "mudanca", "umzug", "mudanza", "demenagement",
-                     "relocation", "new home")),
-    ("technical_fault", ("fault", "tech", "avaria", "storung", "stoerung", "averia",
-                         "panne", "outage", "broken", "repair", "incidencia", "defeito",
-                         "incident", "stoer")),
-    ("payment", ("pay", "pagamento", "pago", "zahlung", "paiement", "direct debit",
-                 "lastschrift", "debit", "refund")),
-    ("billing_query", ("bill", "invoice", "rechnung", "fatura", "factura", "facture",
-                       "statement", "tarif")),
-    ("account_update", ("account", "details", "acct", "daten", "dados", "datos", "donnees",
-                        "update", "address", "adresse", "personal", "alteracao", "profile",
-                        "cambio")),
+    (
+        "cancellation",
+        (
+            "cancel",
+            "leaving",
+            "kundigung",
+            "kuendigung",
+            "resiliation",
+            "churn",
+            "baja",
+            "close account",
+            "termination",
+            "rescisao",
+            "storno",
+        ),
+    ),
+    (
+        "moving_home",
+        ("move", "moving", "mudanca", "umzug", "mudanza", "demenagement", "relocation", "new home"),
+    ),
+    (
+        "technical_fault",
+        (
+            "fault",
+            "tech",
+            "avaria",
+            "storung",
+            "stoerung",
+            "averia",
+            "panne",
+            "outage",
+            "broken",
+            "repair",
+            "incidencia",
+            "defeito",
+            "incident",
+            "stoer",
+        ),
+    ),
+    (
+        "payment",
+        (
+            "pay",
+            "pagamento",
+            "pago",
+            "zahlung",
+            "paiement",
+            "direct debit",
+            "lastschrift",
+            "debit",
+            "refund",
+        ),
+    ),
+    (
+        "billing_query",
+        ("bill", "invoice", "rechnung", "fatura", "factura", "facture", "statement", "tarif"),
+    ),
+    (
+        "account_update",
+        (
+            "account",
+            "details",
+            "acct",
+            "daten",
+            "dados",
+            "datos",
+            "donnees",
+            "update",
+            "address",
+            "adresse",
+            "personal",
+            "alteracao",
+            "profile",
+            "cambio",
+        ),
+    ),
 )
-ORG_WORDS = (("client", ("client", "kunde", "cliente", "customer", "auftraggeber")),
-             ("own", ("own", "internal", "intern", "interno", "vendor", "bpo", "self",
-                      "in house")))
+ORG_WORDS = (
+    ("client", ("client", "kunde", "cliente", "customer", "auftraggeber")),
+    ("own", ("own", "internal", "intern", "interno", "vendor", "bpo", "self", "in house")),
+)
 
 
 def guess_code(canonical: str, word: str) -> str | None:
@@ -101,26 +203,43 @@ def known_value_maps(config_dir: Path | None) -> dict[str, dict[str, tuple[str, 
             for kind in KINDS:
                 section = export.get(kind) if isinstance(export, dict) else None
                 maps = section.get("value_maps") if isinstance(section, dict) else None
-                for canonical, mapping in (maps or {}).items() if isinstance(maps, dict) \
-                        else ():
+                for canonical, mapping in (maps or {}).items() if isinstance(maps, dict) else ():
                     if isinstance(mapping, dict):
                         for word, code in mapping.items():
                             known[str(canonical)].setdefault(
-                                str(word).strip().lower(), (str(code), path.name))
+                                str(word).strip().lower(), (str(code), path.name)
+                            )
     return known
 
 
-_ORG_NOISE = {"qa", "team", "quality", "the", "ltd", "gmbh", "sa", "inc", "bpo", "group",
-              "services", "servicos", "support", "contact", "centre", "center", "evaluation"}
+_ORG_NOISE = {
+    "qa",
+    "team",
+    "quality",
+    "the",
+    "ltd",
+    "gmbh",
+    "sa",
+    "inc",
+    "bpo",
+    "group",
+    "services",
+    "servicos",
+    "support",
+    "contact",
+    "centre",
+    "center",
+    "evaluation",
+}
 
 
 def _org_tokens(word: str) -> set[str]:
     return {t for t in normalise(word).split() if t not in _ORG_NOISE and len(t) > 2}
 
 
-def value_map_guesses(name: str, values: Sequence[str],
-                      known: dict[str, tuple[str, str]] | None = None
-                      ) -> dict[str, tuple[str | None, str]]:
+def value_map_guesses(
+    name: str, values: Sequence[str], known: dict[str, tuple[str, str]] | None = None
+) -> dict[str, tuple[str | None, str]]:
     """Source word -> (canonical code or None, why) for a value_maps skeleton.
 
     A word another source config already maps keeps that code; else the vocabulary of
@@ -155,14 +274,18 @@ def value_map_guesses(name: str, values: Sequence[str],
     return found
 
 
-def value_map_entry(name: str, guess: ColumnGuess,
-                    known: dict[str, tuple[str, str]] | None = None) -> Entry | None:
+def value_map_entry(
+    name: str, guess: ColumnGuess, known: dict[str, tuple[str, str]] | None = None
+) -> Entry | None:
     values = [v for v, _ in guess.top[:MAX_CODES]]
     counts = dict(guess.top)
     codes = CODE_VALUES[name]
     if all(v.strip().lower() in codes for v in values):
-        return Entry(None, comment=f"{name}: the values are canonical codes already "
-                                   f"({', '.join(values[:6])}): no map needed")
+        return Entry(
+            None,
+            comment=f"{name}: the values are canonical codes already "
+            f"({', '.join(values[:6])}): no map needed",
+        )
     mapping = Block()
     guessed = 0
     guesses = value_map_guesses(name, values, known)
@@ -170,14 +293,30 @@ def value_map_entry(name: str, guess: ColumnGuess,
         code, why = guesses[value]
         if code:
             guessed += 1
-            mapping.append(Entry(value, Raw(code), f"{plural(counts[value], 'row')}"
-                                                   + (f"; {why}" if why else "")))
+            mapping.append(
+                Entry(
+                    value,
+                    Raw(code),
+                    f"{plural(counts[value], 'row')}" + (f"; {why}" if why else ""),
+                )
+            )
         else:
-            mapping.append(Entry(value, Raw("?"), f"{plural(counts[value], 'row')}; no "
-                                 f"guess: one of {', '.join(codes)}", off=True))
+            mapping.append(
+                Entry(
+                    value,
+                    Raw("?"),
+                    f"{plural(counts[value], 'row')}; no guess: one of {', '.join(codes)}",
+                    off=True,
+                )
+            )
     if guess.distinct > MAX_CODES:
-        mapping.append(Entry(None, comment=f"... and {count_text(guess.distinct - MAX_CODES)} more "
-                                           "values not listed: map them or they are rejected"))
+        mapping.append(
+            Entry(
+                None,
+                comment=f"... and {count_text(guess.distinct - MAX_CODES)} more "
+                "values not listed: map them or they are rejected",
+            )
+        )
     note = f"{plural(guess.distinct, 'distinct value')} in {guess.name}"
     if name == "contact_reason":
         note += "; codes from settings.yaml ingest.contact_reasons"

@@ -21,8 +21,11 @@ class ExportDefaults:
 def _own_decimal(guess: ColumnGuess, defaults: ExportDefaults) -> dict[str, str]:
     """decimal_separator when the column's differs from the export's (whole numbers have
     none to differ)."""
-    if guess.decimal_separator and guess.decimal_separator != defaults.decimal \
-            and not guess.integer:
+    if (
+        guess.decimal_separator
+        and guess.decimal_separator != defaults.decimal
+        and not guess.integer
+    ):
         return {"decimal_separator": guess.decimal_separator}
     return {}
 
@@ -53,5 +56,8 @@ def duration_value(guess: ColumnGuess, defaults: ExportDefaults) -> Any:
 
 
 def flag_value(guess: ColumnGuess) -> dict[str, Any]:
-    return {"column": guess.name, "true_words": [Quoted(w) for w in guess.true_words],
-            "false_words": [Quoted(w) for w in guess.false_words]}
+    return {
+        "column": guess.name,
+        "true_words": [Quoted(w) for w in guess.true_words],
+        "false_words": [Quoted(w) for w in guess.false_words],
+    }

@@ -17,8 +17,9 @@ from .vocabulary import has_words, name_scores
 from .wording import count_text, plural, shortened
 
 
-def _numbers_or_bad(values: list[str], comma_decimal: bool | None
-                    ) -> tuple[tuple[str, str | None, list[float]], list[str]] | None:
+def _numbers_or_bad(
+    values: list[str], comma_decimal: bool | None
+) -> tuple[tuple[str, str | None, list[float]], list[str]] | None:
     good = [v for v in values if NUMBER.match(v)]
     bad = [v for v in values if not NUMBER.match(v)]
     if not good or len(bad) > allowed_misfits(len(values)):
@@ -41,8 +42,7 @@ def _as_contact_point(guess: ColumnGuess, values: list[str]) -> ColumnGuess | No
         guess.type = "email"
         guess.reason = f"{count_text(emails)} e-mail addresses like {guess.example}"
         return guess
-    phones = [v for v in values if _PHONE.match(v)
-              and 7 <= sum(c.isdigit() for c in v) <= 15]
+    phones = [v for v in values if _PHONE.match(v) and 7 <= sum(c.isdigit() for c in v) <= 15]
     if has_words(guess.name, "phone"):
         tolerance = max(tolerance, len(values) // 4)  # extensions on internal calls
     if len(values) - len(phones) > tolerance or not phones:
@@ -54,14 +54,17 @@ def _as_contact_point(guess: ColumnGuess, values: list[str]) -> ColumnGuess | No
         guess.type = "phone"
         guess.reason = f"{plural(len(phones), 'phone number')} like {phones[0]}"
         if len(phones) < len(values):
-            guess.reason += (f"; {plural(len(values) - len(phones), 'other value')} "
-                             f"(like {guess.bad[0]}): no customer_key for those")
+            guess.reason += (
+                f"; {plural(len(values) - len(phones), 'other value')} "
+                f"(like {guess.bad[0]}): no customer_key for those"
+            )
         return guess
     return None
 
 
-def _as_number(guess: ColumnGuess, values: list[str], comma_decimal: bool | None
-               ) -> ColumnGuess | None:
+def _as_number(
+    guess: ColumnGuess, values: list[str], comma_decimal: bool | None
+) -> ColumnGuess | None:
     percent = [v for v in values if re.fullmatch(r"[+-]?[\d.,]+\s?%", v)]
     plain = [v.rstrip("%").strip() for v in values]
     found = _numbers_or_bad(plain, comma_decimal)
@@ -103,13 +106,16 @@ def _as_text(guess: ColumnGuess, values: list[str]) -> ColumnGuess:
         guess.type = "text"
         guess.reason = f"free text, {plural(guess.distinct, 'distinct value')}"
     elif guess.distinct <= 0.5 * len(values) or (
-            guess.distinct <= MAX_CODES
-            and sum(1 for v in values if any(c.isdigit() for c in v)) < 0.5 * len(values)):
+        guess.distinct <= MAX_CODES
+        and sum(1 for v in values if any(c.isdigit() for c in v)) < 0.5 * len(values)
+    ):
         guess.type = "code"
-        guess.reason = f"{plural(guess.distinct, 'distinct value')}: " + ", ".join(
-            shortened(v, 20) for v, _ in guess.top[:4]) + (", ..." if guess.distinct > 4 else "")
-    elif guess.distinct >= 0.5 * len(values) and spaced <= 0.1 * len(values) \
-            and average <= 40:
+        guess.reason = (
+            f"{plural(guess.distinct, 'distinct value')}: "
+            + ", ".join(shortened(v, 20) for v, _ in guess.top[:4])
+            + (", ..." if guess.distinct > 4 else "")
+        )
+    elif guess.distinct >= 0.5 * len(values) and spaced <= 0.1 * len(values) and average <= 40:
         guess.type = "id"
         guess.reason = f"{plural(guess.distinct, 'distinct value')} like {guess.example}"
     else:
@@ -118,8 +124,12 @@ def _as_text(guess: ColumnGuess, values: list[str]) -> ColumnGuess:
     return guess
 
 
-def classify_column(name: str, cells: Sequence[str | None], comma_decimal: bool | None = None,
-                    file_pairs: dict[str, str] | None = None) -> ColumnGuess:
+def classify_column(
+    name: str,
+    cells: Sequence[str | None],
+    comma_decimal: bool | None = None,
+    file_pairs: dict[str, str] | None = None,
+) -> ColumnGuess:
     """What a column holds, from its sampled cells and its header.
 
     ``comma_decimal``: the file writes decimal commas (settles ``1.234`` as one thousand
@@ -128,10 +138,15 @@ def classify_column(name: str, cells: Sequence[str | None], comma_decimal: bool 
     """
     values = [c.strip() for c in cells if c is not None and c.strip()]
     counter = Counter(values)
-    guess = ColumnGuess(name=name, type="empty", count=len(values),
-                        empty=len(cells) - len(values), distinct=len(counter),
-                        top=counter.most_common(MAX_CODES + 1),
-                        example=values[0] if values else None)
+    guess = ColumnGuess(
+        name=name,
+        type="empty",
+        count=len(values),
+        empty=len(cells) - len(values),
+        distinct=len(counter),
+        top=counter.most_common(MAX_CODES + 1),
+        example=values[0] if values else None,
+    )
     if not values:
         guess.reason = f"empty in all {plural(len(cells), 'sampled row')}"
         return guess
@@ -177,8 +192,7 @@ def file_decimal_comma(sample: Sample) -> tuple[bool, str]:
             if re.fullmatch(r"-?\d+,\d{1,2}|-?\d+,\d{4,}|-?\d{1,3}(?:\.\d{3})+,\d+", value):
                 comma += 1
                 example = example or value
-            elif re.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?\d{1,3}(?:,\d{3})+\.\d+",
-                              value):
+            elif re.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?\d{1,3}(?:,\d{3})+\.\d+", value):
                 dot += 1
     if comma > dot:
         return True, f"{plural(comma, 'number')} like {example} → decimal comma"

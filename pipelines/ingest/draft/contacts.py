@@ -17,21 +17,84 @@ from .vocabulary import has_words, normalise
 from .wording import count_text, shortened
 
 # Outcome / status values that say whether a contact was answered or abandoned.
-ANSWER_WORDS = {"answered", "answer", "handled", "connected", "agent", "accepted", "taken",
-                "angenommen", "beantwortet", "atendida", "atendido", "contestada",
-                "contestado", "repondu", "decroche", "answered by agent", "agent answered",
-                "served"}
-ABANDON_WORDS = {"abandoned", "abandon", "hang", "hangup", "hung up", "caller hangup",
-                 "caller abandoned", "lost", "dropped", "verloren", "abgebrochen",
-                 "aufgelegt", "abandonada", "abandonado", "perdida", "perdido",
-                 "abandonne", "abandonnee", "no answer", "noanswer", "not answered",
-                 "unanswered", "missed", "abandon in queue", "queue abandon"}
+ANSWER_WORDS = {
+    "answered",
+    "answer",
+    "handled",
+    "connected",
+    "agent",
+    "accepted",
+    "taken",
+    "angenommen",
+    "beantwortet",
+    "atendida",
+    "atendido",
+    "contestada",
+    "contestado",
+    "repondu",
+    "decroche",
+    "answered by agent",
+    "agent answered",
+    "served",
+}
+ABANDON_WORDS = {
+    "abandoned",
+    "abandon",
+    "hang",
+    "hangup",
+    "hung up",
+    "caller hangup",
+    "caller abandoned",
+    "lost",
+    "dropped",
+    "verloren",
+    "abgebrochen",
+    "aufgelegt",
+    "abandonada",
+    "abandonado",
+    "perdida",
+    "perdido",
+    "abandonne",
+    "abandonnee",
+    "no answer",
+    "noanswer",
+    "not answered",
+    "unanswered",
+    "missed",
+    "abandon in queue",
+    "queue abandon",
+}
 NOT_CONTACT_WORDS = {"phantom", "test", "test call", "ghost"}
-DIRECTION_IN = {"inbound", "in", "ib", "incoming", "eingehend", "entrada", "entrante",
-                "entrant", "inbound call"}
-DIRECTION_OUT = {"outbound", "out", "ob", "outgoing", "ausgehend", "saida", "saída", "salida",
-                 "saliente", "sortant", "internal", "intern", "interno", "interna", "interne",
-                 "outbound call", "transfer"}
+DIRECTION_IN = {
+    "inbound",
+    "in",
+    "ib",
+    "incoming",
+    "eingehend",
+    "entrada",
+    "entrante",
+    "entrant",
+    "inbound call",
+}
+DIRECTION_OUT = {
+    "outbound",
+    "out",
+    "ob",
+    "outgoing",
+    "ausgehend",
+    "saida",
+    "saída",
+    "salida",
+    "saliente",
+    "sortant",
+    "internal",
+    "intern",
+    "interno",
+    "interna",
+    "interne",
+    "outbound call",
+    "transfer",
+}
 
 
 def outcome_column(guesses: Sequence[ColumnGuess]) -> ColumnGuess | None:
@@ -51,30 +114,45 @@ def direction_column(guesses: Sequence[ColumnGuess]) -> ColumnGuess | None:
         if guess.type not in ("code", "flag"):
             continue
         words = {v.strip().lower() for v, _ in guess.top}
-        if (has_words(guess.name, "direction") or words <= DIRECTION_IN | DIRECTION_OUT) \
-                and words & DIRECTION_IN and words & DIRECTION_OUT:
+        if (
+            (has_words(guess.name, "direction") or words <= DIRECTION_IN | DIRECTION_OUT)
+            and words & DIRECTION_IN
+            and words & DIRECTION_OUT
+        ):
             return guess
     return None
 
 
 def looks_like_calls(sample: Sample) -> bool:
     words = normalise(sample.path.name) + " " + " ".join(normalise(h) for h in sample.header)
-    return bool(re.search(r"\b(call|calls|calllog|call log|cdr|acd|pbx|ani|dnis|anruf|"
-                          r"anrufe|llamada|chamada|appel|trunk|ring|dial)\b", words))
+    return bool(
+        re.search(
+            r"\b(call|calls|calllog|call log|cdr|acd|pbx|ani|dnis|anruf|"
+            r"anrufe|llamada|chamada|appel|trunk|ring|dial)\b",
+            words,
+        )
+    )
 
 
-def derived_flag_entry(name: str, kind: str, fields_: dict[str, tuple[str, int]],
-                       by_name: dict[str, ColumnGuess], outcome: ColumnGuess | None
-                       ) -> Entry | None:
+def derived_flag_entry(
+    name: str,
+    kind: str,
+    fields_: dict[str, tuple[str, int]],
+    by_name: dict[str, ColumnGuess],
+    outcome: ColumnGuess | None,
+) -> Entry | None:
     """answered / abandoned from an outcome column, or as the negation of each other."""
     if kind != "contacts" or name not in ("answered", "abandoned"):
         return None
     other = "abandoned" if name == "answered" else "answered"
     if other in fields_:
         source = by_name[fields_[other][0]]
-        return Entry(name, {**flag_value(source), "negate": True},
-                     f"? no {name} column: {name} = not {other} ({source.name}); a contact "
-                     f"that was neither counts as {name}")
+        return Entry(
+            name,
+            {**flag_value(source), "negate": True},
+            f"? no {name} column: {name} = not {other} ({source.name}); a contact "
+            f"that was neither counts as {name}",
+        )
     if outcome is None:
         return None
     answers = words_in(outcome, ANSWER_WORDS)
@@ -85,11 +163,17 @@ def derived_flag_entry(name: str, kind: str, fields_: dict[str, tuple[str, int]]
     # the words that say so, else the words that say the other (then true otherwise)
     saying, contrary = (answers, abandons) if name == "answered" else (abandons, answers)
     if saying:
-        value = {"column": outcome.name, "true_words": [Quoted(w) for w in saying],
-                 "otherwise": False}
+        value = {
+            "column": outcome.name,
+            "true_words": [Quoted(w) for w in saying],
+            "otherwise": False,
+        }
     else:
-        value = {"column": outcome.name, "false_words": [Quoted(w) for w in contrary],
-                 "otherwise": True}
+        value = {
+            "column": outcome.name,
+            "false_words": [Quoted(w) for w in contrary],
+            "otherwise": True,
+        }
     note = f"? derived from the outcome: {seen}"
     if rest and answers and abandons:
         note += f"; {', '.join(rest[:3])}: neither"
@@ -102,15 +186,30 @@ def legs_block(key: KeyChoice, fields_: dict[str, tuple[str, int]]) -> Block:
     if key.legs == "leg_column":
         block.append(Entry("leg_column", key.columns[1], "numbers the legs of a contact"))
         if "agent_id" in mapped:
-            block.append(Entry("last_leg", ["agent_id"], "the agent who finished the contact "
-                                                         "(answering_leg: the first to answer)"))
+            block.append(
+                Entry(
+                    "last_leg",
+                    ["agent_id"],
+                    "the agent who finished the contact (answering_leg: the first to answer)",
+                )
+            )
         summed = [f for f in DURATION_FIELDS if f in mapped and f != "wait_s"]
         if summed:
-            block.append(Entry("sum", summed, "handle time over all legs (union: talk_s when "
-                                              "hop records overlap)"))
+            block.append(
+                Entry(
+                    "sum",
+                    summed,
+                    "handle time over all legs (union: talk_s when hop records overlap)",
+                )
+            )
         if "complaint" in mapped:
-            block.append(Entry("any", ["complaint"], "true when any leg has it; "
-                                                     "answered/abandoned come from the first leg"))
+            block.append(
+                Entry(
+                    "any",
+                    ["complaint"],
+                    "true when any leg has it; answered/abandoned come from the first leg",
+                )
+            )
     else:
         block.append(Entry("order_by", Raw("started_at"), "no leg number: legs in start order"))
         if "agent_id" in mapped:
@@ -120,22 +219,38 @@ def legs_block(key: KeyChoice, fields_: dict[str, tuple[str, int]]) -> Block:
         summed = [f for f in ("hold_s", "wrap_s") if f in mapped]
         if summed:
             block.append(Entry("sum", summed, "summed over the legs"))
-        block.append(Entry("any", ["answered", *(["complaint"] if "complaint" in mapped else [])],
-                           "answered when any leg was"))
+        block.append(
+            Entry(
+                "any",
+                ["answered", *(["complaint"] if "complaint" in mapped else [])],
+                "answered when any leg was",
+            )
+        )
         block.append(Entry("all", ["abandoned"], "abandoned only when no leg was answered"))
     if "transferred" in mapped:
-        block.append(Entry("transferred_when_several_legs", False,
-                           "the file has a transfer column (mapped above)"))
+        block.append(
+            Entry(
+                "transferred_when_several_legs",
+                False,
+                "the file has a transfer column (mapped above)",
+            )
+        )
         if key.legs == "leg_column":
             block.append(Entry("any", ["transferred"], off=True))
     else:
-        block.append(Entry("transferred_when_several_legs", True,
-                           "a contact with several legs counts as transferred"))
+        block.append(
+            Entry(
+                "transferred_when_several_legs",
+                True,
+                "a contact with several legs counts as transferred",
+            )
+        )
     return block
 
 
-def filters_block(direction: ColumnGuess | None, outcome: ColumnGuess | None,
-                  key_column: ColumnGuess | None) -> Block:
+def filters_block(
+    direction: ColumnGuess | None, outcome: ColumnGuess | None, key_column: ColumnGuess | None
+) -> Block:
     """Rows that are not inbound contacts: the outbound words of the direction column, the
     test calls of the outcome, a totals row in the key column."""
     exclude: dict[str, list[str]] = {}

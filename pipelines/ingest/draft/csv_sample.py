@@ -35,15 +35,22 @@ def read_csv_sample(path: Path, file_format: str, limit: int = SAMPLE_ROWS) -> S
     if not complete and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut by the read
     dialect = sniff_dialect(lines[:DIALECT_LINES])
-    first_rows = list(csv.reader(lines[:DIALECT_LINES], delimiter=dialect.delimiter,
-                                 quotechar=dialect.quote))
+    first_rows = list(
+        csv.reader(lines[:DIALECT_LINES], delimiter=dialect.delimiter, quotechar=dialect.quote)
+    )
     skip = find_header(first_rows, dialect.width)
     if skip is None:
-        raise DraftError(f"{path}: no header row found: no line with {dialect.width} "
-                         f"fields of column names (delimiter {dialect.delimiter!r})")
+        raise DraftError(
+            f"{path}: no header row found: no line with {dialect.width} "
+            f"fields of column names (delimiter {dialect.delimiter!r})"
+        )
     header, rows, malformed, exhausted = [], [], 0, True
-    with _open_bytes(path, file_format) as raw, io.TextIOWrapper(
-            raw, encoding=_python_encoding(encoding), errors="replace", newline="") as handle:
+    with (
+        _open_bytes(path, file_format) as raw,
+        io.TextIOWrapper(
+            raw, encoding=_python_encoding(encoding), errors="replace", newline=""
+        ) as handle,
+    ):
         reader = csv.reader(handle, delimiter=dialect.delimiter, quotechar=dialect.quote)
         for _ in range(skip):
             next(reader, None)
@@ -61,16 +68,33 @@ def read_csv_sample(path: Path, file_format: str, limit: int = SAMPLE_ROWS) -> S
     delimiter_names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
     notes = {
         "encoding": encoding_why,
-        "delimiter": (f"{delimiter_names[dialect.delimiter]}: {dialect.width} fields on "
-                      f"{dialect.consistent:.0%} of the first lines"),
-        "quote": (f"{plural(dialect.quoted, 'field')} enclosed in {dialect.quote}"
-                  if dialect.quoted else "no quoted fields seen; the default"),
-        "skip_rows": (f"{plural(skip, 'line')} above the header: "
-                      f"'{shortened(lines[0].strip(), 50)}'" if skip
-                      else "the header is the first line"),
+        "delimiter": (
+            f"{delimiter_names[dialect.delimiter]}: {dialect.width} fields on "
+            f"{dialect.consistent:.0%} of the first lines"
+        ),
+        "quote": (
+            f"{plural(dialect.quoted, 'field')} enclosed in {dialect.quote}"
+            if dialect.quoted
+            else "no quoted fields seen; the default"
+        ),
+        "skip_rows": (
+            f"{plural(skip, 'line')} above the header: '{shortened(lines[0].strip(), 50)}'"
+            if skip
+            else "the header is the first line"
+        ),
     }
     if "\r\n" in text[:10_000]:
         notes["delimiter"] += "; CRLF line ends (fine)"
-    return Sample(path=path, format=file_format, header=header, rows=rows, notes=notes,
-                  encoding=encoding, delimiter=dialect.delimiter, quote=dialect.quote,
-                  skip_rows=skip, malformed=malformed, complete=exhausted)
+    return Sample(
+        path=path,
+        format=file_format,
+        header=header,
+        rows=rows,
+        notes=notes,
+        encoding=encoding,
+        delimiter=dialect.delimiter,
+        quote=dialect.quote,
+        skip_rows=skip,
+        malformed=malformed,
+        complete=exhausted,
+    )

@@ -17,8 +17,12 @@ def fits(canonical: str, guess: ColumnGuess) -> bool:
     """Can the column hold this canonical field, by its values?"""
     kind = guess.type
     if canonical.startswith("section:") or canonical == "score_pct":
-        return kind in ("integer", "number", "percent") and guess.low is not None \
-            and guess.low >= 0 and guess.high <= 200
+        return (
+            kind in ("integer", "number", "percent")
+            and guess.low is not None
+            and guess.low >= 0
+            and guess.high <= 200
+        )
     if canonical in ID_FIELDS:
         return kind in ("id", "integer", "code")
     if canonical in ("queue", "agent_id", "evaluator_id"):
@@ -49,8 +53,9 @@ def kind_fields(kind: str) -> list[str]:
     return names
 
 
-def map_fields(kind: str, guesses: Sequence[ColumnGuess], exclude: Iterable[str] = ()
-               ) -> dict[str, tuple[str, int]]:
+def map_fields(
+    kind: str, guesses: Sequence[ColumnGuess], exclude: Iterable[str] = ()
+) -> dict[str, tuple[str, int]]:
     """Canonical field -> (source column, name score), greedily by score then file order;
     each source column placed once."""
     allowed = set(kind_fields(kind))
@@ -76,18 +81,37 @@ def map_fields(kind: str, guesses: Sequence[ColumnGuess], exclude: Iterable[str]
 
 
 KIND_SPECIFIC = {
-    "contacts": {"channel", "queue", "answered", "abandoned", "wait_s", "talk_s", "hold_s",
-                 "wrap_s", "transferred", "complaint", "contact_reason", "started_at"},
+    "contacts": {
+        "channel",
+        "queue",
+        "answered",
+        "abandoned",
+        "wait_s",
+        "talk_s",
+        "hold_s",
+        "wrap_s",
+        "transferred",
+        "complaint",
+        "contact_reason",
+        "started_at",
+    },
     "surveys": {"survey_id", "csat", "nps", "resolved", "comment", "responded_at"},
-    "qa": {"evaluation_id", "evaluator_id", "evaluator_org", "score_pct", "critical_fail",
-           "evaluated_at", *(f"section:{s}" for s in QA_SECTIONS)},
+    "qa": {
+        "evaluation_id",
+        "evaluator_id",
+        "evaluator_org",
+        "score_pct",
+        "critical_fail",
+        "evaluated_at",
+        *(f"section:{s}" for s in QA_SECTIONS),
+    },
 }
 KIND_FILE_WORDS = {
     "contacts": r"(call|contact|interaction|cdr|acd|anruf|contacto|chamada|llamada|appel|"
-                r"calllog|conversation|ticket)",
+    r"calllog|conversation|ticket)",
     "surveys": r"(csat|survey|nps|inquerito|umfrage|encuesta|enquete|feedback|satisf)",
     "qa": r"(\bqa\b|quality|qualidade|qualitat|evaluation|avaliac|bewertung|calidad|"
-          r"qualite|scorecard|audit)",
+    r"qualite|scorecard|audit)",
 }
 
 
@@ -97,8 +121,11 @@ def kind_scores(guesses: Sequence[ColumnGuess], file_name: str) -> dict[str, flo
     scores = {}
     for kind in KINDS:
         placed = map_fields(kind, guesses)
-        score = sum(s if c not in TIMESTAMP_COLUMN.values() else s / 2
-                    for c, (_, s) in placed.items() if c in KIND_SPECIFIC[kind])
+        score = sum(
+            s if c not in TIMESTAMP_COLUMN.values() else s / 2
+            for c, (_, s) in placed.items()
+            if c in KIND_SPECIFIC[kind]
+        )
         if re.search(KIND_FILE_WORDS[kind], name):
             score += 5
         scores[kind] = score

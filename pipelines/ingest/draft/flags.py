@@ -10,33 +10,66 @@ from .sample import Sample
 from .vocabulary import flag_named, has_words
 from .wording import count_text
 
-TRUE_WORDS = ("yes", "y", "true", "t", "1", "ja", "j", "s", "sim", "si", "sí", "oui", "wahr",
-              "verdadeiro", "verdadero", "vrai")
-FALSE_WORDS = ("no", "n", "false", "f", "0", "nein", "não", "nao", "non", "falsch", "falso",
-               "faux")
-PARTNERS = {"n": ("y", "j", "s"), "no": ("yes", "si", "sí"), "0": ("1",), "false": ("true",),
-            "f": ("t",), "nein": ("ja",), "não": ("sim",), "nao": ("sim",), "non": ("oui",),
-            "falsch": ("wahr",), "falso": ("verdadeiro", "verdadero"), "faux": ("vrai",)}
+TRUE_WORDS = (
+    "yes",
+    "y",
+    "true",
+    "t",
+    "1",
+    "ja",
+    "j",
+    "s",
+    "sim",
+    "si",
+    "sí",
+    "oui",
+    "wahr",
+    "verdadeiro",
+    "verdadero",
+    "vrai",
+)
+FALSE_WORDS = ("no", "n", "false", "f", "0", "nein", "não", "nao", "non", "falsch", "falso", "faux")
+PARTNERS = {
+    "n": ("y", "j", "s"),
+    "no": ("yes", "si", "sí"),
+    "0": ("1",),
+    "false": ("true",),
+    "f": ("t",),
+    "nein": ("ja",),
+    "não": ("sim",),
+    "nao": ("sim",),
+    "non": ("oui",),
+    "falsch": ("wahr",),
+    "falso": ("verdadeiro", "verdadero"),
+    "faux": ("vrai",),
+}
 for _false, _trues in list(PARTNERS.items()):
     for _true in _trues:
         PARTNERS.setdefault(_true, (_false,))
 
 
-def as_flag(guess: ColumnGuess, values: list[str], file_pairs: dict[str, str]
-            ) -> ColumnGuess | None:
+def as_flag(
+    guess: ColumnGuess, values: list[str], file_pairs: dict[str, str]
+) -> ColumnGuess | None:
     """A flag column: one or two true words and false words (a stray value or two aside);
     a column holding one word only is completed by its partner (as the file pairs it, else
     the usual one) when the header names a flag or the file pairs that word."""
-    if has_words(guess.name, "duration") or (has_words(guess.name, "number")
-                                             and not flag_named(guess.name)):
+    if has_words(guess.name, "duration") or (
+        has_words(guess.name, "number") and not flag_named(guess.name)
+    ):
         return None
     lower = Counter(v.lower() for v in values)
     trues = [w for w in lower if w in TRUE_WORDS]
     falses = [w for w in lower if w in FALSE_WORDS]
     unknown = [w for w in lower if w not in TRUE_WORDS and w not in FALSE_WORDS]
     bad_count = sum(lower[w] for w in unknown)
-    if not (trues or falses) or len(trues) > 2 or len(falses) > 2 \
-            or bad_count > allowed_misfits(len(values)) or len(unknown) > 1:
+    if (
+        not (trues or falses)
+        or len(trues) > 2
+        or len(falses) > 2
+        or bad_count > allowed_misfits(len(values))
+        or len(unknown) > 1
+    ):
         return None
     numeric = set(trues + falses) <= {"0", "1"}
     if numeric and not (flag_named(guess.name) or (trues and falses)):
@@ -53,8 +86,13 @@ def as_flag(guess: ColumnGuess, values: list[str], file_pairs: dict[str, str]
             return None
         partner = file_pairs.get(seen) or PARTNERS.get(seen, ("?",))[0]
         # written in the seen word's case: N -> S, Nein -> Ja
-        guessed = partner.upper() if written[seen].isupper() else \
-            partner.capitalize() if written[seen][:1].isupper() else partner
+        guessed = (
+            partner.upper()
+            if written[seen].isupper()
+            else partner.capitalize()
+            if written[seen][:1].isupper()
+            else partner
+        )
     trues_out = tuple(written[w] for w in trues) or (guessed,)
     falses_out = tuple(written[w] for w in falses) or (guessed,)
     counts = {written[w]: lower[w] for w in trues + falses}

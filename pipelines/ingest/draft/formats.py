@@ -11,17 +11,36 @@ from collections.abc import Iterable, Sequence
 
 from ..config import DATE_DIRECTIVES
 
-_DATE_PARTS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y",
-               "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y", "%d.%m.%y", "%d-%b-%Y", "%d %b %Y",
-               "%d-%b-%y", "%Y.%m.%d")
+_DATE_PARTS = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%Y/%m/%d",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%d.%m.%y",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%d-%b-%y",
+    "%Y.%m.%d",
+)
 _TIME_PARTS = ("%H:%M:%S", "%H:%M", "%H:%M:%S.%f", "%I:%M:%S %p", "%I:%M %p")
 TIMESTAMP_FORMATS = tuple(
     [f"{d} {t}" for d in _DATE_PARTS for t in _TIME_PARTS]
-    + [f"%Y-%m-%dT{t}" for t in ("%H:%M:%S", "%H:%M:%S.%f", "%H:%M:%S%z", "%H:%M:%S.%f%z",
-                                  "%H:%M", "%H:%M:%SZ")]
-    + list(_DATE_PARTS) + list(_TIME_PARTS))
-STAMP_SHAPE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}|^\d{1,2}[- ][A-Za-z]{3}[- ]\d{2}"
-                          r"|^\d{1,2}:\d{2}")
+    + [
+        f"%Y-%m-%dT{t}"
+        for t in ("%H:%M:%S", "%H:%M:%S.%f", "%H:%M:%S%z", "%H:%M:%S.%f%z", "%H:%M", "%H:%M:%SZ")
+    ]
+    + list(_DATE_PARTS)
+    + list(_TIME_PARTS)
+)
+STAMP_SHAPE = re.compile(
+    r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}|^\d{1,2}[- ][A-Za-z]{3}[- ]\d{2}"
+    r"|^\d{1,2}:\d{2}"
+)
 _DAY_FIRST = {"%d/%m": "%m/%d", "%d-%m": "%m-%d", "%d.%m": "%m.%d"}
 
 
@@ -76,50 +95,62 @@ def fit_timestamp_formats(values: Sequence[str]) -> tuple[list[tuple[str, int]],
         checked = members[:400]
         # an impossible date or two (30.02.) among them
         allowed = sum(counts[v] for v in checked) // 50
-        fits[shape] = [f for f in candidates
-                       if sum(counts[v] for v in checked if parses(f, v) is None) <= allowed]
+        fits[shape] = [
+            f
+            for f in candidates
+            if sum(counts[v] for v in checked if parses(f, v) is None) <= allowed
+        ]
     orientation, evidence = None, ""
     for shape, found in fits.items():
         for fmt in found:
             twin = _month_first(fmt)
             if twin and twin not in found:
                 orientation = "day" if _day_before_month(fmt) else "month"
-                example = next((v for v in groups[shape]
-                                if parses(twin, v) is None and parses(fmt, v)), None)
+                example = next(
+                    (v for v in groups[shape] if parses(twin, v) is None and parses(fmt, v)), None
+                )
                 if example is None:  # the twin failed on values this one fails on too
                     continue
                 day = parses(fmt, example).day
-                evidence = (f"day first: {example} has {day} > 12" if orientation == "day"
-                            else f"month first: {example} has day {day} > 12")
+                evidence = (
+                    f"day first: {example} has {day} > 12"
+                    if orientation == "day"
+                    else f"month first: {example} has day {day} > 12"
+                )
                 break
         if orientation:
             break
     chosen: dict[str, int] = {}  # format -> values it parses, in order of first use
     unparsed = 0
     ambiguous = False
-    for shape, found in sorted(fits.items(), key=lambda kv: -sum(counts[v] for v in
-                                                                  groups[kv[0]])):
+    for shape, found in sorted(fits.items(), key=lambda kv: -sum(counts[v] for v in groups[kv[0]])):
         size = sum(counts[v] for v in groups[shape])
         if not found:
             unparsed += size
             continue
         preferred = found
         if orientation:
-            preferred = [f for f in found if _month_first(f) is None
-                         or _day_before_month(f) == (orientation == "day")] or found
+            preferred = [
+                f
+                for f in found
+                if _month_first(f) is None or _day_before_month(f) == (orientation == "day")
+            ] or found
         elif any(_month_first(f) for f in found):
             ambiguous = True
             us = any("%p" in f for f in found)
-            preferred = [f for f in found if _month_first(f) is None
-                         or (not _day_before_month(f)) == us] or found
+            preferred = [
+                f for f in found if _month_first(f) is None or (not _day_before_month(f)) == us
+            ] or found
         fmt = preferred[0]
         failed = sum(counts[v] for v in groups[shape] if parses(fmt, v) is None)
         unparsed += failed
         chosen[fmt] = chosen.get(fmt, 0) + size - failed
     if ambiguous and not orientation:
         us = any("%p" in f for f in chosen)
-        evidence = (f"no day or month > 12 seen: {'month' if us else 'day'} first assumed"
-                    f"{' (AM/PM)' if us else ''} — check")
+        evidence = (
+            f"no day or month > 12 seen: {'month' if us else 'day'} first assumed"
+            f"{' (AM/PM)' if us else ''} — check"
+        )
     return list(chosen.items()), unparsed, evidence
 
 
@@ -136,17 +167,31 @@ def shape_of(value: str) -> str:
     return "seconds" if NUMBER.match(value) else "other"
 
 
-def number_style(values: Iterable[str], comma_decimal: bool | None
-                 ) -> tuple[str, str | None, list[float]] | None:
+def number_style(
+    values: Iterable[str], comma_decimal: bool | None
+) -> tuple[str, str | None, list[float]] | None:
     """(decimal separator, thousands separator, numbers) when every value is a number."""
     values = list(values)
     bodies = [value.lstrip("+-") for value in values]
     # both separators in one value: the last one is the decimal separator
-    decimal = next(("," if body.rindex(",") > body.rindex(".") else "."
-                    for body in bodies if "." in body and "," in body), None)
+    decimal = next(
+        (
+            "," if body.rindex(",") > body.rindex(".") else "."
+            for body in bodies
+            if "." in body and "," in body
+        ),
+        None,
+    )
     if decimal is None:  # one separator, once, not before exactly three digits
-        decimal = next((sep for body in bodies for sep in (",", ".")
-                        if body.count(sep) == 1 and len(body.split(sep)[1]) != 3), None)
+        decimal = next(
+            (
+                sep
+                for body in bodies
+                for sep in (",", ".")
+                if body.count(sep) == 1 and len(body.split(sep)[1]) != 3
+            ),
+            None,
+        )
     if decimal is None:  # every separator may group thousands: the file's habit decides
         decimal = "," if comma_decimal else "."
     thousands = "." if decimal == "," else ","
@@ -154,8 +199,11 @@ def number_style(values: Iterable[str], comma_decimal: bool | None
     for value in values:
         body = value
         if thousands in body:
-            if not re.fullmatch(rf"[+-]?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+"
-                                rf"(?:{re.escape(decimal)}\d+)?", body):
+            if not re.fullmatch(
+                rf"[+-]?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+"
+                rf"(?:{re.escape(decimal)}\d+)?",
+                body,
+            ):
                 return None
             grouped = True
             body = body.replace(thousands, "")

@@ -90,7 +90,8 @@ class DuckDBUniqueness:
 
     def distinct_rows(self) -> int:
         return self.con.execute(
-            f"SELECT count(*) FROM (SELECT DISTINCT * FROM {self.table})").fetchone()[0]
+            f"SELECT count(*) FROM (SELECT DISTINCT * FROM {self.table})"
+        ).fetchone()[0]
 
     def sharing_rows(self, columns: Sequence[str]) -> int:
         cols, present = _listed(columns), _present(columns)
@@ -102,49 +103,94 @@ class DuckDBUniqueness:
 
 @dataclass(frozen=True)
 class KeyChoice:
-    columns: tuple[str, ...]        # the key's source column(s); () for a synthetic key
-    legs: str | None = None         # "leg_column" | "order_by": the second column's role
-    synthetic: str | None = None    # "row"
-    exact_repeats: int = 0          # rows that repeat an earlier row exactly
-    conflicts: int = 0              # rows sharing the key with a different row
+    columns: tuple[str, ...]  # the key's source column(s); () for a synthetic key
+    legs: str | None = None  # "leg_column" | "order_by": the second column's role
+    synthetic: str | None = None  # "row"
+    exact_repeats: int = 0  # rows that repeat an earlier row exactly
+    conflicts: int = 0  # rows sharing the key with a different row
     reason: str = ""
 
 
 @dataclass(frozen=True)
 class KeyCandidates:
-    singles: list[str]       # id-like columns no field took, which may be a key alone
-    partners: list[str]      # columns to pair with a repeating id, best first (12 at most)
-    leg_columns: list[str]   # partners that number the legs of a contact
+    singles: list[str]  # id-like columns no field took, which may be a key alone
+    partners: list[str]  # columns to pair with a repeating id, best first (12 at most)
+    leg_columns: list[str]  # partners that number the legs of a contact
 
 
-def key_candidates(guesses: Sequence[ColumnGuess], id_column: str | None,
-                   placed_columns: set[str], started_at: str | None) -> KeyCandidates:
+def key_candidates(
+    guesses: Sequence[ColumnGuess],
+    id_column: str | None,
+    placed_columns: set[str],
+    started_at: str | None,
+) -> KeyCandidates:
     """The columns the key search tries beside the id column: line or site columns first
     (an id counted per line), then leg numbers, the start time, and other code and id
     columns, fewest distinct values first."""
-    singles = [g.name for g in guesses if g.name != id_column and g.name not in placed_columns
-               and g.type in ("id", "integer") and g.distinct >= 0.9 * g.count
-               and g.empty <= g.count // 50]
-    leg_columns = [g.name for g in guesses if has_words(g.name, "leg")
-                   and g.type in ("integer", "code", "id", "flag")]
-    leg_columns += [g.name for g in guesses if g.type == "integer" and g.low is not None
-                    and g.low >= 0 and g.high <= 20 and g.name not in placed_columns
-                    and g.name not in leg_columns]
-    line_columns = [g.name for g in guesses if has_words(g.name, "line")
-                    and g.type in ("code", "id", "integer") and g.name not in leg_columns]
-    others = sorted((g for g in guesses if g.type in ("code", "id", "integer")
-                     and g.name not in leg_columns + line_columns and g.name != started_at),
-                    key=lambda g: g.distinct)
-    partners = list(dict.fromkeys(
-        [*line_columns, *leg_columns, *([started_at] if started_at else []),
-         *(g.name for g in others)]))[:12]
+    singles = [
+        g.name
+        for g in guesses
+        if g.name != id_column
+        and g.name not in placed_columns
+        and g.type in ("id", "integer")
+        and g.distinct >= 0.9 * g.count
+        and g.empty <= g.count // 50
+    ]
+    leg_columns = [
+        g.name
+        for g in guesses
+        if has_words(g.name, "leg") and g.type in ("integer", "code", "id", "flag")
+    ]
+    leg_columns += [
+        g.name
+        for g in guesses
+        if g.type == "integer"
+        and g.low is not None
+        and g.low >= 0
+        and g.high <= 20
+        and g.name not in placed_columns
+        and g.name not in leg_columns
+    ]
+    line_columns = [
+        g.name
+        for g in guesses
+        if has_words(g.name, "line")
+        and g.type in ("code", "id", "integer")
+        and g.name not in leg_columns
+    ]
+    others = sorted(
+        (
+            g
+            for g in guesses
+            if g.type in ("code", "id", "integer")
+            and g.name not in leg_columns + line_columns
+            and g.name != started_at
+        ),
+        key=lambda g: g.distinct,
+    )
+    partners = list(
+        dict.fromkeys(
+            [
+                *line_columns,
+                *leg_columns,
+                *([started_at] if started_at else []),
+                *(g.name for g in others),
+            ]
+        )
+    )[:12]
     return KeyCandidates(singles, [p for p in partners if p != id_column], leg_columns)
 
 
-def choose_key(oracle: Uniqueness, kind: str, id_column: str | None,
-               singles: Sequence[str] = (), partners: Sequence[str] = (),
-               leg_columns: Sequence[str] = (), started_at: str | None = None,
-               header: Sequence[str] = ()) -> KeyChoice:
+def choose_key(
+    oracle: Uniqueness,
+    kind: str,
+    id_column: str | None,
+    singles: Sequence[str] = (),
+    partners: Sequence[str] = (),
+    leg_columns: Sequence[str] = (),
+    started_at: str | None = None,
+    header: Sequence[str] = (),
+) -> KeyChoice:
     """The key: the named id column when unique (exact repeats aside); else the first
     partner making a unique pair with it (a leg number or the start time of a contacts
     file: legs); else another unique column; else a pair of id-like columns; else a
@@ -156,9 +202,15 @@ def choose_key(oracle: Uniqueness, kind: str, id_column: str | None,
     total = oracle.rows
     repeats = total - oracle.distinct_rows()
     rows = plural(total, "row")
-    few_rows = max(2, total // 100)   # rows a key may miss or share: rejected at load
-    repeat_note = (f"; {plural(repeats, 'row')} exactly {verb_form(repeats, 'repeats')} an "
-                   "earlier row (rejected as duplicates)") if repeats else ""
+    few_rows = max(2, total // 100)  # rows a key may miss or share: rejected at load
+    repeat_note = (
+        (
+            f"; {plural(repeats, 'row')} exactly {verb_form(repeats, 'repeats')} an "
+            "earlier row (rejected as duplicates)"
+        )
+        if repeats
+        else ""
+    )
 
     def state(columns: Sequence[str]) -> tuple[str, int]:
         distinct, missing = oracle.distinct(columns)
@@ -185,28 +237,41 @@ def choose_key(oracle: Uniqueness, kind: str, id_column: str | None,
         distinct, _ = oracle.distinct((first,))
         again = total - (repeats if found == "unique_but_repeats" else 0) - distinct
         if kind == "contacts" and partner in leg_columns:
-            return KeyChoice((first, partner), legs="leg_column", exact_repeats=repeats,
-                             reason=f"{first} repeats on {plural(again, 'row')}; with "
-                                    f"{partner} it is unique over all {rows}: one row per "
-                                    f"leg{extra}")
+            return KeyChoice(
+                (first, partner),
+                legs="leg_column",
+                exact_repeats=repeats,
+                reason=f"{first} repeats on {plural(again, 'row')}; with "
+                f"{partner} it is unique over all {rows}: one row per "
+                f"leg{extra}",
+            )
         if kind == "contacts" and partner == started_at:
-            return KeyChoice((first, partner), legs="order_by", exact_repeats=repeats,
-                             reason=f"{first} repeats on {plural(again, 'row')} with "
-                                    f"different start times and no leg number: one row per "
-                                    f"leg, ordered by start{extra}")
+            return KeyChoice(
+                (first, partner),
+                legs="order_by",
+                exact_repeats=repeats,
+                reason=f"{first} repeats on {plural(again, 'row')} with "
+                f"different start times and no leg number: one row per "
+                f"leg, ordered by start{extra}",
+            )
         pair = ordered((first, partner))
-        return KeyChoice(pair, exact_repeats=repeats,
-                         reason=f"{first} repeats on {plural(again, 'row')}; "
-                                f"({', '.join(pair)}) is unique over all {rows}{extra}")
+        return KeyChoice(
+            pair,
+            exact_repeats=repeats,
+            reason=f"{first} repeats on {plural(again, 'row')}; "
+            f"({', '.join(pair)}) is unique over all {rows}{extra}",
+        )
 
     id_state = state((id_column,)) if id_column else ("none", 0)
     if id_state[0] == "unique":
-        return KeyChoice((id_column,), reason=f"unique over all {rows}"
-                                               + missing_note(id_state[1]))
+        return KeyChoice((id_column,), reason=f"unique over all {rows}" + missing_note(id_state[1]))
     if id_state[0] == "unique_but_repeats":
-        return KeyChoice((id_column,), exact_repeats=repeats,
-                         reason=f"unique over all {rows} once exact repeats are set "
-                                f"aside{repeat_note}{missing_note(id_state[1])}")
+        return KeyChoice(
+            (id_column,),
+            exact_repeats=repeats,
+            reason=f"unique over all {rows} once exact repeats are set "
+            f"aside{repeat_note}{missing_note(id_state[1])}",
+        )
     conflicts = oracle.sharing_rows((id_column,)) if id_state[0] == "repeats" else 0
     if id_state[0] == "repeats":
         # An id on a row or two more is a conflict (on_conflict), not a second key part:
@@ -222,20 +287,29 @@ def choose_key(oracle: Uniqueness, kind: str, id_column: str | None,
         if column != id_column and state((column,))[0] == "unique":
             return KeyChoice((column,), reason=f"unique over all {rows}")
     if id_state[0] == "repeats" and conflicts <= few_rows:
-        return KeyChoice((id_column,), exact_repeats=repeats, conflicts=conflicts,
-                         reason=f"{plural(conflicts, 'row')} share an id with a "
-                                f"different row{repeat_note}")
+        return KeyChoice(
+            (id_column,),
+            exact_repeats=repeats,
+            conflicts=conflicts,
+            reason=f"{plural(conflicts, 'row')} share an id with a different row{repeat_note}",
+        )
     for first in [c for c in singles if c != id_column][:3]:
         for partner in partners:
             if partner != first and (choice := pair_choice(first, partner)):
                 return choice
     if repeats:
-        why = (f"no column or pair of columns is unique; {plural(repeats, 'row')} exactly "
-               f"{verb_form(repeats, 'repeats')} an earlier row")
+        why = (
+            f"no column or pair of columns is unique; {plural(repeats, 'row')} exactly "
+            f"{verb_form(repeats, 'repeats')} an earlier row"
+        )
     else:
         why = "no column or pair of columns is unique (no id in the file)"
-    return KeyChoice((), synthetic="row", exact_repeats=repeats,
-                     reason=why + ": the key is the file name and the row number")
+    return KeyChoice(
+        (),
+        synthetic="row",
+        exact_repeats=repeats,
+        reason=why + ": the key is the file name and the row number",
+    )
 
 
 def open_oracle(sample: Sample) -> tuple[Uniqueness, duckdb.DuckDBPyConnection | None]:
@@ -244,22 +318,32 @@ def open_oracle(sample: Sample) -> tuple[Uniqueness, duckdb.DuckDBPyConnection |
     if sample.format == "xlsx":
         return RowsUniqueness(sample.header, sample.all_rows or sample.rows), None
     con = duckdb.connect()
-    columns = ", ".join(f"NULLIF(trim(CAST({quote_ident(c)} AS VARCHAR)), '') AS "
-                        f"{quote_ident(c)}" for c in sample.header)
+    columns = ", ".join(
+        f"NULLIF(trim(CAST({quote_ident(c)} AS VARCHAR)), '') AS {quote_ident(c)}"
+        for c in sample.header
+    )
     try:
         if sample.format == "parquet":
-            con.execute(f"CREATE TABLE whole AS SELECT {columns} FROM read_parquet($path)",
-                        {"path": str(sample.path)})
+            con.execute(
+                f"CREATE TABLE whole AS SELECT {columns} FROM read_parquet($path)",
+                {"path": str(sample.path)},
+            )
         else:
             con.execute(
                 f"CREATE TABLE whole AS SELECT {columns} FROM read_csv($path, "
                 "columns = $columns, header = true, auto_detect = false, delim = $delim, "
                 "quote = $quote, escape = $quote, skip = $skip, encoding = $encoding, "
                 "compression = $compression, ignore_errors = true)",
-                {"path": str(sample.path), "columns": {c: "VARCHAR" for c in sample.header},
-                 "delim": sample.delimiter, "quote": sample.quote, "skip": sample.skip_rows,
-                 "encoding": sample.encoding,
-                 "compression": "gzip" if sample.format == "csv.gz" else "none"})
+                {
+                    "path": str(sample.path),
+                    "columns": {c: "VARCHAR" for c in sample.header},
+                    "delim": sample.delimiter,
+                    "quote": sample.quote,
+                    "skip": sample.skip_rows,
+                    "encoding": sample.encoding,
+                    "compression": "gzip" if sample.format == "csv.gz" else "none",
+                },
+            )
     except duckdb.Error:
         con.close()  # the reader disagrees with the sniffed dialect: fall back to the sample
         return RowsUniqueness(sample.header, sample.rows), None

@@ -9,8 +9,10 @@ from pathlib import Path, PurePath
 from .formats import parses
 
 _NAME_DATES = (
-    (r"\d{4}-\d{2}-\d{2}", ("%Y-%m-%d",)), (r"\d{4}_\d{2}_\d{2}", ("%Y_%m_%d",)),
-    (r"\d{2}\.\d{2}\.\d{4}", ("%d.%m.%Y",)), (r"\d{2}-\d{2}-\d{4}", ("%d-%m-%Y",)),
+    (r"\d{4}-\d{2}-\d{2}", ("%Y-%m-%d",)),
+    (r"\d{4}_\d{2}_\d{2}", ("%Y_%m_%d",)),
+    (r"\d{2}\.\d{2}\.\d{4}", ("%d.%m.%Y",)),
+    (r"\d{2}-\d{2}-\d{4}", ("%d-%m-%Y",)),
     (r"\d{8}", ("%Y%m%d", "%d%m%Y")),
 )
 
@@ -22,15 +24,22 @@ def name_dates(name: str) -> list[tuple[int, int, str]]:
         for match in re.finditer(rf"(?<!\d){pattern}(?!\d)", name):
             if any(s < match.end() and match.start() < e for s, e, _ in found):
                 continue
-            fmt = next((f for f in formats if parses(f, match.group())
-                        and 1990 < parses(f, match.group()).year < 2100), None)
+            fmt = next(
+                (
+                    f
+                    for f in formats
+                    if parses(f, match.group()) and 1990 < parses(f, match.group()).year < 2100
+                ),
+                None,
+            )
             if fmt:
                 found.append((match.start(), match.end(), fmt))
     return sorted(found)
 
 
-def file_pattern(path: Path, exports_root: Path | None, placeholder: str | None = None
-                 ) -> tuple[str, str | None, str]:
+def file_pattern(
+    path: Path, exports_root: Path | None, placeholder: str | None = None
+) -> tuple[str, str | None, str]:
     """The ``pattern`` for the export: the path under the exports folder (else the parent
     folder's name), the dates and run numbers of the name as ``*`` (the first date as
     ``{placeholder}`` when one is asked for). Returns (pattern, date format of the
@@ -65,8 +74,7 @@ def file_pattern(path: Path, exports_root: Path | None, placeholder: str | None 
             folder = None
     if folder is None:
         folder = PurePath(path.resolve().parent.name)
-    pattern = (PurePath(folder) / general).as_posix() if str(folder) not in ("", ".") \
-        else general
+    pattern = (PurePath(folder) / general).as_posix() if str(folder) not in ("", ".") else general
     if general == name:
         why = "no date in the file name: this matches this file only; put * where it changes"
     elif placeholder and date_format:

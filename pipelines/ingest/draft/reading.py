@@ -28,18 +28,25 @@ def read_sample(path: Path, limit: int = SAMPLE_ROWS) -> Sample:
         sample = read_csv_sample(path, file_format, limit)
     if len(set(sample.header)) != len(sample.header):
         repeated = sorted({c for c in sample.header if sample.header.count(c) > 1})
-        raise DraftError(f"{path}: the header repeats column(s) {repeated}; the loader needs "
-                         "unique column names (ask for a corrected export)")
+        raise DraftError(
+            f"{path}: the header repeats column(s) {repeated}; the loader needs "
+            "unique column names (ask for a corrected export)"
+        )
     if not sample.rows:
         raise DraftError(f"{path}: the file has a header but no data rows")
     # the evidence for the format: the signature, and a name the loader will not go by
-    why = {"xlsx": "content starts PK (a zip): an XLSX workbook",
-             "parquet": "content starts PAR1: Parquet", "csv.gz": "gzip content",
-             "csv": "plain text"}[file_format]
-    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix.lower() == ".gz" \
-        else path.suffix.lower()
+    why = {
+        "xlsx": "content starts PK (a zip): an XLSX workbook",
+        "parquet": "content starts PAR1: Parquet",
+        "csv.gz": "gzip content",
+        "csv": "plain text",
+    }[file_format]
+    suffix = (
+        "".join(path.suffixes[-2:]).lower() if path.suffix.lower() == ".gz" else path.suffix.lower()
+    )
     if suffix.lstrip(".") != file_format:
         why += f" (named {suffix or 'without extension'}: the loader goes by content)"
-    sample.notes["format"] = why + ("; " + sample.notes["format"]
-                                      if "format" in sample.notes else "")
+    sample.notes["format"] = why + (
+        "; " + sample.notes["format"] if "format" in sample.notes else ""
+    )
     return sample

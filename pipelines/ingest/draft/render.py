@@ -31,10 +31,10 @@ class Items(list):
 
 @dataclass
 class Entry:
-    key: str | None          # None: a comment line (or a blank line without a comment)
-    value: Any = None        # an inline value, a Block or Items
+    key: str | None  # None: a comment line (or a blank line without a comment)
+    value: Any = None  # an inline value, a Block or Items
     comment: str = ""
-    off: bool = False        # written commented out (a suggestion)
+    off: bool = False  # written commented out (a suggestion)
 
 
 COMMENT_COLUMN = 44
@@ -68,8 +68,11 @@ def yaml_inline(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(yaml_inline(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{yaml_scalar(str(k))}: {yaml_inline(v)}"
-                               for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(f"{yaml_scalar(str(k))}: {yaml_inline(v)}" for k, v in value.items())
+            + "}"
+        )
     raise TypeError(f"cannot write {value!r} inline")
 
 
@@ -77,12 +80,14 @@ def _line(text: str, comment: str) -> str:
     if not comment:
         return text
     comment = " ".join(comment.split())
-    return f"{text:<{COMMENT_COLUMN}}  # {comment}" if len(text) < COMMENT_COLUMN \
+    return (
+        f"{text:<{COMMENT_COLUMN}}  # {comment}"
+        if len(text) < COMMENT_COLUMN
         else f"{text}  # {comment}"
+    )
 
 
-def _emit(entries: Iterable[Entry], indent: int, out: list[str], within_off: bool = False
-          ) -> None:
+def _emit(entries: Iterable[Entry], indent: int, out: list[str], within_off: bool = False) -> None:
     pad = " " * indent
     for entry in entries:
         off = entry.off and not within_off
@@ -99,14 +104,15 @@ def _emit(entries: Iterable[Entry], indent: int, out: list[str], within_off: boo
                 if isinstance(item, Block):
                     nested: list[str] = []
                     _emit(item, indent + 4, nested, inner_off)
-                    nested[0] = f"{pad}  - {nested[0][indent + 4:]}"
+                    nested[0] = f"{pad}  - {nested[0][indent + 4 :]}"
                     out.extend(nested)
                 else:
                     value, comment = item
                     out.append(_line(f"{pad}  - {yaml_inline(value)}", comment))
         else:
-            out.append(_line(f"{pad}{yaml_scalar(entry.key)}: {yaml_inline(entry.value)}",
-                             entry.comment))
+            out.append(
+                _line(f"{pad}{yaml_scalar(entry.key)}: {yaml_inline(entry.value)}", entry.comment)
+            )
         if off:
             for index in range(start, len(out)):
                 text = out[index]

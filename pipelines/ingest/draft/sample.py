@@ -6,15 +6,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SAMPLE_ROWS = 20_000          # data rows read for format guessing
+SAMPLE_ROWS = 20_000  # data rows read for format guessing
 
 
 class DraftError(Exception):
     """The file cannot be drafted from; the message says why."""
 
 
-TOTAL_WORDS = {"total", "totals", "grand total", "sum", "summe", "gesamt", "totaal", "totale",
-               "soma", "suma"}
+TOTAL_WORDS = {
+    "total",
+    "totals",
+    "grand total",
+    "sum",
+    "summe",
+    "gesamt",
+    "totaal",
+    "totale",
+    "soma",
+    "suma",
+}
 
 
 @dataclass
@@ -24,16 +34,16 @@ class Sample:
     path: Path
     format: str
     header: list[str]
-    rows: list[list[str | None]]             # sampled data rows, cells as text or None
-    notes: dict[str, str] = field(default_factory=dict)   # export key -> evidence
+    rows: list[list[str | None]]  # sampled data rows, cells as text or None
+    notes: dict[str, str] = field(default_factory=dict)  # export key -> evidence
     encoding: str | None = None
     delimiter: str | None = None
     quote: str | None = None
     skip_rows: int = 0
     sheet: str | None = None
-    malformed: int = 0                       # sampled rows with the wrong field count
-    complete: bool = True                    # rows holds every data row of the file
-    all_rows: list[list[str | None]] | None = None   # XLSX: every row, for the key check
+    malformed: int = 0  # sampled rows with the wrong field count
+    complete: bool = True  # rows holds every data row of the file
+    all_rows: list[list[str | None]] | None = None  # XLSX: every row, for the key check
     formulas: dict[str, str] = field(default_factory=dict)  # column -> its first formula
     uncached: dict[str, int] = field(default_factory=dict)  # column -> formula cells w/o value
     date_cells: dict[str, int] = field(default_factory=dict)  # column -> real date cells

@@ -31,8 +31,9 @@ def csat_scale(guess: ColumnGuess) -> tuple[int, int, str]:
         return lo, hi, f"the header says {lo}-{hi}; values {guess.low:g}..{guess.high:g}"
     counts = _answer_counts(guess, decimal_comma=True)
     tolerance = allowed_misfits(guess.count)
-    hi = next((h for h in (5, 7, 10, 100)
-               if sum(n for v, n in counts.items() if v > h) <= tolerance), 100)
+    hi = next(
+        (h for h in (5, 7, 10, 100) if sum(n for v, n in counts.items() if v > h) <= tolerance), 100
+    )
     lo = 0 if sum(n for v, n in counts.items() if v < 1) > tolerance else 1
     above = sum(n for v, n in counts.items() if v > hi)
     reason = f"values {guess.low:g}..{guess.high:g}"

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from .sample import DraftError
 from .wording import count_text, shortened
 
-HEAD_BYTES = 1 << 20          # bytes read for the encoding and the dialect
-DIALECT_LINES = 200           # lines the delimiter, quote and header are guessed from
+HEAD_BYTES = 1 << 20  # bytes read for the encoding and the dialect
+DIALECT_LINES = 200  # lines the delimiter, quote and header are guessed from
 DELIMITERS = (",", ";", "\t", "|")
 QUOTES = ('"', "'")
 
@@ -37,8 +37,9 @@ def sniff_encoding(head: bytes, complete: bool = True) -> tuple[str, str]:
             text = head[: error.start].decode("utf-8", errors="replace")
         else:
             line = head[: error.start].count(b"\n") + 1
-            return "latin-1", (f"byte {head[error.start]:#04x} on line {count_text(line)} is not "
-                               "UTF-8")
+            return "latin-1", (
+                f"byte {head[error.start]:#04x} on line {count_text(line)} is not UTF-8"
+            )
     word = re.search(r"\w*[^\x00-\x7f]\w*", text)
     if word:
         return "utf-8", f"valid UTF-8 (non-ASCII text such as '{shortened(word.group(), 20)}')"
@@ -49,9 +50,9 @@ def sniff_encoding(head: bytes, complete: bool = True) -> tuple[str, str]:
 class Dialect:
     delimiter: str
     quote: str
-    width: int           # fields per data row
-    consistent: float    # share of the lines from the first full-width one with that width
-    quoted: int          # fields enclosed in the quote character
+    width: int  # fields per data row
+    consistent: float  # share of the lines from the first full-width one with that width
+    quoted: int  # fields enclosed in the quote character
 
 
 def _quoted_fields(lines: Sequence[str], delimiter: str, quote: str) -> int:
@@ -79,7 +80,7 @@ def sniff_dialect(lines: Sequence[str]) -> Dialect:
             continue
         tally = Counter(counts)
         width = max(tally, key=lambda w: (tally[w], w))
-        tail = counts[counts.index(width):]
+        tail = counts[counts.index(width) :]
         consistent = tail.count(width) / len(tail)
         dialect = Dialect(delimiter, quote, width, consistent, quoted[quote])
         # a header of names must split the same way (a ; file with decimal commas splits
@@ -98,8 +99,11 @@ _NUMBERISH = re.compile(r"^[+-]?[\d.,\s]+%?$")
 
 
 def _looks_like_name(cell: str) -> bool:
-    return (bool(re.search(r"[^\W\d_]", cell)) and not _DATEISH.match(cell)
-            and not _NUMBERISH.match(cell))
+    return (
+        bool(re.search(r"[^\W\d_]", cell))
+        and not _DATEISH.match(cell)
+        and not _NUMBERISH.match(cell)
+    )
 
 
 def find_header(rows: Sequence[Sequence[str]], width: int, exact: bool = True) -> int | None:

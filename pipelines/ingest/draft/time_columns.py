@@ -84,8 +84,9 @@ def _clock_like_duration(guess: ColumnGuess, values: list[str]) -> bool:
     return statistics.median(first) < 7
 
 
-def as_duration(guess: ColumnGuess, values: list[str], comma_decimal: bool | None
-                ) -> ColumnGuess | None:
+def as_duration(
+    guess: ColumnGuess, values: list[str], comma_decimal: bool | None
+) -> ColumnGuess | None:
     """A duration column: H:MM:SS, M:SS or plain numbers (seconds, or milliseconds or
     minutes when the header says so), or ``auto`` when the file mixes them."""
     hms = [v for v in values if HMS.match(v)]
@@ -102,8 +103,9 @@ def as_duration(guess: ColumnGuess, values: list[str], comma_decimal: bool | Non
     # a seconds (or minutes) field over 59 is not a valid clock duration
     for value in hms + mmss:
         parts = value.lstrip("-").split(":")
-        if int(parts[-1].split(".")[0].split(",")[0]) > 59 or (len(parts) == 3
-                                                              and int(parts[1]) > 59):
+        if int(parts[-1].split(".")[0].split(",")[0]) > 59 or (
+            len(parts) == 3 and int(parts[1]) > 59
+        ):
             bad.append(value)
     guess.bad = list(dict.fromkeys(bad))[:3]
     guess.bad_count = len(bad)
@@ -135,24 +137,36 @@ def as_duration(guess: ColumnGuess, values: list[str], comma_decimal: bool | Non
         return next(v for v in values if shape_of(v) == shape)
 
     if fmt == "auto":
-        parts = [f"{count_text(n)} {like[k]} (like {example_of(k)})"
-                 for k, n in shares.items() if n]
+        parts = [
+            f"{count_text(n)} {like[k]} (like {example_of(k)})" for k, n in shares.items() if n
+        ]
         reason = "auto: " + ", ".join(parts)
     else:
         example = next((v for v in values if shape_of(v) == dominant), guess.example)
         reason = f"{plural(shares[dominant], 'value')} like {example} → {fmt}"
         if fmt == "milliseconds" and guess.high is not None:
             reason += f" (header says ms; up to {count_text(int(guess.high))})"
-        elif fmt == "seconds" and guess.high is not None and guess.integer \
-                and statistics.median(float(v.replace(",", ".")) for v in numbers[:2_000]
-                                      if "." not in v or "," not in v) > 10_000:
+        elif (
+            fmt == "seconds"
+            and guess.high is not None
+            and guess.integer
+            and statistics.median(
+                float(v.replace(",", ".")) for v in numbers[:2_000] if "." not in v or "," not in v
+            )
+            > 10_000
+        ):
             reason += " (large: milliseconds? the header does not say)"
-        minority = [f"{count_text(n)} {like[k]} like {example_of(k)}"
-                    for k, n in shares.items() if n and k != dominant]
+        minority = [
+            f"{count_text(n)} {like[k]} like {example_of(k)}"
+            for k, n in shares.items()
+            if n and k != dominant
+        ]
         if minority:
             reason += f"; {', '.join(minority)} rejected with {fmt} (auto would read them)"
     if guess.thousands_separator:
-        reason += f"; thousands written with '{guess.thousands_separator}' (like " \
-                  f"{next(v for v in values if guess.thousands_separator in v)})"
+        reason += (
+            f"; thousands written with '{guess.thousands_separator}' (like "
+            f"{next(v for v in values if guess.thousands_separator in v)})"
+        )
     guess.reason = reason + bad_note(guess)
     return guess

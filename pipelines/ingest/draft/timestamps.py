@@ -14,9 +14,15 @@ from .patterns import file_pattern
 from .wording import fill_in, plural
 
 
-def timestamp_plan(kind: str, fields_: dict[str, tuple[str, int]],
-                   guesses: Sequence[ColumnGuess], used: set[str], path: Path,
-                   exports_root: Path | None, date_cells: dict[str, int]) -> dict[str, Any]:
+def timestamp_plan(
+    kind: str,
+    fields_: dict[str, tuple[str, int]],
+    guesses: Sequence[ColumnGuess],
+    used: set[str],
+    path: Path,
+    exports_root: Path | None,
+    date_cells: dict[str, int],
+) -> dict[str, Any]:
     """Where the kind's timestamp comes from: ``source`` (its keys as the column mapping
     writes them), ``formats``, ``why``, the ``columns`` it reads; ``missing`` when no
     column holds one, ``date_from_file`` when the file name's date completes times."""
@@ -27,8 +33,7 @@ def timestamp_plan(kind: str, fields_: dict[str, tuple[str, int]],
         chosen = next(g for g in guesses if g.name == fields_[canonical][0])
     else:
         free = [g for g in stamps if g.name not in used]
-        chosen = next((g for t in ("datetime", "date", "time") for g in free if g.type == t),
-                      None)
+        chosen = next((g for t in ("datetime", "date", "time") for g in free if g.type == t), None)
         if chosen:
             why = "? no header names it: the first timestamp column; "
     plan: dict[str, Any] = {"columns": [], "source": {}, "formats": [], "why": why}
@@ -41,17 +46,18 @@ def timestamp_plan(kind: str, fields_: dict[str, tuple[str, int]],
         plan["formats"] = list(chosen.formats)
         plan["why"] += chosen.reason
         if date_cells.get(chosen.name):
-            plan["why"] += (f"; {plural(date_cells[chosen.name], 'real date cell')} "
-                            "(read in ISO form)")
+            plan["why"] += (
+                f"; {plural(date_cells[chosen.name], 'real date cell')} (read in ISO form)"
+            )
     else:
         wanted = "time" if chosen.type == "date" else "date"
         tokens = set(chosen.norm.split())
-        partners = [g for g in stamps if g.type == wanted and g.name != chosen.name
-                    and g.name not in used]
+        partners = [
+            g for g in stamps if g.type == wanted and g.name != chosen.name and g.name not in used
+        ]
         partners.sort(key=lambda g: -len(tokens & set(g.norm.split())))
         if partners:
-            date, time = (chosen, partners[0]) if chosen.type == "date" else (partners[0],
-                                                                             chosen)
+            date, time = (chosen, partners[0]) if chosen.type == "date" else (partners[0], chosen)
             plan["source"] = {"date": date.name, "time": time.name}
             plan["formats"] = [f"{d} {t}" for d in date.formats for t in time.formats]
             plan["why"] += f"date {date.reason}; time {time.reason}"
@@ -63,23 +69,33 @@ def timestamp_plan(kind: str, fields_: dict[str, tuple[str, int]],
             _, date_format, _ = file_pattern(path, exports_root, "day")
             plan["formats"] = list(chosen.formats)
             if date_format:
-                plan["source"] = {"time": chosen.name, "date_from_file": "day",
-                                  "date_format": date_format}
+                plan["source"] = {
+                    "time": chosen.name,
+                    "date_from_file": "day",
+                    "date_format": date_format,
+                }
                 plan["date_from_file"] = True
-                plan["why"] += (f"{chosen.reason}: times only, the date is the file name's "
-                                f"({path.name} → {date_format})")
+                plan["why"] += (
+                    f"{chosen.reason}: times only, the date is the file name's "
+                    f"({path.name} → {date_format})"
+                )
             else:
                 plan["source"] = {"time": chosen.name, "date_value": fill_in("YYYY-MM-DD")}
-                plan["column_comment"] = ("FILL IN: the date these times are on (date_value), "
-                                          "or put the date in the file name")
-                plan["why"] += (f"FILL IN: {chosen.reason}: times only and no date in the file "
-                                "name: a date source is needed (date_value, or a {placeholder} "
-                                "in pattern with date_from_file)")
+                plan["column_comment"] = (
+                    "FILL IN: the date these times are on (date_value), "
+                    "or put the date in the file name"
+                )
+                plan["why"] += (
+                    f"FILL IN: {chosen.reason}: times only and no date in the file "
+                    "name: a date source is needed (date_value, or a {placeholder} "
+                    "in pattern with date_from_file)"
+                )
     if offset:
         plan["source"]["offset"] = offset.name
         plan["why"] += f"; UTC offsets in {offset.name}"
-    plan["columns"] = [v for k, v in plan["source"].items() if k in ("column", "date", "time",
-                                                                      "offset")]
+    plan["columns"] = [
+        v for k, v in plan["source"].items() if k in ("column", "date", "time", "offset")
+    ]
     return plan
 
 
@@ -103,7 +119,9 @@ def dst_note(guess: ColumnGuess, cells: Sequence[str | None]) -> str | None:
             example = example or value.strip()
     if not hits:
         return None
-    return (f"? {plural(hits, 'local time')} (like {example}) fall in the night Europe (last "
-            "Sunday of October) or North America (first Sunday of November) turns clocks "
-            "back; if the centre's zone does, its repeated hour is rejected unless "
-            "ambiguous_times says earliest or latest")
+    return (
+        f"? {plural(hits, 'local time')} (like {example}) fall in the night Europe (last "
+        "Sunday of October) or North America (first Sunday of November) turns clocks "
+        "back; if the centre's zone does, its repeated hour is rejected unless "
+        "ambiguous_times says earliest or latest"
+    )

@@ -14,7 +14,7 @@ from .sample import SAMPLE_ROWS, TOTAL_WORDS, DraftError, Sample, text_cell
 from .sniff import DIALECT_LINES, find_header
 from .wording import plural, shortened
 
-XLSX_MAX_ROWS = 2_000_000     # rows of a sheet held in memory for the key check
+XLSX_MAX_ROWS = 2_000_000  # rows of a sheet held in memory for the key check
 
 
 def _blank(cells: Sequence[Any]) -> bool:
@@ -54,9 +54,14 @@ def _choose_sheet(path: Path) -> tuple[str, str]:
     return chosen, f"the largest of {len(names)} sheets (also {others})"
 
 
-def _formula_cells(path: Path, sheet: str, header_row: int, header: list[str],
-                   data: Sequence[Sequence[str | None]], limit: int = 200
-                   ) -> tuple[dict[str, str], dict[str, int]]:
+def _formula_cells(
+    path: Path,
+    sheet: str,
+    header_row: int,
+    header: list[str],
+    data: Sequence[Sequence[str | None]],
+    limit: int = 200,
+) -> tuple[dict[str, str], dict[str, int]]:
     """The first formula of each column holding formulas in the first ``limit`` data rows
     (openpyxl reads formulas, calamine their saved values), and how many of its formula
     cells have no saved value (calamine reads those as empty: the loader cannot know what
@@ -70,8 +75,9 @@ def _formula_cells(path: Path, sheet: str, header_row: int, header: list[str],
     except Exception:  # a workbook calamine reads but openpyxl does not: skip the check
         return {}, {}
     try:
-        rows = book[sheet].iter_rows(min_row=header_row + 2,
-                                     max_row=header_row + 1 + limit, values_only=True)
+        rows = book[sheet].iter_rows(
+            min_row=header_row + 2, max_row=header_row + 1 + limit, values_only=True
+        )
         texts = iter(data)
         for row in rows:
             if _blank(row):
@@ -128,7 +134,7 @@ def read_xlsx_sample(path: Path, limit: int = SAMPLE_ROWS) -> Sample:
                         date_cells[header[index]] += 1
             all_rows.append(texts)
 
-        for row in head[skip + 1:]:
+        for row in head[skip + 1 :]:
             take(row)
         for row in rows_iter:
             take(row)
@@ -143,9 +149,23 @@ def read_xlsx_sample(path: Path, limit: int = SAMPLE_ROWS) -> Sample:
     title = next((c for c in trimmed[0] if c), "") if skip else ""
     notes = {
         "sheet": sheet_why,
-        "skip_rows": (f"{plural(skip, 'row')} above the header (title: "
-                      f"'{shortened(title, 50)}')" if skip else "the header is the first row"),
+        "skip_rows": (
+            f"{plural(skip, 'row')} above the header (title: '{shortened(title, 50)}')"
+            if skip
+            else "the header is the first row"
+        ),
     }
-    return Sample(path=path, format="xlsx", header=header, rows=data, notes=notes,
-                  skip_rows=skip, sheet=sheet, complete=complete, all_rows=all_rows,
-                  formulas=formulas, uncached=uncached, date_cells=dict(date_cells))
+    return Sample(
+        path=path,
+        format="xlsx",
+        header=header,
+        rows=data,
+        notes=notes,
+        skip_rows=skip,
+        sheet=sheet,
+        complete=complete,
+        all_rows=all_rows,
+        formulas=formulas,
+        uncached=uncached,
+        date_cells=dict(date_cells),
+    )
