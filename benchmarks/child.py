@@ -65,7 +65,6 @@ def queries_step(request: dict) -> dict:
     os.environ["CC_CONFIG_DIR"] = str(config_dir)  # what the app's cached calls read
     os.environ["CC_WAREHOUSE"] = str(request["warehouse"])
     con = connect_read_only(Path(request["warehouse"]))
-    con.execute("SET enable_progress_bar = false")
     defaults = find_defaults(
         con, load_metric_settings(config_dir), load_targets(config_dir / "targets.yaml")
     )

@@ -99,7 +99,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"export: {error}", file=sys.stderr)
         return 2
     try:
-        con.execute("SET enable_progress_bar = false")  # tqdm reports progress instead
         long = metric_table(con, query, settings, targets)
     except ValueError as error:
         print(f"export: {error}", file=sys.stderr)

@@ -24,6 +24,11 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     ``duckdb.connect(path)``: DuckDB shares one instance per path within a process, so
     a long-running reader would keep seeing a file that ingestion has since swapped
     out (docs/INGESTION.md). Cursors need ``read_only_cursor`` to find the tables.
+
+    Once the file is attached the connection loses all other file and network access
+    (``enable_external_access = false``: no read_csv, COPY, ATTACH or extension loading,
+    whatever SQL reaches it) and its configuration is locked, so that cannot be undone
+    (DuckDB's terminal progress bar is switched off before: readers report their own).
     """
     if not Path(path).exists():
         raise FileNotFoundError(
@@ -32,6 +37,9 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(f"ATTACH ? AS {READER_CATALOG} (READ_ONLY)", [str(path)])
     con.execute(f"USE {READER_CATALOG}")
+    con.execute("SET enable_progress_bar = false")  # readers report their own progress
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
     return con
 
 

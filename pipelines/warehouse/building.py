@@ -20,6 +20,11 @@ class WarehouseBusy(RuntimeError):
     """Another run holds the warehouse's write lock."""
 
 
+def resolved(live: Path) -> Path:
+    """The warehouse file behind any symlinks (the file need not exist yet)."""
+    return Path(live).resolve()
+
+
 def building_path(live: Path) -> Path:
     return live.with_name(live.name + ".building")
 
@@ -31,14 +36,18 @@ def _remove_leftovers(building: Path) -> None:
 
 @contextmanager
 def write_lock(live: Path) -> Iterator[None]:
+    # keyed on the real file: a symlinked warehouse and its target share one lock
+    live = resolved(live)
     live.parent.mkdir(parents=True, exist_ok=True)
     lock_path = live.with_name(live.name + ".lock")
     with lock_path.open("a") as lock_file:
         try:
             fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise WarehouseBusy(f"{live}: another ingest run is writing it (lock "
-                                f"{lock_path}); wait for it to finish") from None
+            raise WarehouseBusy(
+                f"{live}: another ingest run is writing it (lock "
+                f"{lock_path}); wait for it to finish"
+            ) from None
         try:
             yield
         finally:
@@ -49,7 +58,8 @@ class BuildingCopy:
     """The writable copy of a warehouse; ``publish`` swaps it in, ``discard`` drops it."""
 
     def __init__(self, live: Path):
-        self.live = Path(live)
+        # the real file: publishing through a symlink replaces its target, not the link
+        self.live = resolved(live)
         self.path = building_path(self.live)
 
     def prepare(self) -> Path:

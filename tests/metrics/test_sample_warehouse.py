@@ -22,7 +22,6 @@ from pipelines.warehouse import connect_read_only
 @pytest.fixture(scope="module")
 def sample(sample_warehouse):
     con = connect_read_only(sample_warehouse)
-    con.execute("SET enable_progress_bar = false")
     yield con, load_metric_settings(DEFAULT_CONFIG_DIR)
     con.close()
 

@@ -40,7 +40,6 @@ def summary_route() -> str:
 @pytest.fixture(scope="module")
 def sample(sample_warehouse):
     con = connect_read_only(sample_warehouse)
-    con.execute("SET enable_progress_bar = false")
     yield con, load_metric_settings(DEFAULT_CONFIG_DIR)
     con.close()
 
