@@ -1,7 +1,7 @@
 """Entry point: ``streamlit run dashboard/app.py``.
 
-Draws what every page shares (navigation, the empty states, the sidebar filters) and
-runs the selected page.
+Draws what every page shares (the sign-in gate, navigation, the empty states, the
+sidebar filters) and runs the selected page.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dashboard.connection import current_warehouse  # noqa: E402
 from dashboard.filters import sidebar_filters  # noqa: E402
 from dashboard.freshness import show_data_status  # noqa: E402
 from dashboard.lookups import dimensions  # noqa: E402
+from dashboard.sign_in import gate, refuse_unknown_vendor, show_viewer  # noqa: E402
 from pipelines.settings import load_metric_settings, warehouse_path  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "screens"
@@ -29,6 +30,8 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
 )
+# Deployments with [auth] in secrets.toml: signed-in users with a role only (None: demo)
+viewer = gate()
 
 pages = {
     "Performance": [
@@ -52,6 +55,7 @@ pages = {
     "Analysts": [st.Page(PAGES_DIR / "data.py", title="Data", icon=":material/database:")],
 }
 selected = st.navigation(pages)
+show_viewer(viewer)
 
 warehouse = current_warehouse()
 if warehouse is None:
@@ -66,6 +70,7 @@ if warehouse is None:
 
 settings = load_metric_settings()
 dims = dimensions(warehouse, settings)
+refuse_unknown_vendor(viewer, {centre.vendor for centre in dims.centres if centre.vendor})
 if dims.first_day is None:
     st.title("Contact-centre performance")
     st.info(
@@ -87,5 +92,5 @@ if filters is not None:  # is the data complete? on every page, under the filter
         where=st.sidebar,
         details=False,
     )
-context.publish(context.PageContext(warehouse, settings, dims, filters))
+context.publish(context.PageContext(warehouse, settings, dims, filters, viewer))
 selected.run()
