@@ -15,8 +15,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.formatting import literal
 from dashboard.lookups import Dimensions
+from dashboard.plain import literal
 from pipelines import settings
 from pipelines.ingest.config import load_ingest_settings
 from pipelines.metrics import MetricQuery

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 
 # Okabe-Ito, a colour-blind-safe palette. In-house centres take the blues, vendors the
 # warm and green hues, so the two are told apart at a glance on every chart.
@@ -71,22 +70,3 @@ def format_gap(gap: float | None, unit: str) -> str:
     if unit == "count":
         return f"{gap:+,.0f}"
     return f"{gap:+.2f}"
-
-
-def literal(text: object, limit: int = 80) -> str:
-    """``text`` as a markdown code span, so st.warning, st.caption and friends show it as
-    typed: no links, emphasis, emoji, typography (``->``, ``--``) or Streamlit directives.
-
-    Backslash escapes are not enough there: Streamlit's emoji, typography and link
-    plugins act on the text after escapes are read. Inside a code span nothing is
-    interpreted, except ``:material/`` which Streamlit rewrites before parsing; a word
-    joiner (invisible) keeps it as typed. Line breaks become spaces; long text is cut.
-    """
-    flat = " ".join(str(text).split())
-    if len(flat) > limit:
-        flat = flat[: limit - 1] + "…"
-    flat = flat.replace(":material/", ":material\u2060/")
-    longest = max((len(run) for run in re.findall("`+", flat)), default=0)
-    fence = "`" * (longest + 1)
-    # CommonMark strips one space on each side of a code span's content.
-    return f"{fence} {flat} {fence}"

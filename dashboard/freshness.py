@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.connection import WarehouseFile, cursor
 from dashboard.lookups import Dimensions
-from dashboard.plain import md_escape
+from dashboard.plain import md_text
 from pipelines.ingest.reports import feed_freshness
 
 KIND_NAMES = {"contacts": "contacts", "surveys": "surveys", "qa": "QA"}
@@ -24,7 +24,7 @@ def feeds(warehouse: WarehouseFile, timezone: str) -> pd.DataFrame:
 
 def _feed_name(row, names: dict[str, str]) -> str:
     name = f"{names.get(row.centre_id, row.centre_id)} {KIND_NAMES.get(row.kind, row.kind)}"
-    return md_escape(name)
+    return md_text(name)
 
 
 def _day(value: date) -> str:

@@ -15,7 +15,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from html import escape
 from zoneinfo import ZoneInfo
 
 import altair as alt
@@ -23,12 +22,14 @@ import pandas as pd
 import vl_convert
 
 from dashboard.formatting import format_gap, format_value
+from dashboard.plain import html_text
 from pipelines.export.workbook import Sheet, write_workbook
 
 METRIC_UNITS = ("pct", "score", "nps", "seconds", "count")
 DATE_TEXT = "%d %b %Y"  # 16 Nov 2026, as everywhere in the dashboard
 MISSING = "–"
 KEEP_WHOLE_ROWS = 30  # a table this short fits on an A4 landscape page: never split it
+PACK_CELL_LIMIT = 2000  # characters of one cell (a long comment); the rest is cut, marked
 
 STYLE = """
 body {font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
@@ -195,14 +196,14 @@ class ReviewPack:
 
     def to_html(self) -> bytes:
         body = [
-            f"<h1>{escape(self.title)}</h1>",
-            f'<p class="meta">{escape(self.subtitle)}</p>',
-            f'<p class="meta">{escape(self.timezone_note())}</p>',
+            f"<h1>{html_text(self.title)}</h1>",
+            f'<p class="meta">{html_text(self.subtitle)}</p>',
+            f'<p class="meta">{html_text(self.timezone_note())}</p>',
         ]
         for section in self.sections:
-            body.append(f"<section><h2>{escape(section.heading)}</h2>")
+            body.append(f"<section><h2>{html_text(section.heading)}</h2>")
             if section.note:
-                body.append(f'<p class="meta">{escape(section.note)}</p>')
+                body.append(f'<p class="meta">{html_text(section.note)}</p>')
             for chart in section.charts:
                 # Dates in chart data become ISO strings, which Vega-Lite reads as times.
                 svg = vl_convert.vegalite_to_svg(json.dumps(chart.to_dict(), default=str))
@@ -211,12 +212,12 @@ class ReviewPack:
                 keep = ' class="keep"' if len(table.frame) <= KEEP_WHOLE_ROWS else ""
                 body.append(f"<div{keep}>")
                 if caption:
-                    body.append(f"<h3>{escape(caption)}</h3>")
+                    body.append(f"<h3>{html_text(caption)}</h3>")
                 body.append(f"{_html_table(table)}</div>")
             body.append("</section>")
         html = (
             '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f"<title>{escape(self.title)}</title><style>{STYLE}</style></head>"
+            f"<title>{html_text(self.title)}</title><style>{STYLE}</style></head>"
             f"<body>{''.join(body)}</body></html>"
         )
         return html.encode("utf-8")
@@ -257,9 +258,9 @@ def _html_table(table: PackTable) -> str:
 
     def cell(tag: str, text: object, is_number: bool) -> str:
         return (
-            f'<{tag} class="num">{escape(str(text))}</{tag}>'
+            f'<{tag} class="num">{html_text(text, limit=PACK_CELL_LIMIT)}</{tag}>'
             if is_number
-            else f"<{tag}>{escape(str(text))}</{tag}>"
+            else f"<{tag}>{html_text(text, limit=PACK_CELL_LIMIT)}</{tag}>"
         )
 
     head = "".join(cell("th", c, n) for c, n in zip(shown.columns, numeric, strict=True))

@@ -15,6 +15,7 @@ from html import escape
 import pandas as pd
 
 from dashboard.formatting import format_gap, format_value
+from dashboard.plain import html_text
 
 FAMILY_TITLES = {"customer": "Customer", "quality": "Quality", "operations": "Operations"}
 STATUS_MARKS = {
@@ -83,7 +84,7 @@ def _cell(
     elif pd.notna(row.gap):
         arrow = {"worse": "▼ ", "better": "▲ "}.get(judgement, "")
         gap = (
-            f'<div class="gap {judgement}">{arrow}{escape(format_gap(row.gap, unit))}'
+            f'<div class="gap {judgement}">{arrow}{html_text(format_gap(row.gap, unit))}'
             f"{' sig.' if judgement else ''}</div>"
         )
     status = ""
@@ -91,21 +92,21 @@ def _cell(
     if shown_status in STATUS_MARKS and row.n:  # with n = 0 the value says "no data"
         mark, words = STATUS_MARKS[shown_status]
         short = {"near": "near", "too few": "too few to judge"}.get(shown_status, words.split()[-1])
-        status = f' · <span title="{words}: target {escape(format_value(row.target, unit))}">'
+        status = f' · <span title="{words}: target {html_text(format_value(row.target, unit))}">'
         status += f"{mark} {short}</span>"
     if persistence:
-        gap += f'<div class="persist">{escape(persistence)}</div>'
+        gap += f'<div class="persist">{html_text(persistence)}</div>'
     tooltip = ""
     if pd.notna(row.ci_low):
         tooltip = (
-            f' title="{escape(format_value(row.ci_low, unit))} to '
-            f"{escape(format_value(row.ci_high, unit))} ({escape(str(row.n))} in sample)"
+            f' title="{html_text(format_value(row.ci_low, unit))} to '
+            f"{html_text(format_value(row.ci_high, unit))} ({html_text(str(row.n))} in sample)"
             + (f", p={row.p_value:.3f}" if pd.notna(row.p_value) else "")
             + '"'
         )
     content = (
-        f'<div class="value">{escape(value)}</div>{gap}'
-        f'<div class="meta">{" · ".join(escape(m) for m in meta)}{status}</div>'
+        f'<div class="value">{html_text(value)}</div>{gap}'
+        f'<div class="meta">{" · ".join(html_text(m) for m in meta)}{status}</div>'
     )
     if link:
         content = f'<a class="cell" href="{escape(link)}" target="_self">{content}</a>'
@@ -116,7 +117,7 @@ def _baseline_cell(row, unit: str) -> str:
     n = int(row.baseline_n) if pd.notna(row.baseline_n) else 0
     return (
         f'<td class="baseline"><div class="value">'
-        f"{escape(format_value(row.baseline_value, unit))}</div>"
+        f"{html_text(format_value(row.baseline_value, unit))}</div>"
         f'<div class="meta">n={n:,}</div></td>'
     )
 
@@ -140,13 +141,13 @@ def scorecard_html(
     by_cell = {(r.metric, r.centre_id): r for r in rows.itertuples(index=False)}
     previous = {(r.metric, r.centre_id): r.value for r in previous_rows.itertuples(index=False)}
     header = "".join(
-        f'<th class="{escape(sourcing)}">{escape(label)}<div class="meta">'
-        f"{'in-house' if sourcing == 'in_house' else escape(sourcing)}</div></th>"
+        f'<th class="{html_text(sourcing)}">{html_text(label)}<div class="meta">'
+        f"{'in-house' if sourcing == 'in_house' else html_text(sourcing)}</div></th>"
         for _, label, sourcing in groups
     )
     if baseline_label:
         header = (
-            f'<th class="baseline">{escape(baseline_label)}<div class="meta">baseline'
+            f'<th class="baseline">{html_text(baseline_label)}<div class="meta">baseline'
             f"</div></th>{header}"
         )
     first_rows = {}
@@ -181,7 +182,7 @@ def scorecard_html(
                 )
             )
         body.append(
-            f'<tr><td title="{escape(definition.definition)}">{escape(definition.name)}</td>'
+            f'<tr><td title="{html_text(definition.definition)}">{html_text(definition.name)}</td>'
             f"{''.join(cells)}</tr>"
         )
     return (

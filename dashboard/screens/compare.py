@@ -19,6 +19,7 @@ from dashboard.charts import (
 )
 from dashboard.filters import linked_choice, linked_flag, reason_label, show_ignored
 from dashboard.formatting import format_value
+from dashboard.plain import md_text
 from dashboard.queries import agent_points, long_table
 from dashboard.view import baseline_label, group_colours, ordered_groups, wide
 from pipelines.metrics import CATALOGUE
@@ -264,6 +265,7 @@ volumes = wide(whole_period, ["contacts"], ["centre_name"])
 st.caption(
     "Contacts in the period: "
     + " · ".join(
-        f"{name} {format_value(value, 'count')}" for name, value in volumes.itertuples(index=False)
+        f"{md_text(name)} {format_value(value, 'count')}"
+        for name, value in volumes.itertuples(index=False)
     )
 )

@@ -6,7 +6,7 @@ from dashboard import context
 from dashboard.connection import cursor
 from dashboard.freshness import show_data_status
 from dashboard.lookups import loads_ledger
-from dashboard.plain import md_escape
+from dashboard.plain import md_text
 from dashboard.view import rejected_by_row, show_table
 from pipelines.export.tables import frame_csv_bytes
 from pipelines.export.workbook import definitions_frame
@@ -78,7 +78,7 @@ st.dataframe(
     },
 )
 for record in freshness[freshness["record_rows"] == 0].itertuples():
-    st.warning(f"No {record.kind} loaded for {md_escape(record.centre_id)}.")
+    st.warning(f"No {record.kind} loaded for {md_text(record.centre_id)}.")
 
 st.header("Loads")
 centre_names = {c.centre_id: c.name for c in ctx.dims.centres}

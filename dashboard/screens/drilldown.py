@@ -16,7 +16,7 @@ from dashboard import context
 from dashboard.charts import trend_small_multiples
 from dashboard.filters import reason_label
 from dashboard.formatting import BASELINE_COLOUR, format_duration, format_gap, format_value
-from dashboard.plain import md_escape
+from dashboard.plain import md_text
 from dashboard.queries import agent_points, comments, contributions, flows, long_table
 from dashboard.view import baseline_label, group_colours
 from pipelines.metrics import CATALOGUE
@@ -55,7 +55,7 @@ metric_ids = [m for m in CATALOGUE if m != "contacts"]
 linked_metric = st.query_params.get("metric")
 if linked_metric is not None and linked_metric not in CATALOGUE:
     st.warning(
-        f"Unknown metric in the link: {md_escape(linked_metric)}; showing "
+        f"Unknown metric in the link: {md_text(linked_metric)}; showing "
         f"{CATALOGUE[metric_ids[0]].name}."
     )
 metric = middle.selectbox(
@@ -74,9 +74,9 @@ definition = CATALOGUE[metric]
 unit = definition.unit
 centre_name = centres[centre_id].name
 st.caption(
-    f"{md_escape(centre_name)} · {definition.name} · {start:%d %b %Y} – "
-    f"{end:%d %b %Y} · against {md_escape(baseline_name)} · "
-    f"{md_escape(definition.definition)}"
+    f"{md_text(centre_name)} · {definition.name} · {start:%d %b %Y} – "
+    f"{end:%d %b %Y} · against {md_text(baseline_name)} · "
+    f"{md_text(definition.definition)}"
 )
 
 # One group, the chosen centre, whatever the sidebar shows; the baseline as in the sidebar.
@@ -85,7 +85,7 @@ headline = long_table(ctx.warehouse, query, ctx.settings)
 row = headline.iloc[0] if not headline.empty else None
 if row is None or not row["n"]:
     st.info(
-        f"No data for {definition.name} at {md_escape(centre_name)} in this period. "
+        f"No data for {definition.name} at {md_text(centre_name)} in this period. "
         "Pick another period or metric."
     )
     st.stop()
@@ -109,13 +109,13 @@ if not lasting.empty:
 
 value_col, baseline_col, gap_col = st.columns(3)
 value_col.metric(
-    md_escape(centre_name),
+    md_text(centre_name),
     format_value(row["value"], unit),
     help=f"n = {int(row['n']):,}; interval {format_value(row['ci_low'], unit)} "
     f"to {format_value(row['ci_high'], unit)}",
 )
 baseline_col.metric(
-    f"Baseline: {md_escape(baseline_name)}",
+    f"Baseline: {md_text(baseline_name)}",
     format_value(row["baseline_value"], unit),
     help=f"n = {int(row['baseline_n']):,}",
 )

@@ -10,7 +10,7 @@ from dashboard import context
 from dashboard.charts import trend_small_multiples
 from dashboard.formatting import format_gap
 from dashboard.freshness import show_data_status
-from dashboard.plain import md_escape
+from dashboard.plain import md_text
 from dashboard.queries import long_table
 from dashboard.scorecard import scorecard_html
 from dashboard.view import baseline_label, group_colours, ordered_groups, period_rows
@@ -30,7 +30,7 @@ baseline_name = baseline_label(filters.baseline, ctx.dims)
 st.title("Weekly overview")
 st.caption(
     f"Week of {week:%a %d %b %Y} (ISO week {week:%V}) in {ctx.settings.reporting_timezone} · "
-    f"gaps against {md_escape(baseline_name)} · "
+    f"gaps against {md_text(baseline_name)} · "
     "customer metrics first, then quality, then operations"
 )
 show_data_status(
@@ -83,7 +83,7 @@ if behind.empty and testable.any():
     st.success("No centre is significantly behind the baseline on customer metrics this week.")
 elif behind.empty:
     st.info(
-        f"Too few responses this week to test any centre against {md_escape(baseline_name)}"
+        f"Too few responses this week to test any centre against {md_text(baseline_name)}"
         f" (each side needs at least {ctx.settings.min_sample}). Widen the history or "
         "the filters."
     )
@@ -98,8 +98,8 @@ for label, rows in behind.groupby("centre_name", sort=False):
         for r in rows.itertuples()
     )
     st.error(
-        f"**{md_escape(label)}** is significantly behind {md_escape(baseline_name)}: "
-        f"{md_escape(gaps)}",
+        f"**{md_text(label)}** is significantly behind {md_text(baseline_name)}: "
+        f"{md_text(gaps)}",
         icon="⚠️",
     )
 

@@ -9,7 +9,7 @@ from dashboard import context
 from dashboard.charts import contribution_bars, shares_bar, trend_small_multiples
 from dashboard.filters import IN_HOUSE_BASELINE, reason_label
 from dashboard.formatting import format_gap
-from dashboard.plain import md_escape
+from dashboard.plain import md_text
 from dashboard.queries import comments, contributions, flows, long_table
 from dashboard.review_pack import PackSection, PackTable, ReviewPack
 from dashboard.view import baseline_label, group_colours
@@ -83,14 +83,14 @@ baseline_name = (
 )
 period_text = f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y} ({filters.span_weeks} weeks)"
 st.caption(
-    f"{period_text} · compared with {md_escape(baseline_name)} · change the period in the sidebar"
+    f"{period_text} · compared with {md_text(baseline_name)} · change the period in the sidebar"
 )
 
 query = filters.query(grain="range", group_by="vendor", centres=(), baseline=baseline)
 period_table = long_table(ctx.warehouse, query, ctx.settings)
 vendor_rows = period_table[period_table["centre_id"] == vendor]
 if not (vendor_rows["n"].fillna(0) > 0).any():
-    st.info(f"No data for {md_escape(vendor)} in this period and these filters.")
+    st.info(f"No data for {md_text(vendor)} in this period and these filters.")
     st.stop()
 
 colours = group_colours(
@@ -223,7 +223,7 @@ st.caption(
     f"Previous period: {previous_text}. “Weekly”: for how many consecutive weeks up "
     "to the selected one the gap has been significant, and whether it is narrowing "
     "or widening (docs/METRIC_LAYER.md). Gaps are against "
-    f"{md_escape(baseline_name)} in each period."
+    f"{md_text(baseline_name)} in each period."
 )
 pack_sections.append(
     PackSection(
@@ -316,7 +316,7 @@ for column, satisfied, title in [(happy, True, "Satisfied"), (unhappy, False, "D
         for record in sample.itertuples():  # customers' words: plain text, never markdown
             st.text(record.comment)
             st.caption(
-                md_escape(
+                md_text(
                     f"{record.responded_date:%d %b %Y} · {record.centre_name} · "
                     f"CSAT {record.csat_on_scale} · "
                     f"{reason_label(record.contact_reason)}"

@@ -10,7 +10,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -57,6 +60,7 @@ def metric_layer(warehouse: Path, **fields):
 
 # --- the running app and a headless Chromium, shared by the browser tests ----------
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -79,11 +83,13 @@ def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("streamlit") / "server.log"
 
 
-@pytest.fixture(scope="session")
-def app_url(sample_warehouse: Path, server_log: Path):
+@contextmanager
+def running_app(warehouse: Path, log_path: Path) -> Iterator[str]:
+    """``streamlit run dashboard/app.py`` on ``warehouse``, on a free loopback port;
+    yields its URL once it answers its health check."""
     port = _free_port()
-    env = {**os.environ, "CC_WAREHOUSE": str(sample_warehouse)}
-    log = server_log.open("w")
+    env = {**os.environ, "CC_WAREHOUSE": str(warehouse)}
+    log = log_path.open("w")
     # Only the port on the command line: address, headless, usage stats and toolbar come
     # from .streamlit/config.toml, as for `make demo`.
     server = subprocess.Popen(
@@ -112,13 +118,19 @@ def app_url(sample_warehouse: Path, server_log: Path):
             except OSError:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
-                pytest.fail(f"streamlit did not start: {Path(log.name).read_text()[-2000:]}")
-            time.sleep(0.3)
+                pytest.fail(f"streamlit did not start: {log_path.read_text()[-2000:]}")
+            time.sleep(0.3)  # polling the health check, not a fixed wait
         yield url
     finally:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(sample_warehouse: Path, server_log: Path):
+    with running_app(sample_warehouse, server_log) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -139,3 +151,23 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory):
         browser.on("request", lambda request: browser.requests_seen.append(request.url))
         yield browser
         browser.close()
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
+
+
+def settle(page) -> None:
+    """Wait until the script has run and Vega has drawn every chart (or left it empty)."""
+    # The app root says whether the script is running ("initial" before its first run).
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=60_000,
+    )
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]')].every("
+        "chart => chart.querySelector('svg g, canvas') || !chart.getBoundingClientRect().height)",
+        timeout=60_000,
+    )

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from pipelines.settings import REPO_ROOT
+from tests.dashboard.conftest import is_local, settle
 from tests.typed_workbook import assert_cells_typed
 
 pytestmark = pytest.mark.browser
@@ -27,12 +28,6 @@ PAGES = [
     ("/partner_review?vendor=Pacific+Reach+BPO", "Partner review", "partner_review"),
     ("/data", "Data", "data"),
 ]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
-
-def _is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
 
 
 @pytest.fixture(scope="module")
@@ -47,25 +42,10 @@ def requests_seen(browser_context) -> list[str]:
     return browser_context.requests_seen
 
 
-def _settle(page) -> None:
-    """Wait until the script has run and Vega has drawn every chart (or left it empty)."""
-    # The app root says whether the script is running ("initial" before its first run).
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stApp\"]')"
-        "?.getAttribute('data-test-script-state') === 'notRunning'",
-        timeout=60_000,
-    )
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]')].every("
-        "chart => chart.querySelector('svg g, canvas') || !chart.getBoundingClientRect().height)",
-        timeout=60_000,
-    )
-
-
 def _open(page, url: str, heading: str, name: str) -> str:
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
-    _settle(page)
+    settle(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0, page.inner_text("body")
@@ -84,14 +64,14 @@ def test_no_request_leaves_the_machine(app_url: str, browser_page, requests_seen
     for title, href in pages.items():  # every page in the navigation, whatever is added
         browser_page.goto(href, wait_until="domcontentloaded")
         browser_page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
-        _settle(browser_page)
+        settle(browser_page)
         assert browser_page.get_by_test_id("stException").count() == 0, title
     browser_page.get_by_test_id("stMainMenu").click()
     browser_page.get_by_test_id("stMainMenuList").wait_for(timeout=10_000)
     browser_page.keyboard.press("Escape")
     assert len(requests_seen) > 50  # scripts, fonts, icons, the app's stream: recorded
     assert any(urlsplit(u).path.endswith(".woff2") for u in requests_seen)  # fonts: local
-    outside = sorted({url for url in requests_seen if not _is_local(url)})
+    outside = sorted({url for url in requests_seen if not is_local(url)})
     assert outside == [], outside
 
 
@@ -101,7 +81,7 @@ def test_the_favicon_is_served_locally(app_url: str, browser_page) -> None:
         "() => [...document.querySelectorAll('link[rel~=\"icon\"]')].map(link => link.href)"
     )
     assert icons
-    assert all(_is_local(icon) for icon in icons), icons
+    assert all(is_local(icon) for icon in icons), icons
 
 
 def test_business_users_see_no_developer_chrome(
@@ -258,7 +238,7 @@ def test_a_red_cell_leads_to_its_cause(app_url: str, browser_page) -> None:
     cell = browser_page.locator("td.worse a.cell[href*='centre=manila']").first
     cell.click()
     browser_page.get_by_role("heading", name="Drill-down").first.wait_for(timeout=60_000)
-    _settle(browser_page)
+    settle(browser_page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser_page.screenshot(path=str(SCREENSHOTS / "drilldown_from_cell.png"), full_page=True)
     assert browser_page.get_by_test_id("stException").count() == 0
