@@ -98,8 +98,7 @@ for label, rows in behind.groupby("centre_name", sort=False):
         for r in rows.itertuples()
     )
     st.error(
-        f"**{md_text(label)}** is significantly behind {md_text(baseline_name)}: "
-        f"{md_text(gaps)}",
+        f"**{md_text(label)}** is significantly behind {md_text(baseline_name)}: {md_text(gaps)}",
         icon="⚠️",
     )
 
