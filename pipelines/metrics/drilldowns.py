@@ -13,7 +13,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics.groups import Group, baseline_centres, centre_groups, shown_groups
+from pipelines.metrics.groups import (
+    Group,
+    baseline_centres,
+    centre_groups,
+    shown_groups,
+    visible_centres,
+)
 from pipelines.metrics.long_table import resolve_bounds
 from pipelines.metrics.query import MetricQuery
 from pipelines.metrics.sql_files import execute, read_sql
@@ -30,11 +36,22 @@ from pipelines.settings import MetricSettings
 def _context(con: duckdb.DuckDBPyConnection, query: MetricQuery, settings: MetricSettings | None):
     settings = settings or MetricSettings()
     check_timezone(con, settings.reporting_timezone)
-    centres = centre_groups(con, query.group_by)
+    centres = centre_groups(con, query.group_by, query.vendor_scope)
     groups = shown_groups(centres, query)
     info = summary_info(con, settings)
     bounds = resolve_bounds(con, query, settings, info)
     return settings, centres, groups, bounds, info is not None
+
+
+def _own_rows_only(groups: list[Group], centres: pd.DataFrame) -> list[Group]:
+    """The groups cut down to the centres whose own rows (agents, comments, repeats)
+    the query may show: all of them, or a vendor's own in its view."""
+    visible = set(visible_centres(centres))
+    cut = [
+        dataclasses.replace(g, centre_ids=tuple(c for c in g.centre_ids if c in visible))
+        for g in groups
+    ]
+    return [g for g in cut if g.centre_ids]
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object]):
@@ -83,7 +100,8 @@ def agent_scatter(
 ) -> pd.DataFrame:
     """Per shown group and agent over the query range: contacts, aht_s (with aht_n)
     and csat_pct (with csat_n, surveys of the agent's contacts)."""
-    settings, _, groups, bounds, use_summaries = _context(con, query, settings)
+    settings, centres, groups, bounds, use_summaries = _context(con, query, settings)
+    groups = _own_rows_only(groups, centres)
     if bounds is None or not groups:
         return pd.DataFrame(columns=AGENT_COLUMNS)
     parameters = sql_parameters(query, settings, *bounds)
@@ -262,12 +280,18 @@ def repeat_flows(
     the window: the centre of the next contact, the count, and its share (0-100) of
     the group's repeats. Largest flows first within each group."""
     settings, centres, groups, bounds, use_summaries = _context(con, query, settings)
+    groups = _own_rows_only(groups, centres)
     if bounds is None or not groups:
         return pd.DataFrame(columns=FLOW_COLUMNS)
     flows = run_stats_sql(
         con, "repeat_flows", sql_parameters(query, settings, *bounds), use_summaries
     )
     flows = flows.merge(_group_columns(groups), on="centre_id")
+    # the next centre as the query may name it (a vendor's view: peers aliased, the
+    # in-house centres pooled)
+    names = dict(zip(centres["shown_id"], centres["name"], strict=False))
+    shown = dict(zip(centres["centre_id"], centres["shown_id"], strict=True))
+    flows["next_centre_id"] = flows["next_centre_id"].map(shown)
     pooled = flows.groupby(
         ["group_order", "group_key", "group_label", "next_centre_id"], as_index=False
     )["repeats"].sum()
@@ -276,7 +300,6 @@ def repeat_flows(
     pooled["share_pct"] = (
         100 * pooled["count"] / pooled.groupby("group_key")["count"].transform("sum")
     )
-    names = dict(zip(centres["centre_id"], centres["name"], strict=True))
     pooled["next_centre_name"] = pooled["next_centre_id"].map(names)
     pooled = pooled.sort_values(
         ["group_order", "count", "next_centre_id"], ascending=[True, False, True], kind="stable"
@@ -314,7 +337,7 @@ def customer_comments(
     if int(limit) < 0:
         raise ValueError(f"limit must be zero or more, got {limit}")
     settings, centres, groups, bounds, _ = _context(con, query, settings)
-    chosen = _find_group(groups, group, query)
+    chosen = _find_group(_own_rows_only(groups, centres), group, query)
     if bounds is None:
         return pd.DataFrame(columns=COMMENT_COLUMNS)
     parameters = sql_parameters(query, settings, *bounds)

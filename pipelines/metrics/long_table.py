@@ -107,7 +107,7 @@ def metric_table(
     targets = targets or Targets()
     check_timezone(con, settings.reporting_timezone)
     metric_ids = query.metric_ids
-    centres = centre_groups(con, query.group_by)
+    centres = centre_groups(con, query.group_by, query.vendor_scope)
     groups = shown_groups(centres, query)
     base_centres = baseline_centres(centres, query)
     info = summary_info(con, settings)

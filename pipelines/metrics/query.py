@@ -35,6 +35,8 @@ class MetricQuery:
     breakdown: Breakdown | None = None
     qa_evaluator_org: Literal["own", "client"] | None = None
     metrics: tuple[str, ...] = ()
+    # a vendor's view (its vendor id): other centres anonymised, their own rows unreachable
+    vendor_scope: str | None = None
 
     def __post_init__(self) -> None:
         _check_choice("grain", self.grain, GRAINS)
