@@ -4,7 +4,8 @@ Paths come from the environment when set, else from the repository's defaults:
 
 - ``CC_CONFIG_DIR``: folder with ``settings.yaml``, ``targets.yaml`` and ``sources/*.yaml``
 - ``CC_WAREHOUSE``: the DuckDB warehouse file
-- ``CC_CUSTOMER_SALT``: salt for hashing customer identifiers (overrides settings.yaml)
+- ``CC_CUSTOMER_SALT``: salt for hashing customer identifiers; required unless
+  settings.yaml says ``deployment: demo`` (then its ``customer_salt`` may be used)
 """
 
 from __future__ import annotations
@@ -65,11 +66,38 @@ def load_metric_settings(directory: Path | None = None) -> MetricSettings:
     return MetricSettings(**raw)
 
 
+DEPLOYMENTS = ("demo", "production")
+
+
+def deployment(directory: Path | None = None) -> str:
+    """``deployment`` in settings.yaml: ``demo`` or (the default) ``production``."""
+    value = read_settings_file(directory or config_dir()).get("deployment", "production")
+    if value not in DEPLOYMENTS:
+        raise ValueError(
+            f"settings.yaml: deployment is {value!r}; it must be one of {', '.join(DEPLOYMENTS)}"
+        )
+    return value
+
+
 def customer_salt(directory: Path | None = None) -> str:
-    """The salt for customer identifiers: environment first, then settings.yaml."""
-    salt = os.environ.get("CC_CUSTOMER_SALT") or read_settings_file(directory or config_dir()).get(
-        "customer_salt"
+    """The salt for customer identifiers: ``CC_CUSTOMER_SALT``, else, in a demo deployment
+    only, ``customer_salt`` from settings.yaml (a committed value is no secret)."""
+    directory = directory or config_dir()
+    if salt := os.environ.get("CC_CUSTOMER_SALT"):
+        return salt
+    committed = read_settings_file(directory).get("customer_salt")
+    if deployment(directory) == "demo" and committed:
+        return str(committed)
+    why = (
+        f"{directory / 'settings.yaml'} has a customer_salt, but it is used only when that "
+        "file says 'deployment: demo'"
+        if committed
+        else f"{directory / 'settings.yaml'} is not a demo deployment ('deployment: demo')"
     )
-    if not salt:
-        raise ValueError("No customer salt: set CC_CUSTOMER_SALT or customer_salt in settings.yaml")
-    return str(salt)
+    raise ValueError(
+        f"No customer salt: set CC_CUSTOMER_SALT in the environment ({why}). Create one "
+        "once, e.g. export CC_CUSTOMER_SALT=\"$(python -c 'import secrets; "
+        "print(secrets.token_hex(32))')\", keep it in the deployment's secret store and set "
+        "the same value for every load: the warehouse refuses another salt "
+        "(docs/INGESTION.md, 'Changing the salt')."
+    )

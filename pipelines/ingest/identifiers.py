@@ -1,6 +1,6 @@
 """Customer identifiers: normalised and hashed inside DuckDB, never stored raw.
 
-customer_key = sha256(salt || ':' || type || ':' || normalised value), where
+customer_key = HMAC-SHA256(salt, type || ':' || normalised value) (keyed_hash.py), where
 - phone: digits with the country code and no trunk zero; ``07700 900123``,
   ``+44 7700 900123``, ``+44 (0)7700 900123`` and ``447700900123`` all give
   ``447700900123`` (with default country code 44);
@@ -11,6 +11,7 @@ customer_key = sha256(salt || ':' || type || ':' || normalised value), where
 from __future__ import annotations
 
 from .config import Identifier
+from .keyed_hash import HmacKey
 from .sql_text import SqlParams, quote_ident
 
 
@@ -53,7 +54,7 @@ def _hash_of_trimmed(
     trimmed_sql: str,
     kind: str,
     params: SqlParams,
-    salt_param: str,
+    key: HmacKey,
     country_code: str,
     digits_sql: str | None = None,
 ) -> str:
@@ -66,46 +67,55 @@ def _hash_of_trimmed(
         normalised = f"lower({trimmed_sql})"
     else:
         normalised = trimmed_sql
-    return (
-        f"CASE WHEN {trimmed_sql} <> '' THEN "
-        f"sha256({salt_param} || ':' || {params.add(kind)} || ':' || {normalised}) END"
-    )
+    message = f"{params.add(kind + ':')} || {normalised}"
+    return f"CASE WHEN {trimmed_sql} <> '' THEN {key.sql(message, params)} END"
 
 
-def hashed_sql(
-    text_sql: str, kind: str, params: SqlParams, salt_param: str, country_code: str
+def hashed_columns(identifiers: tuple[Identifier, ...]) -> dict[str, str]:
+    """Identifier column -> its type (a column listed twice keeps its first type)."""
+    columns: dict[str, str] = {}
+    for identifier in identifiers:
+        columns.setdefault(identifier.column, identifier.type)
+    return columns
+
+
+def staging_select_sql(
+    columns: list[str],
+    identifiers: tuple[Identifier, ...],
+    params: SqlParams,
+    key: HmacKey,
+    country_code: str,
+    source_sql: str,
+    extra: tuple[str, ...] = (),
 ) -> str:
-    """SQL hashing one identifier value; NULL when the value is empty."""
-    return _hash_of_trimmed(f"trim({text_sql})", kind, params, salt_param, country_code)
+    """A SELECT of ``columns`` from ``source_sql`` with every identifier column replaced
+    by its HMAC (NULL when empty): what staging writes, so no raw identifier reaches the
+    scratch file. The inner query trims each identifier and extracts a phone's digits
+    once per row; the outer one hashes them. ``extra``: more outer items, which may read
+    the raw values (e.g. a count of line breaks in them)."""
+    types = hashed_columns(identifiers)
+    inner, outer = ["*"], []
+    for column in columns:
+        if column not in types:
+            outer.append(quote_ident(column))
+            continue
+        number = len(inner) - 1
+        inner.append(f"trim({quote_ident(column)}) AS _cc_id_{number}")
+        digits = None
+        if types[column] == "phone":
+            digits = f"_cc_id_{number}_digits"
+            inner.append(f"{phone_digits_sql(f'_cc_id_{number}')} AS {digits}")
+        hashed = _hash_of_trimmed(
+            f"_cc_id_{number}", types[column], params, key, country_code, digits
+        )
+        outer.append(f"{hashed} AS {quote_ident(column)}")
+    items = ", ".join(outer + list(extra))
+    return f"SELECT {items} FROM (SELECT {', '.join(inner)} FROM {source_sql})"
 
 
-def identifier_columns_sql(identifiers: tuple[Identifier, ...]) -> list[str]:
-    """Select-list items computing, once per row, what ``customer_key_sql`` reads:
-    ``id_<i>`` (the trimmed value) and, for phones, ``id_<i>_digits``."""
-    items = []
-    for number, identifier in enumerate(identifiers):
-        items.append(f"trim({quote_ident(identifier.column)}) AS id_{number}")
-        if identifier.type == "phone":
-            items.append(f"{phone_digits_sql(f'id_{number}')} AS id_{number}_digits")
-    return items
-
-
-def customer_key_sql(
-    identifiers: tuple[Identifier, ...], params: SqlParams, salt_param: str, country_code: str
-) -> str:
-    """The first non-empty identifier of the row, hashed, from the columns of
-    ``identifier_columns_sql`` (computed in an earlier step of the query)."""
+def customer_key_sql(identifiers: tuple[Identifier, ...]) -> str:
+    """The first non-empty identifier of a staged row: staging hashed them already."""
     if not identifiers:
         return "CAST(NULL AS VARCHAR)"
-    hashes = [
-        _hash_of_trimmed(
-            f"id_{number}",
-            i.type,
-            params,
-            salt_param,
-            country_code,
-            f"id_{number}_digits" if i.type == "phone" else None,
-        )
-        for number, i in enumerate(identifiers)
-    ]
-    return hashes[0] if len(hashes) == 1 else f"coalesce({', '.join(hashes)})"
+    staged = [quote_ident(column) for column in hashed_columns(identifiers)]
+    return staged[0] if len(staged) == 1 else f"coalesce({', '.join(staged)})"

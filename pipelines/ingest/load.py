@@ -18,7 +18,9 @@ from pathlib import Path
 import duckdb
 
 from .config import ExportSpec, IngestSettings, SourceConfig
-from .identifiers import hashed_sql
+from .identifiers import hashed_columns
+from .keyed_hash import HmacKey
+from .masking import MASKS, masked_sql
 from .readers import FileProblem, StagedFile, stage_file
 from .scratch import SCRATCH
 from .sql_text import SqlParams, execute, quote_ident, shown_value_sql
@@ -52,6 +54,11 @@ class LoadOptions:
     now_utc: dt.datetime = field(
         default_factory=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None)
     )
+
+    @property
+    def key(self) -> HmacKey:
+        """The salt as an HMAC key (keyed_hash.py)."""
+        return HmacKey.from_salt(self.salt)
 
 
 def file_sha256(path: Path) -> str:
@@ -115,41 +122,39 @@ def record_failure(
     return results
 
 
-def _raw_row_sql(spec: ExportSpec, staged: StagedFile, params: SqlParams, salt: str) -> str:
-    """JSON of the source row with identifier columns replaced by their hash."""
-    identifier_types = {i.column: i.type for i in spec.identifiers}
+def _raw_row_sql(spec: ExportSpec, staged: StagedFile, params: SqlParams) -> str:
+    """JSON of the staged source row: identifier columns hold their hash already (staging
+    hashed them), the other values have identifier-like tokens masked."""
+    hashed = hashed_columns(spec.identifiers)
     pairs = []
     for column in staged.columns:
         value = f"s.{quote_ident(column)}"
-        if column in identifier_types:
-            value = hashed_sql(
-                value, identifier_types[column], params, salt, spec.default_country_code
-            )
-        else:
-            value = shown_value_sql(value)
+        if column not in hashed:
+            value = shown_value_sql(masked_sql(value))
         pairs.append(f"{params.add(column)}, {value}")
     return f"json_object({', '.join(pairs)})"
 
 
-def _malformed_row_sql(spec: ExportSpec, staged: StagedFile, params: SqlParams, salt: str) -> str:
+def _malformed_row_sql(spec: ExportSpec, staged: StagedFile, params: SqlParams) -> str:
     """JSON of a row that did not split into the header's fields.
 
-    Its fields may be shifted, so besides the identifier positions every field that looks
-    like an e-mail address or a phone number is hashed too.
+    Its text had phone- and e-mail-like tokens masked when it was read (readers.py); its
+    fields may be shifted, so a field at an identifier column's position is shown as
+    ``[phone]``, ``[e-mail]`` or ``[account]`` too (an account number has no shape to
+    recognise).
     """
-    positions = {staged.columns.index(i.column) + 1: i.type for i in spec.identifiers}
+    positions = {
+        staged.columns.index(column) + 1: kind
+        for column, kind in hashed_columns(spec.identifiers).items()
+    }
     cases = " ".join(
-        f"WHEN i = {position} THEN {hashed_sql('f', kind, params, salt, spec.default_country_code)}"
+        f"WHEN i = {position} AND trim(f) <> '' THEN {params.add(MASKS[kind])}"
         for position, kind in positions.items()
     )
-    looks_private = (
-        "(f LIKE '%@%' OR (regexp_full_match(trim(f), '[+(0-9][0-9 ()+.-]*') "
-        "AND length(regexp_replace(f, '[^0-9]', '', 'g')) >= 9))"
-    )
+    shown = f"CASE {cases} ELSE f END" if cases else "f"
     return (
         f"to_json({{'fields': list_transform(string_split(raw_line, "
-        f"{params.add(spec.delimiter)}), lambda f, i: CASE {cases} WHEN {looks_private} "
-        f"THEN sha256({salt} || ':unknown:' || trim(f)) ELSE f END)}})"
+        f"{params.add(spec.delimiter)}), lambda f, i: {shown})}})"
     )
 
 
@@ -292,7 +297,7 @@ def _check_kind(
     """Create ``checked_<kind>``: converted values and errors per row."""
     params = SqlParams()
     validator = KindValidator(
-        spec, spec.kinds[kind], config.centre.timezone, options.salt, params, staged, context
+        spec, spec.kinds[kind], config.centre.timezone, options.key, params, staged, context
     )
     has_cell_problems = con.execute("SELECT count(*) > 0 FROM cell_problems").fetchone()[0]
     for statement in validator.create_checked_sql(has_cell_problems):
@@ -378,7 +383,8 @@ def top_reject_reasons(
             FROM (SELECT _ord, unnest(errors) AS e FROM checked_{kind} WHERE len(errors) > 0)
             {malformed_rows}
         )
-        SELECT column_name, count(DISTINCT row) AS rows, min(row), arg_min(reason, row)
+        SELECT column_name, count(DISTINCT row) AS rows, min(row),
+               {masked_sql("arg_min(reason, row)")}
         FROM reasons
         GROUP BY column_name, regexp_replace(reason, '''[^'']*''', '', 'g')
         ORDER BY rows DESC, min(row) LIMIT {int(limit)}""").fetchall()
@@ -428,7 +434,7 @@ def _store_kind(
     started: float,
 ) -> KindResult:
     """Replace the kind's rows by key, insert its rejects and its loads row."""
-    kind, salt = checked.kind, options.salt
+    kind = checked.kind
     load_id = next_load_id(con)
     statements = _insert_records_sql(kind, checked.validator, checked.params)
     if options.reload:
@@ -445,12 +451,12 @@ def _store_kind(
         execute(con, statement, values)
 
     reject_params = SqlParams()
-    salt_param = reject_params.add(salt)
-    raw_row = _raw_row_sql(spec, staged, reject_params, salt_param)
+    raw_row = _raw_row_sql(spec, staged, reject_params)
     execute(
         con,
         f"""INSERT INTO rejects
-        SELECT $load_id, {staged.data_row_sql("c._ord")}, c.e."column", c.e.reason, {raw_row}
+        SELECT $load_id, {staged.data_row_sql("c._ord")}, c.e."column",
+               {masked_sql("c.e.reason")}, {raw_row}
         FROM (SELECT _ord, unnest(errors) AS e FROM checked_{kind}
               WHERE len(errors) > 0) AS c JOIN staged AS s USING (_ord)""",
         {**reject_params.values, "load_id": load_id},
@@ -458,11 +464,10 @@ def _store_kind(
     malformed = staged.malformed_rows if take_malformed else 0
     if malformed:
         malformed_params = SqlParams()
-        salt_param = malformed_params.add(salt)
         execute(
             con,
-            f"INSERT INTO rejects SELECT $load_id, _cc_row, column_name, reason, "
-            f"{_malformed_row_sql(spec, staged, malformed_params, salt_param)} FROM malformed",
+            f"INSERT INTO rejects SELECT $load_id, _cc_row, column_name, {masked_sql('reason')}, "
+            f"{_malformed_row_sql(spec, staged, malformed_params)} FROM malformed",
             {**malformed_params.values, "load_id": load_id},
         )
 
@@ -554,7 +559,7 @@ def check_file(
 ) -> tuple[StagedFile, list[CheckedKind]]:
     """Stage the file and check every kind it feeds (temp tables only, no warehouse
     change); raises FileProblem when it cannot load at all."""
-    staged = stage_file(con, path, spec)
+    staged = stage_file(con, path, spec, options.key)
     con.execute(
         "CREATE TEMP TABLE IF NOT EXISTS cell_problems "
         "(_ord BIGINT, column_name VARCHAR, reason VARCHAR)"

@@ -55,6 +55,7 @@ import csv
 import difflib
 import gzip
 import io
+import os
 import re
 import tempfile
 import threading
@@ -70,8 +71,11 @@ import pyarrow as pa
 
 from . import xlsx
 from .config import ExportSpec
+from .identifiers import hashed_columns, staging_select_sql
+from .keyed_hash import HmacKey
+from .masking import masked_sql
 from .scratch import SCRATCH, clean_copies_prefix
-from .sql_text import MAX_SHOWN_CHARS, cut_marker, quote_ident, shown_value_sql
+from .sql_text import MAX_SHOWN_CHARS, SqlParams, cut_marker, quote_ident, shown_value_sql
 
 MAGIC = {b"PK\x03\x04": "xlsx", b"PAR1": "parquet", b"\x1f\x8b": "csv.gz"}
 
@@ -174,6 +178,9 @@ QUOTE_ERRORS = ("UNQUOTED VALUE", "LINE SIZE OVER MAXIMUM")
 # More read_csv options (tests set a small buffer_size: DuckDB's parallel scan then splits
 # small files as it does large ones)
 READ_OPTIONS: dict[str, int] = {}
+# staged beside the hashed identifiers: the line breaks their raw values held
+ID_BREAKS = "_cc_id_breaks"
+TRIMMED_LINE = "trim(r.csv_line, chr(13) || chr(10))"
 PLACEHOLDER_REASON = "unterminated or stray quote (the lines after it were read as rows)"
 
 
@@ -463,7 +470,7 @@ class _CsvReading:
     """Reads one CSV export into ``staged_raw`` and ``malformed``, making every loss loud.
 
     A broken row (see the module's docstring) is isolated in a copy of the text (plain
-    UTF-8, beside the scratch database): its lines, through the line where the offending
+    UTF-8, in memory, see ``_new_copy``): its lines, through the line where the offending
     quote opened, become a placeholder row of one field too many, and the copy is read
     again; the placeholder's reject stands for the broken row (one record for one, so
     later rows keep their numbers). Repeated for stray quotes exposed by the re-read, at
@@ -471,13 +478,20 @@ class _CsvReading:
     """
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec, header: CsvHeader
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        spec: ExportSpec,
+        header: CsvHeader,
+        key: HmacKey,
     ):
         self.con, self.path, self.spec, self.header = con, path, spec, header
+        self.key = key
         self.source = _CsvSource(path, "gzip" if spec.format == "csv.gz" else "none", spec.encoding)
         self.placeholders: list[_Placeholder] = []
         self.markers_issued = 0
         self.workdir: tempfile.TemporaryDirectory | None = None
+        self.memory_copies: list[int] = []  # descriptors of in-memory cleaned copies
 
     # --- reading ----------------------------------------------------------------------
 
@@ -495,15 +509,36 @@ class _CsvReading:
             "encoding": self.source.encoding,
             "compression": self.source.compression,
         }
-        self.con.execute(
-            f"CREATE OR REPLACE TABLE {SCRATCH}.staged_raw AS SELECT * FROM read_csv($path, "
+        source = (
+            "read_csv($path, "
             "columns = $columns, header = true, auto_detect = false, delim = $delim, "
             "quote = $quote, escape = $escape, skip = $skip, encoding = $encoding, "
             "compression = $compression, store_rejects = true, "
             "rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans'"
             + "".join(f", {name} = {int(value)}" for name, value in READ_OPTIONS.items())
-            + ")",
-            {"path": str(self.source.path), **options},
+            + ")"
+        )
+        # identifiers hashed on the way in; the line breaks inside them counted first
+        # (the reconciliation counts breaks inside values, see _finish_csv)
+        identifier_columns = list(hashed_columns(spec.identifiers))
+        extra = (
+            (f"{_runs_in_values_sql(identifier_columns, self.header.newline)} AS {ID_BREAKS}",)
+            if identifier_columns
+            else ()
+        )
+        params = SqlParams()
+        select = staging_select_sql(
+            self.header.columns,
+            spec.identifiers,
+            params,
+            self.key,
+            spec.default_country_code,
+            source,
+            extra,
+        )
+        self.con.execute(
+            f"CREATE OR REPLACE TABLE {SCRATCH}.staged_raw AS {select}",
+            {"path": str(self.source.path), **options, **params.values},
         )
 
     def check_encoding(self) -> None:
@@ -565,13 +600,7 @@ class _CsvReading:
                 f"or stray quote ({self.spec.quote!r}); the file is probably not quoted as "
                 f"the config says (quote in {self.spec.where}) or is damaged: re-export it"
             )
-        if self.workdir is None:
-            scratch = _scratch_path(self.con)
-            self.workdir = tempfile.TemporaryDirectory(
-                prefix=clean_copies_prefix(scratch) if scratch else "csv-clean-",
-                dir=scratch.parent if scratch else None,
-            )
-        target = Path(self.workdir.name) / f"clean-{len(self.placeholders)}.csv"
+        target = self._new_copy()
         done = self.markers_issued
         self.markers_issued += len(broken)
         found, count = _write_clean_copy(
@@ -592,8 +621,33 @@ class _CsvReading:
         )
         self.source = _CsvSource(target, "none", "utf-8")
         if previous.path != self.path:
-            previous.path.unlink()
+            self._release(previous.path)
         return count
+
+    def _new_copy(self) -> Path:
+        """Where the next cleaned copy goes: an anonymous in-memory file (Linux memfd,
+        read by DuckDB through /proc/self/fd), as the copy holds the export's raw rows;
+        without memfd, a folder beside the scratch database (removed after the file, or
+        by the next run when this one is killed)."""
+        if hasattr(os, "memfd_create"):
+            descriptor = os.memfd_create(f"csv-clean-{len(self.placeholders)}")
+            self.memory_copies.append(descriptor)
+            return Path(f"/proc/self/fd/{descriptor}")
+        if self.workdir is None:
+            scratch = _scratch_path(self.con)
+            self.workdir = tempfile.TemporaryDirectory(
+                prefix=clean_copies_prefix(scratch) if scratch else "csv-clean-",
+                dir=scratch.parent if scratch else None,
+            )
+        return Path(self.workdir.name) / f"clean-{len(self.placeholders)}.csv"
+
+    def _release(self, copy: Path) -> None:
+        if copy.parent == Path("/proc/self/fd"):
+            descriptor = int(copy.name)
+            self.memory_copies.remove(descriptor)
+            os.close(descriptor)
+        else:
+            copy.unlink()
 
     def _marker(self, number: int) -> str:
         """A placeholder row: a word no export holds, then one field too many."""
@@ -619,6 +673,9 @@ class _CsvReading:
         return line + shift
 
     def close(self) -> None:
+        for descriptor in self.memory_copies:
+            os.close(descriptor)
+        self.memory_copies = []
         if self.workdir is not None:
             self.workdir.cleanup()
             self.workdir = None
@@ -933,9 +990,14 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
             )
             runs = malformed_content = 0
             if not one_line_each:
+                identifier_columns = hashed_columns(spec.identifiers)
+                plain = [c for c in header.columns if c not in identifier_columns]
+                runs_sql = " + ".join(
+                    ([_runs_in_values_sql(plain, header.newline)] if plain else [])
+                    + ([ID_BREAKS] if identifier_columns else [])
+                )
                 runs = con.execute(
-                    f"SELECT coalesce(sum({_runs_in_values_sql(header.columns, header.newline)})"
-                    f", 0) FROM {SCRATCH}.staged_raw"
+                    f"SELECT coalesce(sum({runs_sql}), 0) FROM {SCRATCH}.staged_raw"
                 ).fetchall()[0][0]
                 break_char = "chr(10)" if header.newline == b"\n" else "chr(13)"
                 no_cr = "replace(csv_line, chr(13), '')" if header.newline == b"\n" else "csv_line"
@@ -1026,7 +1088,7 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
                        ELSE lower(r.error_type) || ': ' || r.error_message END)
                    || ' (line ' || coalesce(i.physical_line, r.line + $line_shift) || ')'
                        AS reason,
-                   coalesce(i.raw_line, {_cut_sql("trim(r.csv_line, chr(13) || chr(10))")})
+                   {masked_sql(f"coalesce(i.raw_line, {_cut_sql(TRIMMED_LINE)})")}
                        AS raw_line
             FROM csv_rejected AS r LEFT JOIN csv_line_info AS i USING (line)
             """,
@@ -1041,9 +1103,10 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
         con.execute("DROP TABLE csv_rejected")
     # Good rows keep file order in staged_raw (its rowid, as it is created outside any
     # transaction); their data row numbers follow from the malformed rows' (see gaps).
+    breaks = f" EXCLUDE ({ID_BREAKS})" if spec.identifiers else ""
     con.execute(
         "CREATE OR REPLACE TEMP VIEW staged AS "
-        f"SELECT rowid + 1 AS _ord, * FROM {SCRATCH}.staged_raw"
+        f"SELECT rowid + 1 AS _ord, *{breaks} FROM {SCRATCH}.staged_raw"
     )
     gaps = con.execute(
         "SELECT coalesce(list(_cc_row - position ORDER BY _cc_row), []) FROM "
@@ -1055,10 +1118,12 @@ def _finish_csv(reading: _CsvReading, fast: _LineCount | None) -> StagedFile:
     )
 
 
-def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> StagedFile:
+def stage_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec, key: HmacKey
+) -> StagedFile:
     header = csv_header(path, spec)
     check_columns(path, header.columns, spec)
-    reading = _CsvReading(con, path, spec, header)
+    reading = _CsvReading(con, path, spec, header, key)
     try:
         # The cheap line count runs beside DuckDB's read (it releases the GIL; a gzip
         # file is decompressed by both, on different cores).
@@ -1090,7 +1155,9 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> S
 # --- XLSX ------------------------------------------------------------------------------
 
 
-def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> StagedFile:
+def stage_xlsx(
+    con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec, key: HmacKey
+) -> StagedFile:
     _create_cell_problems(con)
     # The sheet's XML is searched for formula and error cells beside the row reader
     # (decompressing releases the GIL): a sheet without them costs no wall time.
@@ -1112,7 +1179,8 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> 
             while header and not header[-1]:
                 header.pop()
             check_columns(path, header, spec)
-            data_rows = xlsx.stage_rows(con, header, rows, skipped)
+            hashing = xlsx.Hashing(spec.identifiers, key, spec.default_country_code)
+            data_rows = xlsx.stage_rows(con, header, rows, skipped, hashing)
         except xlsx.MissingSheet as problem:
             raise FileProblem(f"{path}: {problem} (sheet in {spec.where})") from None
         except xlsx.SheetProblem as problem:
@@ -1121,7 +1189,9 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> 
             rows.close()  # closes the workbook
         notes = noted.result()
     # rows: the header is sheet row skip_rows + 1 (both readers start at row 1)
-    data_rows += xlsx.apply_cell_notes(con, header, notes, spec.skip_rows + 2, skipped)
+    data_rows += xlsx.apply_cell_notes(
+        con, header, notes, spec.skip_rows + 2, skipped, set(hashed_columns(spec.identifiers))
+    )
     con.execute(
         "CREATE OR REPLACE TEMP VIEW staged AS "
         f"SELECT _cc_row AS _ord, * EXCLUDE (_cc_row) FROM {SCRATCH}.staged_raw"
@@ -1136,7 +1206,9 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> 
 # --- Parquet ---------------------------------------------------------------------------
 
 
-def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> StagedFile:
+def stage_parquet(
+    con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec, key: HmacKey
+) -> StagedFile:
     try:
         described = con.execute(
             "DESCRIBE SELECT * FROM read_parquet($path)", {"path": str(path)}
@@ -1146,10 +1218,19 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) 
     header = [row[0] for row in described]
     check_columns(path, header, spec)
     casts = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}" for c in header)
+    params = SqlParams()
+    select = staging_select_sql(
+        ["_cc_row", *header],
+        spec.identifiers,
+        params,
+        key,
+        spec.default_country_code,
+        f"(SELECT file_row_number + 1 AS _cc_row, {casts} "
+        "FROM read_parquet($path, file_row_number = true))",
+    )
     con.execute(
-        f"CREATE OR REPLACE TABLE {SCRATCH}.staged_raw AS SELECT file_row_number + 1 AS _cc_row, "
-        f"{casts} FROM read_parquet($path, file_row_number = true)",
-        {"path": str(path)},
+        f"CREATE OR REPLACE TABLE {SCRATCH}.staged_raw AS {select}",
+        {"path": str(path), **params.values},
     )
     con.execute(
         "CREATE OR REPLACE TEMP VIEW staged AS "
@@ -1164,16 +1245,19 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) 
     return StagedFile(columns=header, data_rows=rows, malformed_rows=0)
 
 
-def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec) -> StagedFile:
-    """Stage the file's rows as text; raise FileProblem when it cannot be loaded."""
+def stage_file(
+    con: duckdb.DuckDBPyConnection, path: Path, spec: ExportSpec, key: HmacKey
+) -> StagedFile:
+    """Stage the file's rows as text, identifier columns as their HMAC with ``key``;
+    raise FileProblem when it cannot be loaded."""
     check_format(path, spec)
     if spec.format == "xlsx":
-        staged = stage_xlsx(con, path, spec)
+        staged = stage_xlsx(con, path, spec, key)
     elif spec.format == "parquet":
-        staged = stage_parquet(con, path, spec)
+        staged = stage_parquet(con, path, spec, key)
     else:
         try:
-            staged = stage_csv(con, path, spec)
+            staged = stage_csv(con, path, spec, key)
         except duckdb.Error as error:
             raise FileProblem(f"{path}: the CSV reader failed: {error}") from None
     if staged.data_rows == 0:

@@ -17,6 +17,7 @@ from pipelines.warehouse.building import BuildingCopy, write_lock
 
 from .config import ExportSpec, SourceConfig, load_ingest_settings, load_source_configs
 from .load import KIND_ORDER, KindResult, LoadOptions, file_sha256, load_file, record_failure
+from .salt_guard import SaltMismatch, check_salt
 from .scratch import scratch_database, scratch_path
 
 DEFAULT_EXPORTS_DIR = settings.REPO_ROOT / "sample_data" / "exports"
@@ -133,8 +134,9 @@ def ingest_files(
     ``centre``'s). ``reload``: load them again even when their bytes already loaded,
     replacing the rows of their earlier loads (after a config change).
 
-    Raises ConfigError for an invalid source config and WarehouseBusy when another run
-    is writing; file problems are reported per file in the returned RunReport.
+    Raises ConfigError for an invalid source config, WarehouseBusy when another run
+    is writing and SaltMismatch when the warehouse was built with another salt; file
+    problems are reported per file in the returned RunReport.
     """
     config_dir = Path(config_dir or settings.config_dir())
     warehouse = Path(warehouse or settings.warehouse_path())
@@ -159,6 +161,12 @@ def ingest_files(
         con = duckdb.connect(str(building.prepare()), config={"memory_limit": MEMORY_LIMIT})
         try:
             create_schema(con)
+            try:
+                salt_recorded = check_salt(con, options.salt, warehouse)
+            except SaltMismatch:
+                con.close()
+                building.discard()
+                raise
             before = con.execute("SELECT list(c ORDER BY centre_id) FROM centres AS c").fetchone()[
                 0
             ]
@@ -167,7 +175,11 @@ def ingest_files(
             with scratch_database(con, scratch_path(warehouse)):
                 for job in tqdm(jobs, desc="ingest", unit="file", disable=not progress):
                     report.results += _run_job(con, job, options)
-            changed = before != after or any(r.status != "skipped" for r in report.results)
+            changed = (
+                salt_recorded
+                or before != after
+                or any(r.status != "skipped" for r in report.results)
+            )
             # the metric layer's day-level cells, for the settings the app will read with
             metric_settings = settings.load_metric_settings(config_dir)
             if changed or summary_info(con, metric_settings) is None:

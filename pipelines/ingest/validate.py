@@ -30,7 +30,9 @@ from .config import (
     IngestSettings,
     KindMapping,
 )
-from .identifiers import customer_key_sql, identifier_columns_sql
+from .identifiers import customer_key_sql
+from .keyed_hash import HmacKey
+from .masking import masked_sql
 from .readers import StagedFile
 from .sql_text import SqlParams, quote_ident, shown_value_sql
 
@@ -129,9 +131,10 @@ def _quote_sql_text(reason: str) -> str:
 
 
 def _raw_in_reason(prefix: str, t: str, suffix: str) -> str:
-    """Reason text quoting the offending value (cut when long): prefix 'value' suffix."""
+    """Reason text quoting the offending value (cut when long, phone- and e-mail-like
+    tokens masked: masking.py): prefix 'value' suffix."""
     return (
-        f"{_quote_sql_text(prefix)} || '''' || {shown_value_sql(t)} || '''' || "
+        f"{_quote_sql_text(prefix)} || '''' || {shown_value_sql(masked_sql(t))} || '''' || "
         f"{_quote_sql_text(suffix)}"
     )
 
@@ -144,13 +147,13 @@ class KindValidator:
         spec: ExportSpec,
         mapping: KindMapping,
         timezone: str,
-        salt: str,
+        key: HmacKey,
         params: SqlParams,
         staged: StagedFile,
         context: FileContext,
     ):
         self.spec, self.mapping, self.params = spec, mapping, params
-        self.timezone, self.salt = timezone, salt
+        self.timezone, self.key = timezone, key
         self.staged = staged
         self.context = context
 
@@ -330,9 +333,7 @@ class KindValidator:
             return CheckedColumn(name, None, value, f"t_{name}", [])
         if spec.synthetic == "content":
             row = ", ".join(f"coalesce({quote_ident(c)}, '\\x00')" for c in self.staged.columns)
-            value = (
-                f"'h:' || left(sha256({params.add(self.salt)} || concat_ws(chr(31), {row})), 16)"
-            )
+            value = f"'h:' || left({self.key.sql(f'concat_ws(chr(31), {row})', params)}, 16)"
             return CheckedColumn(name, None, value, f"t_{name}", [])
         parts = [_trimmed(c) for c in spec.sources]
         if len(parts) == 1:
@@ -559,14 +560,11 @@ class KindValidator:
         the reader recorded problems of single cells (table ``cell_problems``)."""
         kind, mapping = self.mapping.kind, self.mapping
         columns = self.columns()
-        salt = self.params.add(self.salt)
         texts = [f"{c.text_sql} AS t_{c.name}" for c in columns if c.text_sql]
         texts += [text for c in columns for text in c.extra_texts]
         helpers = [h for c in columns for h in c.helpers]
         all_source = ", ".join(quote_ident(c) for c in self.staged.columns)
-        customer_key = customer_key_sql(
-            self.spec.identifiers, self.params, salt, self.spec.default_country_code
-        )
+        customer_key = customer_key_sql(self.spec.identifiers)
         values = [f"{c.value_sql} AS v_{c.name}" for c in columns]
         checks = []
         for c in columns:
@@ -614,8 +612,7 @@ class KindValidator:
         checked = f"""
 CREATE OR REPLACE TEMP TABLE checked_{kind} AS
 WITH source AS (
-    SELECT {", ".join(["*"] + identifier_columns_sql(self.spec.identifiers))}
-    FROM staged {self.kept_rows_sql()}
+    SELECT * FROM staged {self.kept_rows_sql()}
 ), texts AS (
     SELECT _ord, {", ".join(texts + [f"{customer_key} AS v_customer_key"])},
            hash({all_source}) AS row_hash

@@ -33,8 +33,11 @@ from pathlib import Path, PurePosixPath
 import duckdb
 import pyarrow as pa
 
+from .config import Identifier
+from .identifiers import staging_select_sql
+from .keyed_hash import HmacKey
 from .scratch import SCRATCH
-from .sql_text import quote_ident
+from .sql_text import SqlParams, quote_ident
 
 XLSX_BATCH_ROWS = 50_000
 # ~105 k rows x 16 columns are 95 MB of sheet XML and cost calamine ~170 MB; this
@@ -165,11 +168,21 @@ def _is_blank(cells: list[Cell] | tuple[Cell, ...]) -> bool:
     return not any(cells) and all(c is None or c == "" for c in cells)
 
 
+@dataclass(frozen=True)
+class Hashing:
+    """How staging hashes the export's identifier columns (identifiers.py)."""
+
+    identifiers: tuple[Identifier, ...] = ()
+    key: HmacKey = HmacKey(b"", b"")
+    country_code: str = ""
+
+
 def stage_rows(
     con: duckdb.DuckDBPyConnection,
     header: list[str],
     rows: Iterator[list[Cell] | tuple[Cell, ...]],
     skipped: list[int] | None = None,
+    hashing: Hashing = Hashing(),
 ) -> int:
     """Append the data rows below the header to the scratch table ``staged_raw`` in Arrow
     batches; blank rows are skipped and not counted (their 0-based positions among the
@@ -195,14 +208,18 @@ def stage_rows(
         if len(row) < width:
             cells.extend(padding[len(row) :])
         if len(cells) >= XLSX_BATCH_ROWS * width:
-            rows_staged += _append_batch(con, header, cells, rows_staged)
+            rows_staged += _append_batch(con, header, cells, rows_staged, hashing)
             cells = []
-    rows_staged += _append_batch(con, header, cells, rows_staged)
+    rows_staged += _append_batch(con, header, cells, rows_staged, hashing)
     return rows_staged
 
 
 def _append_batch(
-    con: duckdb.DuckDBPyConnection, header: list[str], cells: list[Cell], rows_before: int
+    con: duckdb.DuckDBPyConnection,
+    header: list[str],
+    cells: list[Cell],
+    rows_before: int,
+    hashing: Hashing,
 ) -> int:
     """Insert the batch's rows, numbered after ``rows_before``; return how many."""
     width = len(header)
@@ -214,11 +231,17 @@ def _append_batch(
     names = ["_cc_row"] + [f"c{j}" for j in range(width)]
     xlsx_batch = pa.table(arrays, names=names)
     con.register("xlsx_batch", xlsx_batch)
-    con.execute(
-        f"INSERT INTO {SCRATCH}.staged_raw SELECT _cc_row, "
-        + ", ".join(f"NULLIF(c{j}, '')" for j in range(width))
-        + " FROM xlsx_batch"
+    texts = ", ".join(f"NULLIF(c{j}, '') AS {quote_ident(c)}" for j, c in enumerate(header))
+    params = SqlParams()
+    select = staging_select_sql(
+        ["_cc_row", *header],
+        hashing.identifiers,
+        params,
+        hashing.key,
+        hashing.country_code,
+        f"(SELECT _cc_row, {texts} FROM xlsx_batch)",
     )
+    con.execute(f"INSERT INTO {SCRATCH}.staged_raw {select}", params.values)
     con.unregister("xlsx_batch")
     return count
 
@@ -406,11 +429,13 @@ def apply_cell_notes(
     notes: list[CellNote],
     first_data_row: int,
     skipped: list[int],
+    hashed: set[str] | None = None,
 ) -> int:
     """Put the notes of the staged data rows into effect after ``stage_rows``: cached
     errors become the cells' text, formulas without a cached value ``cell_problems``
     rows (``_ord`` = the staged row). A row staged as blank because its only cells were
-    such is staged after all (later rows renumbered). Returns the rows added."""
+    such is staged after all (later rows renumbered). ``hashed``: identifier columns,
+    whose error cells keep what staging wrote. Returns the rows added."""
     width = len(header)
     notes = [n for n in notes if n.row >= first_data_row and n.column < width]
     if not notes:
@@ -443,7 +468,8 @@ def apply_cell_notes(
         return position + 1 - bisect.bisect_left(still_skipped, position)
 
     for note in notes:
-        if note.error is not None:
+        # a hashed identifier column keeps its staged hash, never a raw cell text
+        if note.error is not None and header[note.column] not in (hashed or set()):
             con.execute(
                 f"UPDATE {SCRATCH}.staged_raw SET {quote_ident(header[note.column])}"
                 " = $text WHERE _cc_row = $row",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import hmac
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,8 +123,9 @@ def contacts_row(
 
 
 def customer_key(kind: str, normalised: str) -> str:
-    """The hash the pipeline must produce, computed independently in Python."""
-    return hashlib.sha256(f"{SALT}:{kind}:{normalised}".encode()).hexdigest()
+    """The hash the pipeline must produce, computed independently in Python: the hmac
+    module's HMAC-SHA256 of 'type:normalised' keyed with the salt."""
+    return hmac.new(SALT.encode(), f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
 
 
 class Workspace:

@@ -66,7 +66,7 @@ class Expected:
     # contain one of them (case-insensitive)
     rejects: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)
     # contact_id -> (identifier type, normalised value): customer_key must be
-    # sha256(salt:type:normalised)
+    # HMAC-SHA256(salt, type:normalised)
     customers: dict[str, tuple[str, str]] = field(default_factory=dict)
     not_provided: tuple[str, ...] = ()  # canonical columns NULL on every loaded contact
     filtered_ids: tuple[str, ...] = ()  # contact ids that appear only on filtered rows

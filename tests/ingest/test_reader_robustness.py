@@ -32,6 +32,7 @@ import yaml
 
 from pipelines.ingest import readers, xlsx
 from pipelines.ingest.config import parse_source_config
+from pipelines.ingest.keyed_hash import HmacKey
 from pipelines.ingest.readers import FileProblem, stage_file
 from pipelines.ingest.scratch import SCRATCH, scratch_database
 
@@ -39,11 +40,14 @@ from .conftest import (
     CENTRE,
     CONTACTS_EXPORT,
     CONTACTS_HEADER,
+    SALT,
     SURVEYS_EXPORT,
     SURVEYS_HEADER,
     contacts_row,
     lenient,
 )
+
+KEY = HmacKey.from_salt(SALT)
 
 STRAY = 'C3,voice,"payment,A1,07700 900123,2026-06-01 10:00:00,1,0,10,100,0,20,0,0'
 
@@ -130,10 +134,16 @@ def test_stray_quote_misreported_by_a_parallel_scan(tmp_path, monkeypatch):
         ).fetchall()
         ((line, text),) = con.execute("SELECT line, csv_line FROM reject_errors").fetchall()
         assert line == 30002 and text.startswith("C30000,") and "\n" not in text
-        staged = stage_file(con, path, spec)
+        staged = stage_file(con, path, spec, KEY)
         assert (staged.data_rows, staged.malformed_rows) == (60000, 1)
         assert con.execute("SELECT * FROM malformed").fetchall() == [
-            (30001, None, readers.PLACEHOLDER_REASON + " (line 30002)", rows_text(path, 30002))
+            (
+                30001,
+                None,
+                readers.PLACEHOLDER_REASON + " (line 30002)",
+                # its phone masked as it was read (masking.py)
+                rows_text(path, 30002).replace("07700 900123", "[phone]"),
+            )
         ]
         assert con.execute("SELECT count(*), count(DISTINCT id) FROM staged").fetchall() == [
             (59999, 59999)
@@ -149,7 +159,7 @@ def test_reconciliation_catches_rows_the_reader_lost(tmp_path, monkeypatch):
     spec, path = _parallel_stray_quote_file(tmp_path, monkeypatch)
     monkeypatch.setattr(readers._CsvReading, "broken_records", lambda self: [])
     with _scratch(tmp_path) as con, pytest.raises(FileProblem) as failure:
-        stage_file(con, path, spec)
+        stage_file(con, path, spec, KEY)
     message = str(failure.value)
     assert re.search(
         r"contacts_1.csv: the CSV reader accounted for (\d+) of 60000 lines", message
@@ -203,7 +213,7 @@ def test_random_broken_files_lose_no_row_silently(tmp_path, monkeypatch, seed):
         export, path = CONTACTS_EXPORT, tmp_path / "contacts_1.csv"
         path.write_bytes(body.encode())
     with _scratch(tmp_path) as con:
-        staged = stage_file(con, path, _spec(tmp_path, export))
+        staged = stage_file(con, path, _spec(tmp_path, export), KEY)
         assert staged.data_rows == row
         assert (
             dict(
@@ -373,7 +383,7 @@ def test_clean_file_is_read_once_and_not_scanned(tmp_path, monkeypatch):
 
     monkeypatch.setattr(readers, "_scan_lines", no_scan)
     with _scratch(tmp_path) as con:
-        staged = stage_file(con, path, spec)
+        staged = stage_file(con, path, spec, KEY)
         assert (staged.data_rows, staged.malformed_rows) == (2000, 0)
         assert con.execute("SELECT count(*) FROM cell_problems").fetchall() == [(0,)]
     assert reads == [1]
@@ -391,7 +401,7 @@ def test_one_line_rejects_are_numbered_without_a_second_pass(tmp_path, monkeypat
         + _contacts(contacts_row("C1"), "C2,voice", contacts_row("C3"), contacts_row("C4") + ",x")
     )
     with _scratch(tmp_path) as con:
-        staged = stage_file(con, path, spec)
+        staged = stage_file(con, path, spec, KEY)
         assert (staged.data_rows, staged.malformed_rows) == (4, 2)
         assert con.execute("SELECT _cc_row, reason FROM malformed ORDER BY 1").fetchall() == [
             (2, "too few fields: the header has 14 (truncated or malformed row) (line 5)"),
@@ -421,10 +431,10 @@ def test_too_many_stray_quotes_fail_the_file(tmp_path, monkeypatch):
             match=(r"contacts_1.csv: more than 2 rows have an unterminated or stray quote"),
         ),
     ):
-        stage_file(con, path, spec)
+        stage_file(con, path, spec, KEY)
     with _scratch(tmp_path) as con:
         monkeypatch.setattr(readers, "MAX_BROKEN_QUOTE_ROWS", 3)
-        staged = stage_file(con, path, spec)
+        staged = stage_file(con, path, spec, KEY)
         assert (staged.data_rows, staged.malformed_rows) == (7, 3)
         assert con.execute("SELECT _cc_row FROM malformed ORDER BY 1").fetchall() == [
             (2,),
@@ -454,7 +464,7 @@ def test_stray_quote_in_each_encoding(tmp_path, codec, encoding):
         )
     )
     with _scratch(tmp_path) as con:
-        staged = stage_file(con, path, spec)
+        staged = stage_file(con, path, spec, KEY)
         assert (staged.data_rows, staged.malformed_rows) == (4, 1)
         assert con.execute("SELECT _cc_row, reason, raw_line FROM malformed").fetchall() == [
             (
@@ -631,7 +641,7 @@ def _stage_xlsx(folder: Path, path: Path, export: dict | None = None):
         _spec(folder, export or dict(XLSX_EXPORT, pattern="*.xlsx")), kinds={}, identifiers=()
     )
     with _scratch(folder) as con:
-        staged = stage_file(con, path, spec)
+        staged = stage_file(con, path, spec, KEY)
         rows = con.execute(f"SELECT * FROM {SCRATCH}.staged_raw ORDER BY _cc_row").fetchall()
         problems = con.execute("SELECT * FROM cell_problems ORDER BY _ord, column_name").fetchall()
     return staged, rows, problems
