@@ -218,7 +218,8 @@ def run_rejects(args: argparse.Namespace) -> int:
     with con:
         rows = rejected_rows(con, args.centre, args.load_id)
         if args.csv:
-            rows.to_csv(str(args.csv), header=True)
+            # written by pandas: the reader's DuckDB has no file access (connect_read_only)
+            rows.df().to_csv(args.csv, index=False)
             count = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
             print(f"wrote rejected rows to {args.csv} ({count} in the warehouse overall)")
         else:
