@@ -54,6 +54,11 @@ pages = {
     ],
     "Analysts": [st.Page(PAGES_DIR / "data.py", title="Data", icon=":material/database:")],
 }
+# A vendor's user sees its own centres and anonymised peers; the loads ledger and the
+# rejected rows of every centre (the Data page) are not theirs to see.
+vendor_scope = viewer.vendor_id if viewer is not None and viewer.role == "vendor" else None
+if vendor_scope is not None:
+    del pages["Analysts"]
 selected = st.navigation(pages)
 show_viewer(viewer)
 
@@ -69,7 +74,7 @@ if warehouse is None:
     st.stop()
 
 settings = load_metric_settings()
-dims = dimensions(warehouse, settings)
+dims = dimensions(warehouse, settings, vendor_scope)
 refuse_unknown_vendor(viewer, {centre.vendor for centre in dims.centres if centre.vendor})
 if dims.first_day is None:
     st.title("Contact-centre performance")

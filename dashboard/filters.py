@@ -33,6 +33,7 @@ class Filters:
     channels: tuple[str, ...]
     reasons: tuple[str, ...]
     baseline: str  # "in_house" or a centre_id
+    vendor_scope: str | None = None  # a vendor's view: every query anonymises the others
 
     @property
     def start(self) -> date:
@@ -52,6 +53,7 @@ class Filters:
             "channels": self.channels,
             "contact_reasons": self.reasons,
             "baseline": self.baseline,
+            "vendor_scope": self.vendor_scope,
         }
         fields.update(overrides)
         return MetricQuery(**fields)
@@ -296,6 +298,7 @@ def sidebar_filters(dims: Dimensions, default_span: int = 13) -> Filters:
         channels=tuple(st.session_state.f_channels),
         reasons=tuple(st.session_state.f_reasons),
         baseline=st.session_state.f_baseline,
+        vendor_scope=dims.vendor_scope,
     )
     _write_url(filters)
     return filters

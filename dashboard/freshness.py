@@ -17,8 +17,12 @@ KIND_NAMES = {"contacts": "contacts", "surveys": "surveys", "qa": "QA"}
 
 
 @st.cache_data(show_spinner=False)
-def feeds(warehouse: WarehouseFile, timezone: str) -> pd.DataFrame:
+def feeds(
+    warehouse: WarehouseFile, timezone: str, centre_ids: tuple[str, ...]
+) -> pd.DataFrame:
+    """The feeds of ``centre_ids`` (a vendor's view: its own centres only)."""
     table = feed_freshness(cursor(warehouse), timezone).df()
+    table = table[table["centre_id"].isin(centre_ids)]
     return table.assign(last_day=pd.to_datetime(table["last_day"]).dt.date)
 
 
@@ -43,11 +47,13 @@ def show_data_status(
     """A line saying up to when data is loaded, warnings for late feeds and for feeds
     that cover the period only in part, and (``details``) the per-feed table in an
     expander; drawn in ``where`` (the page, or st.sidebar)."""
-    table = feeds(warehouse, timezone)
+    table = feeds(warehouse, timezone, dims.own_centre_ids)
     if table.empty:
         return
     if centres:
         table = table[table["centre_id"].isin(centres)]
+    if table.empty:  # e.g. only a vendor's anonymised peers chosen: no feed of theirs
+        return
     names = {c.centre_id: c.name for c in dims.centres}
     as_of = max(table["last_day"])
     where.caption(

@@ -41,7 +41,8 @@ centres = {c.centre_id: c for c in ctx.dims.centres}
 baseline_name = baseline_label(filters.baseline, ctx.dims)
 
 st.title("Drill-down")
-linked_centre = (filters.centres or (None,))[0]
+# a vendor's view starts on its own centre (the others are anonymised peers)
+linked_centre = (filters.centres or ctx.dims.own_centre_ids or (None,))[0]
 centre_ids = list(centres)
 left, middle, right = st.columns(3)
 centre_id = left.selectbox(
@@ -228,6 +229,15 @@ if metric in QA_METRICS:
             height="content",
             width="stretch",
         )
+
+# a vendor's view: the agents and comments of other centres are not theirs to see
+own_rows = ctx.dims.vendor_scope is None or centre_id in ctx.dims.own_centre_ids
+if not own_rows:
+    st.caption(
+        "Agents and customers' comments are shown for your own centres only; "
+        "other centres appear as anonymised aggregates."
+    )
+    st.stop()
 
 st.subheader("Agents")
 agents = agent_points(
