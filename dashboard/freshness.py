@@ -17,9 +17,7 @@ KIND_NAMES = {"contacts": "contacts", "surveys": "surveys", "qa": "QA"}
 
 
 @st.cache_data(show_spinner=False)
-def feeds(
-    warehouse: WarehouseFile, timezone: str, centre_ids: tuple[str, ...]
-) -> pd.DataFrame:
+def feeds(warehouse: WarehouseFile, timezone: str, centre_ids: tuple[str, ...]) -> pd.DataFrame:
     """The feeds of ``centre_ids`` (a vendor's view: its own centres only)."""
     table = feed_freshness(cursor(warehouse), timezone).df()
     table = table[table["centre_id"].isin(centre_ids)]
