@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,7 @@ from dashboard.roles import (
 )
 from pipelines.settings import REPO_ROOT
 from tests.dashboard.conftest import APP, _free_port
+from tests.dashboard.test_vendor_view import forbidden_words
 
 SCREENSHOTS = REPO_ROOT / "build" / "screenshots"
 VENDOR = "Pacific Reach BPO"  # a vendor of the sample centres (sources/manila.yaml)
@@ -429,8 +431,13 @@ def test_a_service_head_signs_in_and_sees_the_overview(signed_in_server: str, pa
     assert all("cdn.jsdelivr.net" in url for url in page.outside_requests)  # ... only
 
 
+VENDOR_PAGES = ["", "/compare", "/partner_review", "/drilldown?metric=csat_pct"]
+
+
 @pytest.mark.browser
-def test_a_vendor_user_signs_in_with_their_vendor_role(signed_in_server: str, page) -> None:
+def test_a_vendor_user_sees_its_own_centre_and_anonymised_peers_only(
+    signed_in_server: str, sample_warehouse: Path, page, tmp_path: Path
+) -> None:
     _sign_in(page, signed_in_server, "pat")
     _overview_drawn(page)
     _screenshot(page, "signed_in_vendor")
@@ -438,9 +445,40 @@ def test_a_vendor_user_signs_in_with_their_vendor_role(signed_in_server: str, pa
     assert "Pat Reyes <pat@pacificreach.example>" in sidebar, sidebar
     assert f"Vendor: {VENDOR}" in sidebar
     assert "Service head" not in sidebar
-    # what a vendor user sees is not scoped yet (a later change): the page works for them
-    assert page.get_by_test_id("stException").count() == 0
-    assert page.locator(".scorecard td").count() > 0
+    scorecard = page.locator(".scorecard").inner_text()
+    assert "Pacific Reach Manila" in scorecard and "Client in-house" in scorecard
+    assert "Peer 1" in scorecard and "Peer 2" in scorecard
+    # no Data page (every centre's loads and rejects) in a vendor's navigation
+    assert "Data" not in page.get_by_test_id("stSidebarNav").inner_text()
+    forbidden = forbidden_words(sample_warehouse, VENDOR)
+    downloads = 0
+    for path in VENDOR_PAGES:
+        page.goto(signed_in_server + path, wait_until="domcontentloaded")
+        _settled(page)
+        assert page.get_by_test_id("stException").count() == 0, path
+        leaked = sorted(w for w in forbidden if w in page.inner_text("body"))
+        assert leaked == [], f"{path}: {leaked[:10]}"
+        # every file the page offers, read as text (a workbook: its XML parts)
+        buttons = page.get_by_test_id("stDownloadButton").locator("button")
+        for index in range(buttons.count()):
+            with page.expect_download(timeout=60_000) as info:
+                buttons.nth(index).click()
+            saved = tmp_path / f"{downloads}_{info.value.suggested_filename}"
+            info.value.save_as(saved)
+            downloads += 1
+            text = _file_text(saved)
+            leaked = sorted(w for w in forbidden if w in text)
+            assert leaked == [], f"{path} {saved.name}: {leaked[:10]}"
+    assert downloads >= 4  # scorecard, comparison, the pack's HTML and workbook at least
+
+
+def _file_text(path: Path) -> str:
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(
+                archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+            )
+    return path.read_bytes().decode("utf-8", "replace")
 
 
 @pytest.mark.browser
