@@ -22,6 +22,8 @@ import re
 from html import escape
 
 DISPLAY_LIMIT = 200  # characters shown of one value; the rest is cut with a marker
+# the app's own sentences (metric definitions, the list of gaps) escaped but not cut short
+APP_TEXT_LIMIT = 4000
 WORD_JOINER = "\u2060"  # invisible, zero width: breaks a token without showing
 # NUL, other C0/C1 controls and the bidi embedding/override/isolate characters
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

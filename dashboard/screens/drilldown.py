@@ -16,7 +16,7 @@ from dashboard import context
 from dashboard.charts import trend_small_multiples
 from dashboard.filters import reason_label
 from dashboard.formatting import BASELINE_COLOUR, format_duration, format_gap, format_value
-from dashboard.plain import md_text
+from dashboard.plain import APP_TEXT_LIMIT, md_text
 from dashboard.queries import agent_points, comments, contributions, flows, long_table
 from dashboard.view import baseline_label, group_colours
 from pipelines.metrics import CATALOGUE
@@ -77,7 +77,7 @@ centre_name = centres[centre_id].name
 st.caption(
     f"{md_text(centre_name)} · {definition.name} · {start:%d %b %Y} – "
     f"{end:%d %b %Y} · against {md_text(baseline_name)} · "
-    f"{md_text(definition.definition)}"
+    f"{md_text(definition.definition, limit=APP_TEXT_LIMIT)}"
 )
 
 # One group, the chosen centre, whatever the sidebar shows; the baseline as in the sidebar.

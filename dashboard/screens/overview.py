@@ -10,7 +10,7 @@ from dashboard import context
 from dashboard.charts import trend_small_multiples
 from dashboard.formatting import format_gap
 from dashboard.freshness import show_data_status
-from dashboard.plain import md_text
+from dashboard.plain import APP_TEXT_LIMIT, md_text
 from dashboard.queries import long_table
 from dashboard.scorecard import scorecard_html
 from dashboard.view import baseline_label, group_colours, ordered_groups, period_rows
@@ -98,7 +98,8 @@ for label, rows in behind.groupby("centre_name", sort=False):
         for r in rows.itertuples()
     )
     st.error(
-        f"**{md_text(label)}** is significantly behind {md_text(baseline_name)}: {md_text(gaps)}",
+        f"**{md_text(label)}** is significantly behind {md_text(baseline_name)}: "
+        f"{md_text(gaps, limit=APP_TEXT_LIMIT)}",
         icon="⚠️",
     )
 
