@@ -61,6 +61,8 @@ def show_data_status(
             " · per centre and kind in “Data as of”."
             if details
             else " · per centre and kind on the Data page."
+            if dims.vendor_scope is None  # a vendor's view has no Data page
+            else "."
         )
     )
     late = table[table["late"]]
