@@ -5,6 +5,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import hmac
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +18,7 @@ import pytest
 import yaml
 
 from pipelines.ingest import RunReport, ingest_files
+from pipelines.settings import REPO_ROOT
 
 SALT = "test-salt"
 
@@ -192,3 +198,45 @@ def lenient(export: dict) -> dict:
     """The export with no whole-file reject threshold: for tests of row-level reasons on
     files that are mostly bad rows on purpose (the threshold has tests of its own)."""
     return {**copy.deepcopy(export), "max_reject_pct": 100}
+
+
+# An ingest run that, at the named step, marks a file and holds there until killed:
+# a test kills it at a known point instead of guessing one with a timer.
+KILL_SCRIPT = """
+import sys, threading
+from pathlib import Path
+import pipelines.ingest.load as load, pipelines.ingest.run as run
+module, name = {"staged": (load, "stage_file"), "checked": (load, "check_reject_share"),
+                "mid-transaction": (load, "_store_kind"),
+                "before-publish": (run, "build_summaries")}[sys.argv[4]]
+original = getattr(module, name)
+def reached(*args, **kwargs):
+    result = original(*args, **kwargs)
+    Path(sys.argv[5]).touch()
+    threading.Event().wait()  # until SIGKILL
+    return result
+setattr(module, name, reached)
+from pipelines.ingest import ingest_files
+ingest_files(config_dir=Path(sys.argv[1]), warehouse=Path(sys.argv[2]),
+             exports_root=Path(sys.argv[3]))
+"""
+
+
+def kill_ingest_at(workspace: Workspace, kill_point: str, marker: Path) -> None:
+    """Run ingestion in a child process, wait (with a timeout) until it reaches
+    ``kill_point``, and SIGKILL it there."""
+    env = {**os.environ, "CC_CUSTOMER_SALT": SALT, "PYTHONPATH": str(REPO_ROOT)}
+    arguments = [workspace.config_dir, workspace.warehouse, workspace.exports]
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, *map(str, arguments), kill_point, str(marker)],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and process.poll() is None:
+            assert time.monotonic() < deadline, f"timed out waiting for {kill_point}"
+            time.sleep(0.01)  # polling a condition, not a fixed wait
+        assert process.poll() is None, f"the run ended before reaching {kill_point}"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
-
-from pipelines.settings import REPO_ROOT
 
 from .conftest import (
     CONTACTS_EXPORT,
     CONTACTS_HEADER,
     QA_EXPORT,
     QA_HEADER,
-    SALT,
     contacts_row,
+    kill_ingest_at,
 )
 
 
@@ -93,34 +86,6 @@ def test_readers_keep_the_old_file_while_a_run_publishes(workspace):
     assert workspace.query("SELECT count(*) FROM contacts") == [(2,)]
 
 
-# An ingest run that, at the named step, marks a file and holds there until killed:
-# the test kills it at a known point instead of guessing one with a timer.
-KILL_SCRIPT = """
-import sys, threading
-from pathlib import Path
-import pipelines.ingest.load as load, pipelines.ingest.run as run
-module, name = {"mid-transaction": (load, "_store_kind"),
-                "before-publish": (run, "build_summaries")}[sys.argv[4]]
-original = getattr(module, name)
-def reached(*args, **kwargs):
-    result = original(*args, **kwargs)
-    Path(sys.argv[5]).touch()
-    threading.Event().wait()  # until SIGKILL
-    return result
-setattr(module, name, reached)
-from pipelines.ingest import ingest_files
-ingest_files(config_dir=Path(sys.argv[1]), warehouse=Path(sys.argv[2]),
-             exports_root=Path(sys.argv[3]))
-"""
-
-
-def _wait_for(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.01)  # polling a condition, not a fixed wait
-
-
 @pytest.mark.parametrize("kill_point", ["mid-transaction", "before-publish"])
 def test_kill_9_mid_load_leaves_warehouse_as_before(workspace, tmp_path, kill_point):
     workspace.source(CONTACTS_EXPORT)
@@ -133,32 +98,8 @@ def test_kill_9_mid_load_leaves_warehouse_as_before(workspace, tmp_path, kill_po
         for i in range(20_000):
             handle.write(contacts_row(f"K{i}") + "\n")
     building = workspace.warehouse.with_name(workspace.warehouse.name + ".building")
-    reached = tmp_path / "reached"
-    env = {**os.environ, "CC_CUSTOMER_SALT": SALT, "PYTHONPATH": str(REPO_ROOT)}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            KILL_SCRIPT,
-            str(workspace.config_dir),
-            str(workspace.warehouse),
-            str(workspace.exports),
-            kill_point,
-            str(reached),
-        ],
-        env=env,
-    )
-    try:
-        _wait_for(
-            lambda: reached.exists() or process.poll() is not None,
-            120,
-            f"the run to reach {kill_point}",
-        )
-        assert process.poll() is None, "the run ended before reaching the kill point"
-        assert building.exists()
-    finally:
-        os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    kill_ingest_at(workspace, kill_point, tmp_path / "reached")
+    assert building.exists()  # killed while building
     assert _file_digest(workspace.warehouse) == before
     assert workspace.query("SELECT count(*) FROM contacts") == [(1,)]
     # the next run clears the leftover copy and loads the big file properly

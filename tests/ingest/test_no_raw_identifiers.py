@@ -6,21 +6,14 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.settings import REPO_ROOT
-
-from .conftest import CONTACTS_EXPORT, CONTACTS_HEADER, SALT, contacts_row, lenient
-from .test_idempotent import _wait_for
+from .conftest import CONTACTS_EXPORT, CONTACTS_HEADER, contacts_row, kill_ingest_at, lenient
 
 EXPORT = lenient(copy.deepcopy(CONTACTS_EXPORT))
 EXPORT["customer_identifiers"] = [
@@ -137,50 +130,13 @@ def test_the_scan_finds_raw_identifiers_where_they_are(tmp_path):
     assert _raw_identifiers_in(b"07700 900123 is not a customer of this file") == []
 
 
-# Stops an ingest run at the named step until SIGKILL (as in test_idempotent.py).
-KILL_SCRIPT = """
-import sys, threading
-from pathlib import Path
-import pipelines.ingest.load as load, pipelines.ingest.run as run
-module, name = {"staged": (load, "stage_file"), "checked": (load, "check_reject_share"),
-                "mid-transaction": (load, "_store_kind"),
-                "before-publish": (run, "build_summaries")}[sys.argv[4]]
-original = getattr(module, name)
-def reached(*args, **kwargs):
-    result = original(*args, **kwargs)
-    Path(sys.argv[5]).touch()
-    threading.Event().wait()  # until SIGKILL
-    return result
-setattr(module, name, reached)
-from pipelines.ingest import ingest_files
-ingest_files(config_dir=Path(sys.argv[1]), warehouse=Path(sys.argv[2]),
-             exports_root=Path(sys.argv[3]))
-"""
-
-
 @pytest.mark.parametrize("kill_point", ["staged", "checked", "mid-transaction", "before-publish"])
 def test_killed_run_leaves_no_raw_identifier_on_disk(workspace, tmp_path, kill_point):
     workspace.source(EXPORT)
     workspace.write("testco/contacts_1.csv", _export_text())
     folder = workspace.warehouse.parent
     folder.mkdir(parents=True, exist_ok=True)
-    reached = tmp_path / "reached"
-    env = {**os.environ, "CC_CUSTOMER_SALT": SALT, "PYTHONPATH": str(REPO_ROOT)}
-    arguments = [workspace.config_dir, workspace.warehouse, workspace.exports]
-    process = subprocess.Popen(
-        [sys.executable, "-c", KILL_SCRIPT, *map(str, arguments), kill_point, str(reached)],
-        env=env,
-    )
-    try:
-        _wait_for(
-            lambda: reached.exists() or process.poll() is not None,
-            120,
-            f"the run to reach {kill_point}",
-        )
-        assert process.poll() is None, "the run ended before reaching the kill point"
-    finally:
-        os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    kill_ingest_at(workspace, kill_point, tmp_path / "reached")
     scratch = workspace.warehouse.with_name(workspace.warehouse.name + ".scratch")
     building = workspace.warehouse.with_name(workspace.warehouse.name + ".building")
     # the killed run's files, left behind (the scratch database is gone once the files
