@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "pipelines.ingest.cli",
     "pipelines.ingest.draft_cli",
     "pipelines.export.cli",
+    "pipelines.export.review_pack_cli",
 ]
 
 
