@@ -40,6 +40,15 @@ def one_line(text: object, limit: int = DISPLAY_LIMIT) -> str:
     return f"{flat[:limit]}… [cut: {len(flat) - limit:,} characters]"
 
 
+def shortened(text: object, limit: int = 2000) -> str:
+    """``text`` for st.text, which shows it as typed (line breaks kept): control
+    characters dropped and a very long value cut with the same marker."""
+    kept = _CONTROLS.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    if len(kept) <= limit:
+        return kept
+    return f"{kept[:limit]}… [cut: {len(kept) - limit:,} characters]"
+
+
 def md_text(text: object, limit: int = DISPLAY_LIMIT) -> str:
     """``text`` for a markdown element, shown exactly as written.
 

@@ -18,7 +18,7 @@ from dashboard.partner_pack import (
     build_review,
     pack_file_stem,
 )
-from dashboard.plain import md_text
+from dashboard.plain import md_text, shortened
 from dashboard.queries import comments, contributions, flows, long_table
 from dashboard.view import baseline_label
 
@@ -168,7 +168,7 @@ for column, (title, sample) in zip(st.columns(2), review.said.items(), strict=Tr
         if sample.empty:
             st.caption("No comments in this period.")
         for record in sample.itertuples():  # customers' words: plain text, never markdown
-            st.text(record.comment)
+            st.text(shortened(record.comment))
             st.caption(
                 md_text(
                     f"{record.responded_date:%d %b %Y} · {record.centre_name} · "

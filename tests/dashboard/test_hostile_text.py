@@ -100,6 +100,10 @@ def test_no_page_interprets_text_from_the_data_or_the_link(hostile, monkeypatch,
         assert not re.search(r"^\s*#+\s*INJECTED", text, re.MULTILINE), text[:300]
         # a value is cut for display (60 000 characters in the corpus)
         assert "x" * 1_000 not in text, f"{page} {kind}: a long value shown whole"
+    # st.text shows text as typed, and cuts it too (plain.shortened: 2 000 characters)
+    for node in _nodes(at._tree):
+        if getattr(node, "type", "") == "text":
+            assert "x" * 2_500 not in str(node.value), f"{page}: a long value shown whole"
 
 
 BROWSER_VIEWS = [
