@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -38,9 +39,16 @@ class Dimensions:
 def dimensions(
     warehouse: WarehouseFile, settings: MetricSettings, vendor_scope: str | None = None
 ) -> Dimensions:
-    """What there is to choose from, as the viewer may see it: in a vendor's view the
-    other centres appear under their aliases (the metric layer's centre_groups)."""
-    con = cursor(warehouse)
+    """What there is to choose from, as the viewer may see it (cached per warehouse)."""
+    return dimensions_of(cursor(warehouse), settings, vendor_scope)
+
+
+def dimensions_of(
+    con: duckdb.DuckDBPyConnection, settings: MetricSettings, vendor_scope: str | None = None
+) -> Dimensions:
+    """What there is to choose from on ``con``: in a vendor's view the other centres
+    appear under their aliases (the metric layer's centre_groups). The review-pack
+    command calls it directly, outside the app."""
     seen = centre_groups(con, "centre", vendor_scope).drop_duplicates("shown_id")
     seen = seen.assign(in_house_last=seen["sourcing"] != "in_house").sort_values(
         ["in_house_last", "name"], kind="stable"

@@ -10,8 +10,6 @@ from pathlib import Path
 
 from pipelines.export.cli import _date
 from pipelines.metrics import load_targets
-from pipelines.metrics.groups import centre_groups, visible_centres
-from pipelines.metrics.periods import contact_choices
 from pipelines.settings import config_dir, load_metric_settings, warehouse_path
 from pipelines.warehouse import connect_read_only
 
@@ -99,7 +97,7 @@ def write_pack(con, args: argparse.Namespace, settings, targets, directory: Path
     """The pack's two files in ``args.out``; none when the vendor has no data."""
     partner_pack, lookups, reason_labels, baseline_label = _dashboard_modules()
     scope = args.vendor if args.anonymise_peers else None
-    dims = _dimensions(con, settings, scope, lookups)
+    dims = lookups.dimensions_of(con, settings, scope)
     request = partner_pack.ReviewRequest(
         args.vendor,
         args.start,
@@ -138,26 +136,3 @@ def _dashboard_modules():
     from dashboard.view import baseline_label
 
     return partner_pack, lookups, _reason_labels, baseline_label
-
-
-def _dimensions(con, settings, vendor_scope, lookups):
-    """The centres as the viewer sees them, in the page's order (in-house first, then
-    by name), as dashboard/lookups.py's cached ``dimensions`` gives the page."""
-    seen = centre_groups(con, "centre", vendor_scope).drop_duplicates("shown_id")
-    seen = seen.assign(in_house_last=seen["sourcing"] != "in_house").sort_values(
-        ["in_house_last", "name"], kind="stable"
-    )
-    centres = tuple(
-        lookups.Centre(row.shown_id, row.name, row.sourcing, lookups._text(row.vendor), row.shore)
-        for row in seen.itertuples()
-    )
-    choices = contact_choices(con, settings)
-    return lookups.Dimensions(
-        centres,
-        choices.channels,
-        choices.reasons,
-        choices.first_day,
-        choices.last_day,
-        vendor_scope,
-        visible_centres(centre_groups(con, "centre", vendor_scope)),
-    )
