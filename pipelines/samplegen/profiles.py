@@ -87,6 +87,8 @@ class CentreProfile:
     own_qa: QaLevel
     client_qa: QaLevel | None
     agents: int
+    # P(survey answered | the customer comes back within a week) / P(answered otherwise)
+    followed_response_factor: float = 1.0
 
     @property
     def is_vendor(self) -> bool:
@@ -172,7 +174,7 @@ GLASGOW = CentreProfile(
     late_repeat_share=0.04,
     exact_week_repeat_share=0.004,
     spill_share=0.0,
-    own_qa_share=0.08,
+    own_qa_share=0.085,
     client_qa_share=0.03,
     own_qa=QaLevel(mean=85, peak_mean=77, critical_fail=0.03, peak_critical_fail=0.07),
     client_qa=QaLevel(mean=83, peak_mean=75, critical_fail=0.04, peak_critical_fail=0.08),
@@ -219,6 +221,8 @@ LISBON = CentreProfile(
     own_qa=QaLevel(mean=84, peak_mean=83, critical_fail=0.03, peak_critical_fail=0.03),
     client_qa=QaLevel(mean=81, peak_mean=80, critical_fail=0.04, peak_critical_fail=0.04),
     agents=45,
+    # unhappy customers who call back rarely answer Atlântico's survey: CSAT flatters it
+    followed_response_factor=0.35,
 )
 
 MANILA = CentreProfile(

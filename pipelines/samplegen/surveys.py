@@ -1,8 +1,10 @@
 """Post-contact survey answers of one centre, on its own CSAT scale.
 
 Satisfaction (top quarter of the scale, METRICS.md ``csat_pct``) depends on the contact
-reason, the centre, the peak, repeat contacts and complaints; NPS, "resolved" and the
-comment follow the CSAT answer.
+reason, the centre, the peak, repeat contacts, complaints and whether the customer comes
+back within a week (unresolved); NPS, "resolved" and the comment follow the CSAT answer.
+Whether a customer answers at all can depend on that too
+(``CentreProfile.followed_response_factor``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from pipelines.samplegen.formats import FormatSpec
 from pipelines.samplegen.profiles import CHANNELS, REASON_SATISFACTION, REASONS, CentreProfile
 
 COMMENT_SHARE = 0.45
+# A customer whose issue was not resolved (they come back within a week) is less often
+# satisfied; at some centres they also answer the survey less often, which flatters CSAT.
+UNRESOLVED_PENALTY = 0.15
 
 
 def satisfied_threshold(spec: FormatSpec) -> float:
@@ -40,6 +45,21 @@ def raw_csat(
     ).astype(np.int64)
 
 
+def _followed_within_a_week(contacts: pd.DataFrame) -> np.ndarray:
+    """Per contact: the same customer contacts this centre again within 7 days (the
+    issue was not resolved), in the contacts' own order."""
+    order = np.lexsort((contacts["started_at"].to_numpy(), contacts["customer"].to_numpy()))
+    customer = contacts["customer"].to_numpy()[order]
+    started = contacts["started_at"].to_numpy()[order]
+    followed_sorted = np.zeros(len(order), dtype=bool)
+    followed_sorted[:-1] = (customer[1:] == customer[:-1]) & (
+        started[1:] - started[:-1] <= calendar.WEEK_S
+    )
+    followed = np.empty(len(order), dtype=bool)
+    followed[order] = followed_sorted
+    return followed
+
+
 def centre_surveys(
     contacts: pd.DataFrame,
     profile: CentreProfile,
@@ -51,8 +71,11 @@ def centre_surveys(
     (``survey_no`` 0..n-1)."""
     n = len(contacts)
     channel = contacts["channel"].to_numpy()
-    response_share = profile.survey_response_share * np.where(
-        channel == CHANNELS.index("email"), 0.7, 1.0
+    followed = _followed_within_a_week(contacts)
+    response_share = (
+        profile.survey_response_share
+        * np.where(channel == CHANNELS.index("email"), 0.7, 1.0)
+        * np.where(followed, profile.followed_response_factor, 1.0)
     )
     responds = contacts["answered"].to_numpy() & (rng.random(n) < response_share)
     sample = contacts[responds]
@@ -65,6 +88,8 @@ def centre_surveys(
         base
         + offset
         - 0.05 * sample["repeat_of_earlier"].to_numpy()
+        # centred, so the centre's CSAT level stays what its profile says
+        - UNRESOLVED_PENALTY * (followed[responds] - followed[contacts["answered"]].mean())
         - 0.25 * sample["complaint"].to_numpy(),
         0.02,
         0.98,
