@@ -17,7 +17,7 @@ import duckdb
 
 from pipelines import settings
 
-from .config import KEY_COLUMN, load_ingest_settings, load_source_configs
+from .config import KEY_COLUMN, REPORTED, load_ingest_settings, load_source_configs
 from .load import LoadOptions, check_file, drop_staging, top_reject_reasons
 from .readers import FileProblem
 from .run import exports_dir, match_file
@@ -80,6 +80,12 @@ def _supported_metrics(
     con: duckdb.DuckDBPyConnection, kind: str, provided: set[str]
 ) -> tuple[dict[str, int], dict[str, str]]:
     supported, unsupported = {}, {}
+    if kind == REPORTED:  # the figures the file states, per metric
+        rows = con.execute(
+            "SELECT v_metric, count(*) FROM checked_reported WHERE len(errors) = 0 "
+            "GROUP BY v_metric ORDER BY v_metric"
+        ).fetchall()
+        return dict(rows), unsupported
     for metric, inputs in METRIC_INPUTS[kind].items():
         missing = [c for c in inputs if c not in provided and c != "customer_key"]
         if missing:
@@ -135,10 +141,14 @@ def check_export(
                 f"SELECT count(*), count(*) FILTER (WHERE len(errors) = 0), "
                 f"count(*) FILTER (WHERE len(errors) > 0) FROM checked_{kind}"
             ).fetchone()
-            records = con.execute(
-                f"SELECT count(DISTINCT v_{KEY_COLUMN[kind]}) FROM checked_{kind} "
-                "WHERE len(errors) = 0"
-            ).fetchone()[0]
+            records = (
+                loads
+                if kind == REPORTED
+                else con.execute(
+                    f"SELECT count(DISTINCT v_{KEY_COLUMN[kind]}) FROM checked_{kind} "
+                    "WHERE len(errors) = 0"
+                ).fetchone()[0]
+            )
             mapping = job.spec.kinds[kind]
             provided = mapping.provided | ({"customer_key"} if job.spec.identifiers else set())
             supported, unsupported = _supported_metrics(con, kind, provided)

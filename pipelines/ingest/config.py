@@ -39,7 +39,10 @@ SYNTHETIC_KEYS = ("row", "content")
 DATE_DIRECTIVES = ("%d", "%j", "%Y", "%y", "%m", "%b", "%B", "%x", "%c", "%G", "%U", "%W")
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 IDENTIFIER_TYPES = ("phone", "email", "account")
-KINDS = ("contacts", "surveys", "qa")
+KINDS = ("contacts", "surveys", "qa")  # record kinds: one row per contact, survey, QA
+# A vendor's own figures (metric, period, value): a kind of its own, see reported.py
+REPORTED = "reported"
+ALL_KINDS = (*KINDS, REPORTED)
 QA_SECTIONS = ("accuracy", "empathy", "brand", "compliance", "process")
 CHANNELS = ("voice", "chat", "email", "sms", "social", "post")
 # The sample deployment's reason catalogue; a deployment defines its own in settings.yaml
@@ -57,7 +60,7 @@ EVALUATOR_ORGS = ("own", "client")
 
 # Canonical column -> how its text is converted. Columns marked required must be mapped
 # (or given a constant) and must hold a value on every row.
-TEXT, CODE, TIMESTAMP, FLAG, DURATION, CSAT, NPS, PERCENT, INTEGER = (
+TEXT, CODE, TIMESTAMP, FLAG, DURATION, CSAT, NPS, PERCENT, INTEGER, PERIOD, FIGURE = (
     "text",
     "code",
     "timestamp",
@@ -67,6 +70,8 @@ TEXT, CODE, TIMESTAMP, FLAG, DURATION, CSAT, NPS, PERCENT, INTEGER = (
     "nps",
     "percent",
     "integer",
+    "period",
+    "figure",  # a reported value: read by its metric's unit (reported.py)
 )
 
 
@@ -118,6 +123,14 @@ CANONICAL_COLUMNS: dict[str, dict[str, CanonicalColumn]] = {
         ("critical_fail", FLAG, True),
     ),
 }
+# The reported kind's columns (reported.py); its key is (centre_id, metric, grain,
+# period_start), its period and value parsed by the metric's unit.
+REPORTED_COLUMNS: dict[str, CanonicalColumn] = _columns(
+    ("centre_id", CODE, False),  # default: the config's centre
+    ("metric", CODE, True),
+    ("period", PERIOD, True),
+    ("value", FIGURE, True),
+)
 KEY_COLUMN = {"contacts": "contact_id", "surveys": "survey_id", "qa": "evaluation_id"}
 TIMESTAMP_COLUMN = {"contacts": "started_at", "surveys": "responded_at", "qa": "evaluated_at"}
 CODE_VALUES = {
@@ -244,7 +257,7 @@ class RowFilters:
 class KindMapping:
     kind: str
     columns: dict[str, ColumnSpec]  # canonical -> how it is read (not timestamps)
-    timestamp: TimestampSource
+    timestamp: TimestampSource | None  # None for reported figures (they have a period)
     constants: dict[str, Any]  # canonical -> value when no column exists
     value_maps: dict[str, dict[str, str]]  # canonical -> {lower-cased source word: code}
     codes: dict[str, tuple[str, ...]]  # canonical code column -> the allowed codes
@@ -256,15 +269,20 @@ class KindMapping:
     duplicates: str  # reject | keep
     on_conflict: str  # reject_both | keep_first | keep_last
     conflict_order: str | None  # canonical column ordering keep_first/last
+    # reported figures only (reported.py)
+    grain: str | None = None  # month | week; None: read from each period's shape
+    period_formats: tuple[str, ...] = ()  # strptime formats tried before the built-in ones
+    percentages: str = "points"  # points (87.3) | fraction (0.873 = 87.3 %)
 
     @property
     def timestamp_formats(self) -> tuple[str, ...]:
-        return self.timestamp.formats
+        return self.timestamp.formats if self.timestamp else ()
 
     @property
     def source_columns(self) -> set[str]:
         used = {c for spec in self.columns.values() for c in spec.sources}
-        used |= set(self.timestamp.source_columns)
+        if self.timestamp:
+            used |= set(self.timestamp.source_columns)
         used |= {c for spec in self.sections.values() for c in spec.sources}
         used |= self.filters.source_columns
         if self.present_if:
@@ -276,7 +294,9 @@ class KindMapping:
     @property
     def provided(self) -> set[str]:
         """Canonical columns this mapping fills (mapped, constant or derived)."""
-        names = set(self.columns) | set(self.constants) | {TIMESTAMP_COLUMN[self.kind]}
+        names = set(self.columns) | set(self.constants)
+        if self.kind in TIMESTAMP_COLUMN:
+            names.add(TIMESTAMP_COLUMN[self.kind])
         if self.kind == "contacts" and self.legs and self.legs.transferred_when_several_legs:
             names.add("transferred")
         return names
@@ -435,7 +455,7 @@ EXPORT_KEYS = {
     "thousands_separator",
     "ambiguous_times",
     "max_reject_pct",
-    *KINDS,
+    *ALL_KINDS,
 }
 KIND_KEYS = {
     "columns",
@@ -979,8 +999,18 @@ def _parse_export(
         for kind in KINDS
         if section.get(kind) is not None
     }
+    if section.get(REPORTED) is not None:
+        from .reported import parse_reported  # reported.py builds on this module
+
+        if kinds:
+            raise section.fail(
+                REPORTED, "reported figures come in a file of their own (no other kind beside)"
+            )
+        kinds[REPORTED] = parse_reported(section, _parse_centre(path, centre_raw).id)
     if not kinds:
-        raise section.fail("contacts", "each export needs at least one of contacts, surveys, qa")
+        raise section.fail(
+            "contacts", "each export needs at least one of contacts, surveys, qa, reported"
+        )
     delimiter = section.text("delimiter", ",")
     if len(delimiter) != 1:
         raise section.fail("delimiter", f"'{delimiter}' must be a single character")
@@ -1119,4 +1149,6 @@ def load_source_configs(config_dir: Path) -> list[SourceConfig]:
                 f"used by {seen[config.centre.id]}"
             )
         seen[config.centre.id] = config.path
-    return configs
+    from .reported import allow_vendor_centres  # reported.py builds on this module
+
+    return allow_vendor_centres(configs)

@@ -17,16 +17,24 @@ from pathlib import Path
 
 import duckdb
 
-from .config import ExportSpec, IngestSettings, SourceConfig
+from .config import REPORTED, ExportSpec, IngestSettings, SourceConfig
 from .identifiers import hashed_columns
 from .keyed_hash import HmacKey
 from .masking import MASKS, masked_sql
 from .readers import FileProblem, StagedFile, stage_file
+from .reported import ReportedValidator, insert_reported_sql
 from .scratch import SCRATCH
 from .sql_text import SqlParams, execute, quote_ident, shown_value_sql
 from .validate import FileContext, KindValidator
 
-KIND_ORDER = ("contacts", "surveys", "qa")
+KIND_ORDER = ("contacts", "surveys", "qa", REPORTED)
+# kind -> the canonical table its rows go to (qa also writes qa_sections)
+KIND_TABLES = {
+    "contacts": "contacts",
+    "surveys": "surveys",
+    "qa": "qa_evaluations",
+    REPORTED: "reported_figures",
+}
 
 
 @dataclass
@@ -215,6 +223,8 @@ def _insert_records_sql(kind: str, validator: KindValidator, params: SqlParams) 
     """Statements replacing the kind's rows by key and inserting the checked good rows."""
     mapping = validator.mapping
     good = f"(SELECT * FROM checked_{kind} WHERE len(errors) = 0)"
+    if kind == REPORTED:
+        return insert_reported_sql()
     if kind == "contacts":
         columns = [
             "channel",
@@ -296,7 +306,8 @@ def _check_kind(
 ) -> CheckedKind:
     """Create ``checked_<kind>``: converted values and errors per row."""
     params = SqlParams()
-    validator = KindValidator(
+    validator_class = ReportedValidator if kind == REPORTED else KindValidator
+    validator = validator_class(
         spec, spec.kinds[kind], config.centre.timezone, options.key, params, staged, context
     )
     has_cell_problems = con.execute("SELECT count(*) > 0 FROM cell_problems").fetchone()[0]
@@ -341,7 +352,7 @@ def _sql_literal(word: str) -> str:
 
 def _replace_earlier_loads_sql(kind: str) -> list[str]:
     """``--reload``: the rows, rejects and ledger status of this file's earlier loads."""
-    table = {"contacts": "contacts", "surveys": "surveys", "qa": "qa_evaluations"}[kind]
+    table = KIND_TABLES[kind]
     earlier = (
         "(SELECT load_id FROM loads WHERE centre_id = $centre AND kind = $kind "
         "AND status = 'loaded' AND (sha256 = $sha OR file_name = $file))"
@@ -352,8 +363,10 @@ def _replace_earlier_loads_sql(kind: str) -> list[str]:
             "DELETE FROM qa_sections WHERE centre_id = $centre AND evaluation_id IN "
             f"(SELECT evaluation_id FROM qa_evaluations WHERE load_id IN {earlier})"
         )
+    # (reported figures may be a sibling centre's: the load id alone says whose they are)
+    own = "" if kind == REPORTED else "centre_id = $centre AND "
     return statements + [
-        f"DELETE FROM {table} WHERE centre_id = $centre AND load_id IN {earlier}",
+        f"DELETE FROM {table} WHERE {own}load_id IN {earlier}",
         f"DELETE FROM rejects WHERE load_id IN {earlier}",
         f"UPDATE loads SET status = 'replaced' WHERE load_id IN {earlier}",
     ]
@@ -534,6 +547,7 @@ STAGING_TABLES = (
     "checked_contacts",
     "checked_surveys",
     "checked_qa",
+    "checked_reported",
     "malformed",
     "cell_problems",
     "csv_reject_errors",

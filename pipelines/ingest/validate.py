@@ -598,13 +598,10 @@ class KindValidator:
                 f"{no_errors})"
             )
         )
-        key = f"v_{KEY_COLUMN[kind]}"
-        numbered_legs = bool(mapping.legs and mapping.legs.leg_column)
-        key_parts = [key] + (["v_leg"] if numbered_legs else [])
+        key_parts = self.key_parts()
         key_shown = " || '/' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in key_parts)
         duplicate_row = f"'exact duplicate of row ' || {self.staged.data_row_sql('d.first_row')}"
-        key_source = mapping.columns[KEY_COLUMN[kind]].source
-        key_column = self.params.add(key_source)
+        key_column = self.params.add(self.key_source())
         # Duplicates are rare: the query below keeps a hash of each source row, exact
         # duplicates are then compared column by column on rows sharing a hash only.
         # (Windows over every row would buffer every column and dominate the load time.)
@@ -653,6 +650,16 @@ FROM (SELECT _ord, row_number() OVER (PARTITION BY v_contact_id
 WHERE c._ord = n._ord
 """)
         return statements
+
+    def key_parts(self) -> list[str]:
+        """The checked columns that make a record's key (duplicates, conflicts)."""
+        mapping = self.mapping
+        numbered_legs = bool(mapping.legs and mapping.legs.leg_column)
+        return [f"v_{KEY_COLUMN[mapping.kind]}"] + (["v_leg"] if numbered_legs else [])
+
+    def key_source(self) -> str | None:
+        """The source column named in a duplicate-key reject."""
+        return self.mapping.columns[KEY_COLUMN[self.mapping.kind]].source
 
     def _conflicts_sql(self, key_parts: list[str], key_shown: str, key_column: str) -> str:
         """Rows sharing a key with different content (exact duplicates are already out):

@@ -77,7 +77,7 @@ CREATE TABLE IF NOT EXISTS loads (
     file_name     VARCHAR NOT NULL,
     sha256        VARCHAR NOT NULL,  -- of the file's bytes: the same content loads once
     centre_id     VARCHAR,
-    kind          VARCHAR NOT NULL,  -- 'contacts' | 'surveys' | 'qa' (one file may feed several)
+    kind          VARCHAR NOT NULL,  -- 'contacts' | 'surveys' | 'qa' | 'reported' (a file may feed several)
     rows_read     BIGINT NOT NULL,
     rows_loaded   BIGINT NOT NULL,
     rows_rejected BIGINT NOT NULL,
@@ -105,3 +105,16 @@ CREATE TABLE IF NOT EXISTS rejects (
 -- "not provided", never a made-up false); idempotent on warehouses made before.
 ALTER TABLE contacts ALTER COLUMN transferred DROP NOT NULL;
 ALTER TABLE contacts ALTER COLUMN complaint DROP NOT NULL;
+
+-- A vendor's own figures (the `reported` export kind): one value per centre, metric and
+-- period, reconciled with the warehouse's own by pipelines/metrics/reconciliation.py. A
+-- later load restating the same key replaces the value.
+CREATE TABLE IF NOT EXISTS reported_figures (
+    centre_id    VARCHAR NOT NULL,   -- key (with metric, grain, period_start)
+    metric       VARCHAR NOT NULL,   -- a metric id of the catalogue
+    grain        VARCHAR NOT NULL,   -- 'month' | 'week'
+    period_start DATE NOT NULL,      -- first day of the calendar month / Monday of the ISO week
+    value        DOUBLE NOT NULL,    -- in the metric's unit: percent 0-100, seconds, ...
+    metric_label VARCHAR,            -- the metric as the report wrote it ("CSAT %")
+    load_id      BIGINT NOT NULL
+);

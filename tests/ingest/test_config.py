@@ -157,7 +157,7 @@ def test_time_only_values_need_a_date_source(workspace, columns_started_at, frag
 
 
 def test_every_source_config_key_is_documented():
-    from pipelines.ingest import config
+    from pipelines.ingest import config, reported
     from pipelines.settings import REPO_ROOT
 
     docs = (REPO_ROOT / "docs" / "SOURCE_CONFIG.md").read_text(encoding="utf-8")
@@ -171,6 +171,9 @@ def test_every_source_config_key_is_documented():
         | {"include", "exclude"}
         | set().union(*config.COLUMN_KEYS.values())
         | {f.name for f in dataclasses.fields(config.IngestSettings)}
+        | reported.REPORTED_KEYS
+        | reported.VALUE_KEYS
+        | set(config.REPORTED_COLUMNS)
     )
     # named in a table or the text (`key`), or shown in an example (key: ...)
     undocumented = sorted(key for key in keys if f"`{key}" not in docs and f" {key}:" not in docs)

@@ -1,6 +1,7 @@
 -- Freshness per centre and kind: the latest loaded file, the latest record time (UTC),
--- the rows held and the rows rejected so far.
-WITH kinds(kind) AS (VALUES ('contacts'), ('surveys'), ('qa')),
+-- the rows held and the rows rejected so far. Reported figures (a vendor's own numbers)
+-- appear only for centres that sent some; their latest record is the latest period start.
+WITH kinds(kind) AS (VALUES ('contacts'), ('surveys'), ('qa'), ('reported')),
 records AS (
     SELECT centre_id, 'contacts' AS kind, count(*) AS record_rows,
            max(started_at) AS latest_record_at
@@ -9,6 +10,9 @@ records AS (
     SELECT centre_id, 'surveys', count(*), max(responded_at) FROM surveys GROUP BY centre_id
     UNION ALL
     SELECT centre_id, 'qa', count(*), max(evaluated_at) FROM qa_evaluations GROUP BY centre_id
+    UNION ALL
+    SELECT centre_id, 'reported', count(*), CAST(max(period_start) AS TIMESTAMP)
+    FROM reported_figures GROUP BY centre_id
 ),
 file_loads AS (
     SELECT centre_id, kind,
@@ -25,4 +29,5 @@ FROM centres AS c
 CROSS JOIN kinds AS k
 LEFT JOIN records AS r ON r.centre_id = c.centre_id AND r.kind = k.kind
 LEFT JOIN file_loads AS f ON f.centre_id = c.centre_id AND f.kind = k.kind
-ORDER BY c.centre_id, list_position(['contacts', 'surveys', 'qa'], k.kind)
+WHERE k.kind <> 'reported' OR r.record_rows IS NOT NULL OR f.centre_id IS NOT NULL
+ORDER BY c.centre_id, list_position(['contacts', 'surveys', 'qa', 'reported'], k.kind)
