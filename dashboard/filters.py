@@ -20,6 +20,7 @@ from dashboard.plain import literal
 from pipelines import settings
 from pipelines.ingest.config import load_ingest_settings
 from pipelines.metrics import MetricQuery
+from pipelines.metrics.catalogue import HEADLINE_METRICS
 
 SPANS = {1: "1 week", 4: "4 weeks", 13: "13 weeks", 26: "26 weeks", 52: "52 weeks"}
 IN_HOUSE_BASELINE = "in_house"
@@ -54,6 +55,7 @@ class Filters:
             "contact_reasons": self.reasons,
             "baseline": self.baseline,
             "vendor_scope": self.vendor_scope,
+            "metrics": HEADLINE_METRICS,
         }
         fields.update(overrides)
         return MetricQuery(**fields)

@@ -40,6 +40,7 @@ class MetricSettings:
     qa_pass_mark: float = 80
     min_sample: int = 30
     confidence: float = 0.95
+    calibration_tolerance_pts: float = 5
 
     def with_overrides(self, **overrides: object) -> MetricSettings:
         return replace(self, **overrides)

@@ -9,11 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Unit = Literal["pct", "score", "seconds", "count", "nps"]
+Unit = Literal["pct", "score", "seconds", "count", "nps", "pts"]  # pts: a signed difference
 Direction = Literal["higher", "lower"]
 Family = Literal["customer", "quality", "operations"]
-# How a metric's uncertainty and significance are computed (see stats.py).
-Kind = Literal["proportion", "mean", "nps", "count", "adjusted_proportion"]
+# How a metric's uncertainty and significance are computed (see stats.py). The last three
+# carry their own test against zero (METRICS.md), which is the one a long table row's
+# p_value and significant report (SELF_TESTED): paired_mean (n pairs, x and xx the sum and
+# sum of squares of the differences), kappa (n pairs, x agreeing, xx passed by the own
+# side, y passed by the client) and proportion_difference (n, x the sample; y, xx the
+# whole population it is compared with).
+Kind = Literal[
+    "proportion",
+    "mean",
+    "nps",
+    "count",
+    "adjusted_proportion",
+    "paired_mean",
+    "kappa",
+    "proportion_difference",
+]
+SELF_TESTED: frozenset[str] = frozenset({"paired_mean", "proportion_difference"})
 
 QA_SECTIONS: tuple[str, ...] = ("accuracy", "empathy", "brand", "compliance", "process")
 
@@ -28,6 +43,20 @@ class MetricDef:
     population: str
     family: Family
     kind: Kind = "proportion"
+
+
+def _calibration_section(section: str) -> MetricDef:
+    return MetricDef(
+        f"qa_calibration_gap_{section}",
+        f"QA calibration gap, {section}",
+        f"mean of (own - client) '{section}' section score over pairs where both sides "
+        "scored the section; > 0: the vendor scores itself higher",
+        "pts",
+        None,
+        f"calibration pairs with a '{section}' score on both sides",
+        "quality",
+        "paired_mean",
+    )
 
 
 def _section(section: str) -> MetricDef:
@@ -140,6 +169,18 @@ _DEFINITIONS: tuple[MetricDef, ...] = (
         "adjusted_proportion",
     ),
     MetricDef(
+        "responder_repeat_gap",
+        "Responder repeat gap",
+        "fcr_repeat_pct over answered contacts with a survey - fcr_repeat_pct over all "
+        "answered contacts (two-proportion z-test); > 0: customers who came back answered "
+        "less often, so CSAT flatters the centre",
+        "pts",
+        None,
+        "answered contacts with a customer_key and a survey",
+        "customer",
+        "proportion_difference",
+    ),
+    MetricDef(
         "qa_score",
         "QA score",
         "mean score_pct (0-100)",
@@ -170,6 +211,39 @@ _DEFINITIONS: tuple[MetricDef, ...] = (
         "proportion",
     ),
     *(_section(section) for section in QA_SECTIONS),
+    MetricDef(
+        "qa_calibration_gap",
+        "QA calibration gap",
+        "mean of (own score - client score) over contacts both QA teams scored, each "
+        "side's score the mean of its evaluations; > 0: the vendor scores itself higher",
+        "pts",
+        None,
+        "calibration pairs",
+        "quality",
+        "paired_mean",
+    ),
+    MetricDef(
+        "qa_calibration_agreement_pct",
+        "QA calibration agreement %",
+        "share of calibration pairs whose pass/fail verdicts agree",
+        "pct",
+        "higher",
+        "calibration pairs",
+        "quality",
+        "proportion",
+    ),
+    MetricDef(
+        "qa_calibration_kappa",
+        "QA calibration kappa",
+        "Cohen's kappa of the two sides' pass/fail verdicts: (agreement - chance "
+        "agreement) / (1 - chance agreement)",
+        "score",
+        "higher",
+        "calibration pairs",
+        "quality",
+        "kappa",
+    ),
+    *(_calibration_section(section) for section in QA_SECTIONS),
     MetricDef(
         "contacts",
         "Contacts",
@@ -234,6 +308,10 @@ _DEFINITIONS: tuple[MetricDef, ...] = (
 
 CATALOGUE: dict[str, MetricDef] = {metric.id: metric for metric in _DEFINITIONS}
 METRIC_IDS: tuple[str, ...] = tuple(CATALOGUE)
+# the calibration gap per section: read on the calibration view and in exports, too much
+# detail for a scorecard
+DETAIL_METRICS: frozenset[str] = frozenset(f"qa_calibration_gap_{s}" for s in QA_SECTIONS)
+HEADLINE_METRICS: tuple[str, ...] = tuple(m for m in METRIC_IDS if m not in DETAIL_METRICS)
 
 
 def validate_metric_ids(metric_ids: tuple[str, ...] | list[str]) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.metrics import stats as metric_stats
-from pipelines.metrics.catalogue import CATALOGUE
+from pipelines.metrics.catalogue import CATALOGUE, SELF_TESTED
 from pipelines.metrics.groups import (
     Group,
     baseline_centres,
@@ -62,7 +62,11 @@ LONG_COLUMNS = [
     "target",
     "status",
     "coverage",
+    "flag",
 ]
+# the long table's flags (METRICS.md, "Trusting the vendor's own numbers")
+OUT_OF_CALIBRATION = "out_of_calibration"
+CSAT_LIKELY_FLATTERED = "csat_likely_flattered"
 BASELINE_KEY = "\x00baseline"  # never a real group key
 CELL = ["period_start", "breakdown_value"]
 
@@ -141,6 +145,7 @@ def metric_table(
         table = _apply_adjusted(table, adjusted, settings)
     table = _compare_with_baseline(table, groups, base_centres, settings)
     table = _apply_targets(table, groups, targets, query)
+    table["flag"] = _flags(table, settings)
     return _finish(table, query, groups, metric_ids)
 
 
@@ -182,7 +187,12 @@ def _skeleton(
 
 
 def _estimate(
-    n: np.ndarray, x: np.ndarray, xx: np.ndarray, y: np.ndarray, kind: np.ndarray, z: float
+    n: np.ndarray,
+    x: np.ndarray,
+    xx: np.ndarray,
+    y: np.ndarray,
+    kind: np.ndarray,
+    confidence: float,
 ) -> dict[str, np.ndarray]:
     """Value, interval, and what the tests need (sd for means, se for NPS)."""
     value = np.full(n.shape, np.nan)
@@ -191,6 +201,7 @@ def _estimate(
     sd = np.full(n.shape, np.nan)
     se = np.full(n.shape, np.nan)
     has = n > 0
+    z = metric_stats.z_value(confidence)
 
     proportion = (kind == "proportion") & has
     value[proportion] = 100 * x[proportion] / n[proportion]
@@ -211,14 +222,38 @@ def _estimate(
 
     count = (kind == "count") & has
     value[count] = n[count]
+
+    # the mean of paired differences, with a t interval (METRICS.md: calibration gap)
+    paired = (kind == "paired_mean") & has
+    m, s = metric_stats.mean_and_sd(x[paired], xx[paired], n[paired])
+    value[paired], sd[paired] = m, s
+    half = metric_stats.t_value(confidence, n[paired]) * s / np.sqrt(n[paired])
+    low[paired], high[paired] = m - half, m + half
+
+    kappa = (kind == "kappa") & has
+    k, e = metric_stats.cohen_kappa(x[kappa], xx[kappa], y[kappa], n[kappa])
+    value[kappa], se[kappa] = k, e
+    low[kappa], high[kappa] = np.maximum(k - z * e, -1), np.minimum(k + z * e, 1)
+
+    # a sample's share against its whole population's, in points, with a Wald interval
+    difference = (kind == "proportion_difference") & has & (y > 0)
+    p1, p2 = x[difference] / n[difference], xx[difference] / y[difference]
+    d, e = (
+        100 * (p1 - p2),
+        100 * np.sqrt(p1 * (1 - p1) / n[difference] + p2 * (1 - p2) / y[difference]),
+    )
+    value[difference], se[difference] = d, e
+    low[difference], high[difference] = d - z * e, d + z * e
     return {"value": value, "ci_low": low, "ci_high": high, "sd": sd, "se": se}
 
 
 def _compute_values(table: pd.DataFrame, settings: MetricSettings) -> pd.DataFrame:
-    z = metric_stats.z_value(settings.confidence)
     kind = table["kind"].to_numpy()
-    own = _estimate(*(table[c].to_numpy(float) for c in ("n", "x", "xx", "y")), kind, z)
-    base = _estimate(*(table[f"{c}_b"].to_numpy(float) for c in ("n", "x", "xx", "y")), kind, z)
+    confidence = settings.confidence
+    own = _estimate(*(table[c].to_numpy(float) for c in ("n", "x", "xx", "y")), kind, confidence)
+    base = _estimate(
+        *(table[f"{c}_b"].to_numpy(float) for c in ("n", "x", "xx", "y")), kind, confidence
+    )
     for name, values in own.items():
         table[name] = values
     table["baseline_value"] = base["value"]
@@ -282,7 +317,7 @@ def _compare_with_baseline(
         table["sd_b"].to_numpy(float)[mean],
         n_b[mean],
     )
-    by_difference = (kind == "nps") | (kind == "adjusted_proportion")
+    by_difference = (kind == "nps") | (kind == "adjusted_proportion") | (kind == "kappa")
     p_value[by_difference] = metric_stats.difference_z_p(
         table["value"].to_numpy(float)[by_difference],
         table["se"].to_numpy(float)[by_difference],
@@ -300,20 +335,65 @@ def _compare_with_baseline(
     table["baseline_n"] = n_b
     table["gap_se"] = np.where(is_baseline, np.nan, _gap_se(table, kind, n, n_b))
     p_value[is_baseline] = np.nan
+    # a calibration gap or a response bias is tested against zero, not against the
+    # baseline, for every group (the baseline's own included)
+    self_tested = np.isin(kind, list(SELF_TESTED))
+    p_value[self_tested] = _self_test_p(table[self_tested])
     table["p_value"] = p_value
 
     min_sample = settings.min_sample
     counted = kind == "count"
     table["insufficient_sample"] = (n < min_sample) & ~counted
-    table["significant"] = (
-        (np.nan_to_num(p_value, nan=1.0) < 1 - settings.confidence)
-        & (n >= min_sample)
-        & (n_b >= min_sample)
-        & ~is_baseline
-        & ~counted
+    below_alpha = np.nan_to_num(p_value, nan=1.0) < 1 - settings.confidence
+    table["significant"] = np.where(
+        self_tested,
+        below_alpha & (n >= min_sample),
+        below_alpha & (n >= min_sample) & (n_b >= min_sample) & ~is_baseline & ~counted,
     )
     table["judgement"] = judgement(table["significant"], table["gap"], table["metric"])
     return table
+
+
+def _self_test_p(rows: pd.DataFrame) -> np.ndarray:
+    """The metric's own test against zero: the paired t-test of the differences, or the
+    pooled two-proportion z-test of the sample against its whole population."""
+    kind = rows["kind"].to_numpy()
+    p_value = np.full(len(rows), np.nan)
+    paired = kind == "paired_mean"
+    p_value[paired] = metric_stats.paired_t_p(
+        rows["value"].to_numpy(float)[paired],
+        rows["sd"].to_numpy(float)[paired],
+        rows["n"].to_numpy(float)[paired],
+    )
+    difference = kind == "proportion_difference"
+    p_value[difference] = metric_stats.two_proportion_p(
+        rows["x"].to_numpy(float)[difference],
+        rows["n"].to_numpy(float)[difference],
+        rows["xx"].to_numpy(float)[difference],
+        rows["y"].to_numpy(float)[difference],
+    )
+    return p_value
+
+
+def _flags(table: pd.DataFrame, settings: MetricSettings) -> np.ndarray:
+    """Out of calibration: a significant calibration gap (overall or a section's) beyond
+    calibration_tolerance_pts. CSAT likely flattered: a significant positive responder
+    repeat gap (the surveyed contacts came back less often than all of them)."""
+    metric = table["metric"].astype(str)
+    value = table["value"].to_numpy(float)
+    significant = table["significant"].to_numpy(bool)
+    calibration = metric.str.startswith("qa_calibration_gap").to_numpy()
+    out_of_calibration = (
+        calibration
+        & significant
+        & (np.abs(np.nan_to_num(value)) > settings.calibration_tolerance_pts)
+    )
+    flattered = (metric == "responder_repeat_gap").to_numpy() & significant & (value > 0)
+    return np.select(
+        [out_of_calibration, flattered],
+        np.array([OUT_OF_CALIBRATION, CSAT_LIKELY_FLATTERED], dtype=object),
+        default=None,
+    )
 
 
 def judgement(significant: pd.Series, gap: pd.Series, metric: pd.Series) -> np.ndarray:
@@ -350,7 +430,8 @@ def _gap_se(table: pd.DataFrame, kind: np.ndarray, n: np.ndarray, n_b: np.ndarra
     se = np.full(len(table), np.nan)
     se[kind == "proportion"] = proportion[kind == "proportion"]
     se[kind == "mean"] = mean[kind == "mean"]
-    differenced = (kind == "nps") | (kind == "adjusted_proportion")
+    se[kind == "paired_mean"] = mean[kind == "paired_mean"]
+    differenced = np.isin(kind, ["nps", "adjusted_proportion", "kappa", "proportion_difference"])
     se[differenced] = by_se[differenced]
     return np.where((n > 0) & (n_b > 0) & np.isfinite(se), se, np.nan)
 

@@ -118,3 +118,40 @@ def difference_z_p(value1: Array, se1: Array, value2: Array, se2: Array) -> Arra
     p_value = _two_sided_p(z_statistic)
     same = (se == 0) & (np.asarray(value1, float) == np.asarray(value2, float))
     return np.where(same, 1.0, np.where(se > 0, p_value, np.nan))
+
+
+def t_value(confidence: float, n: Array) -> Array:
+    """The two-sided Student t quantile with n - 1 degrees of freedom (NaN for n < 2)."""
+    n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore"):
+        quantile = stats.t.ppf(1 - (1 - confidence) / 2, np.where(n >= 2, n - 1, 1))
+    return np.where(n >= 2, quantile, np.nan)
+
+
+def paired_t_p(mean: Array, sd: Array, n: Array) -> Array:
+    """Paired t-test of mean difference 0, two-sided (NaN for n < 2). Differences that
+    are all equal: p = 1 when they are all 0, else 0 (no spread, a certain difference)."""
+    mean = np.asarray(mean, dtype=float)
+    sd = np.asarray(sd, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_statistic = mean / (sd / np.sqrt(n))
+        p_value = 2 * stats.t.sf(np.abs(t_statistic), np.where(n >= 2, n - 1, 1))
+    no_spread = np.where(mean == 0, 1.0, 0.0)
+    return np.where(n >= 2, np.where(sd > 0, p_value, no_spread), np.nan)
+
+
+def cohen_kappa(agree: Array, own_pass: Array, client_pass: Array, n: Array) -> tuple[Array, Array]:
+    """Cohen's kappa of two pass/fail raters and its large-sample standard error
+    sqrt(po * (1 - po) / (n * (1 - pe)^2)); NaN when chance agreement pe is 1 (both
+    raters gave one and the same verdict throughout: kappa is undefined)."""
+    po = _safe_divide(agree, n)
+    p_own = _safe_divide(own_pass, n)
+    p_client = _safe_divide(client_pass, n)
+    pe = p_own * p_client + (1 - p_own) * (1 - p_client)
+    defined = np.asarray(n, dtype=float) > 0
+    defined &= np.nan_to_num(pe, nan=1.0) < 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = (po - pe) / (1 - pe)
+        se = np.sqrt(po * (1 - po) / (np.asarray(n, dtype=float) * (1 - pe) ** 2))
+    return np.where(defined, kappa, np.nan), np.where(defined, se, np.nan)

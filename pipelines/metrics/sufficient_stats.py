@@ -110,6 +110,7 @@ def centre_statistics(
     contact_wide = run_sql(con, "contact_stats", parameters, use_summaries)
     survey_wide = run_sql(con, "survey_stats", parameters, use_summaries)
     qa_wide = run_sql(con, "qa_stats", parameters, use_summaries)
+    calibration_wide = run_sql(con, "calibration_stats", parameters, use_summaries)
 
     survey_keys = [*KEYS, "contact_reason"]
     csat_by_reason = survey_wide[[*survey_keys, "csat_pct__n", "csat_pct__x"]].rename(
@@ -123,7 +124,9 @@ def centre_statistics(
     )
     # one row per period, centre and breakdown value; response_rate_pct takes its n from
     # the contacts and its x from the surveys of the same row
-    wide = contact_wide.merge(survey_cells, on=KEYS, how="outer").merge(
-        qa_wide, on=KEYS, how="outer"
+    wide = (
+        contact_wide.merge(survey_cells, on=KEYS, how="outer")
+        .merge(qa_wide, on=KEYS, how="outer")
+        .merge(calibration_wide, on=KEYS, how="outer")
     )
     return to_long(wide, KEYS), csat_by_reason

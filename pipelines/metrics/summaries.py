@@ -3,13 +3,14 @@
 Every metric is a sum of per-record counts and sums, and every period, filter and
 breakdown the metric layer offers is a union of (local day, centre, channel, queue,
 contact reason) cells. Ingestion therefore stores those cells (``contact_days``,
-``survey_days``, ``qa_days``, ``repeat_flow_days``; ``agent_days`` per day, centre and
-agent serves the agent scatter when no contact filter is set) and the page queries sum
-a few thousand of them instead of rescanning millions of records. The cells depend on the
-reporting time zone and the metric settings they were built with (``summary_info``);
-when the reader's settings differ, or the warehouse has no summaries, the same day-level
-SQL runs over the raw tables as a CTE instead, so the numbers never depend on which
-route was taken (tests/metrics/test_summaries.py compares the two).
+``survey_days``, ``qa_days``, ``calibration_days``, ``repeat_flow_days``; ``agent_days``
+per day, centre and agent serves the agent scatter when no contact filter is set) and
+the page queries sum a few thousand of them instead of rescanning millions of records.
+The cells depend on the reporting time zone and the metric settings they were built with
+(``summary_info``); when the reader's settings differ, or the warehouse has no
+summaries, the same day-level SQL runs over the raw tables as a CTE instead, so the
+numbers never depend on which route was taken (tests/metrics/test_summaries.py compares
+the two).
 
 The summaries are trusted only while the source tables are what ingestion built them
 from: same row counts (checked on every call, free) and the same content checksum (the
@@ -36,6 +37,7 @@ DAY_RELATIONS = {
     "contact_stats": "contact_days",
     "survey_stats": "survey_days",
     "qa_stats": "qa_days",
+    "calibration_stats": "calibration_days",
     "repeat_flows": "repeat_flow_days",
     "agent_stats": "agent_days",  # built unfiltered: serves queries without contact filters
 }

@@ -23,13 +23,14 @@ PROSE_METRICS = {
     "csat_pct_adjusted": "**Mix-adjusted** `csat_pct`",
     **{f"qa_section_{s}": "the same mean is available per section" for s in QA_SECTIONS},
     "responder_repeat_gap": "`responder_repeat_gap` = `fcr_repeat_pct`",
+    # issue 13 asks for the calibration gap per QA section too
+    **{
+        f"qa_calibration_gap_{s}": "compares a vendor's own QA team with the client's"
+        for s in QA_SECTIONS
+    },
 }
 # metrics of the contract the catalogue does not have yet, and the issue that builds them
 NOT_YET_BUILT = {
-    "qa_calibration_gap": 13,
-    "qa_calibration_agreement_pct": 13,
-    "qa_calibration_kappa": 13,
-    "responder_repeat_gap": 13,
     "headcount": 14,
     "attrition_pct": 14,
     "tenure_median_days": 14,

@@ -51,6 +51,47 @@ def proportion(flags: pd.Series) -> tuple[float, int, int]:
     return 100 * flags.mean(), len(flags), int(flags.sum())
 
 
+def calibration_pairs(tables) -> pd.DataFrame:
+    """One row per contact both QA sides scored: each side's mean score and verdict,
+    the gap own - client, and the week of the latest client evaluation."""
+    qa = tables["qa_evaluations"].dropna(subset=["contact_id"])
+    side = qa.groupby(["centre_id", "contact_id", "evaluator_org"]).agg(
+        score=("score_pct", "mean"),
+        critical=("critical_fail", "any"),
+        latest=("evaluated_at", "max"),
+    )
+    side["passed"] = (side["score"] >= SETTINGS.qa_pass_mark) & ~side["critical"]
+    wide = side.unstack("evaluator_org").dropna(subset=[("score", "own"), ("score", "client")])
+    return pd.DataFrame(
+        {
+            "gap": wide[("score", "own")] - wide[("score", "client")],
+            "own_pass": wide[("passed", "own")].astype(bool),
+            "client_pass": wide[("passed", "client")].astype(bool),
+            "week": week_of(wide[("latest", "client")]).to_numpy(),
+        }
+    ).reset_index()
+
+
+def calibration_section_gaps(tables, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Per pair and section both sides scored: own section mean - client section mean."""
+    qa = tables["qa_evaluations"][["centre_id", "evaluation_id", "contact_id", "evaluator_org"]]
+    scored = tables["qa_sections"].merge(qa, on=["centre_id", "evaluation_id"])
+    means = scored.groupby(["centre_id", "contact_id", "section", "evaluator_org"])[
+        "score_pct"
+    ].mean()
+    wide = means.unstack("evaluator_org").dropna(subset=["own", "client"]).reset_index()
+    wide["gap"] = wide["own"] - wide["client"]
+    return wide.merge(pairs[["centre_id", "contact_id", "week"]], on=["centre_id", "contact_id"])
+
+
+def kappa(pairs: pd.DataFrame) -> float:
+    """Cohen's kappa from the 2 x 2 table of verdicts; NaN when chance agreement is 1."""
+    observed = (pairs["own_pass"] == pairs["client_pass"]).mean()
+    p_own, p_client = pairs["own_pass"].mean(), pairs["client_pass"].mean()
+    chance = p_own * p_client + (1 - p_own) * (1 - p_client)
+    return math.nan if chance == 1 else (observed - chance) / (1 - chance)
+
+
 def expected_values(tables) -> pd.DataFrame:
     """(week, centre, metric) -> value and n, computed row by row from the contract."""
     contacts = tables["contacts"].copy()
@@ -78,6 +119,9 @@ def expected_values(tables) -> pd.DataFrame:
     contacts = contacts.merge(
         nxt[["centre_id", "contact_id", "repeated"]], on=["centre_id", "contact_id"], how="left"
     )
+    surveyed = surveys[["centre_id", "contact_id"]].dropna().drop_duplicates()
+    contacts = contacts.merge(surveyed.assign(surveyed=True), how="left")
+    contacts["surveyed"] = contacts["surveyed"].fillna(False).astype(bool)
 
     # Mix weights: reason of the linked contact, 'unknown' without one.
     reasons = tables["contacts"][["centre_id", "contact_id", "contact_reason"]]
@@ -117,6 +161,17 @@ def expected_values(tables) -> pd.DataFrame:
         add(week, centre, "complaint_pct", *proportion(answered["complaint"].dropna())[:2])
         with_key = answered[answered["customer_key"].notna()]
         add(week, centre, "fcr_repeat_pct", *proportion(~with_key["repeated"].astype(bool))[:2])
+        # response bias: the surveyed contacts' no-repeat share minus everyone's
+        responded = with_key[with_key["surveyed"]]
+        if len(responded):
+            add(
+                week,
+                centre,
+                "responder_repeat_gap",
+                100 * (~responded["repeated"].astype(bool)).mean()
+                - 100 * (~with_key["repeated"].astype(bool)).mean(),
+                len(responded),
+            )
 
     answered_counts = contacts[contacts["answered"]].groupby(["week", "centre_id"]).size()
     for (week, centre), group in surveys.groupby(["week", "centre_id"]):
@@ -161,6 +216,17 @@ def expected_values(tables) -> pd.DataFrame:
         add(week, centre, "qa_critical_fail_pct", *proportion(group["critical_fail"])[:2])
     for (week, centre, section), group in sections.groupby(["week", "centre_id", "section"]):
         add(week, centre, f"qa_section_{section}", group["score_pct"].mean(), len(group))
+
+    pairs = calibration_pairs(tables)
+    for (week, centre), group in pairs.groupby(["week", "centre_id"]):
+        add(week, centre, "qa_calibration_gap", group["gap"].mean(), len(group))
+        agree = group["own_pass"] == group["client_pass"]
+        add(week, centre, "qa_calibration_agreement_pct", *proportion(agree)[:2])
+        add(week, centre, "qa_calibration_kappa", kappa(group), len(group))
+    for (week, centre, section), group in calibration_section_gaps(tables, pairs).groupby(
+        ["week", "centre_id", "section"]
+    ):
+        add(week, centre, f"qa_calibration_gap_{section}", group["gap"].mean(), len(group))
 
     frame = pd.DataFrame(records, columns=["period_start", "centre_id", "metric", "value", "n"])
     return frame[frame["n"] > 0]
@@ -238,3 +304,40 @@ def test_intervals_gaps_and_tests_match_textbook_formulas(warehouse):
     nps = rows.loc[("manila", "nps")]
     half = Z * 100 * math.sqrt((pr + de - (pr - de) ** 2) / len(scored))
     assert nps["ci_high"] - nps["value"] == pytest.approx(half)
+
+
+def test_calibration_and_response_bias_tests_match_textbook_formulas(warehouse):
+    tables, layer = warehouse
+    layer = layer.assign(period_start=pd.to_datetime(layer["period_start"]).dt.date)
+    pairs = calibration_pairs(tables)
+    busiest = pairs[pairs["centre_id"] == "manila"].groupby("week").size().idxmax()
+    rows = layer[layer["period_start"] == busiest].set_index(["centre_id", "metric"])
+
+    # The paired t-test of the gaps against 0, and the t interval (n - 1 df).
+    gaps = pairs[(pairs["centre_id"] == "manila") & (pairs["week"] == busiest)]["gap"]
+    gap = rows.loc[("manila", "qa_calibration_gap")]
+    assert gap["p_value"] == pytest.approx(stats.ttest_1samp(gaps, 0).pvalue, rel=1e-6, abs=1e-300)
+    t = stats.t.ppf(1 - (1 - SETTINGS.confidence) / 2, len(gaps) - 1)
+    assert gap["ci_high"] - gap["value"] == pytest.approx(
+        t * gaps.std(ddof=1) / math.sqrt(len(gaps))
+    )
+
+    # Cohen's kappa's large-sample interval, from the 2 x 2 table of verdicts.
+    week_pairs = pairs[(pairs["centre_id"] == "glasgow") & (pairs["week"] == busiest)]
+    observed = (week_pairs["own_pass"] == week_pairs["client_pass"]).mean()
+    p_own, p_client = week_pairs["own_pass"].mean(), week_pairs["client_pass"].mean()
+    chance = p_own * p_client + (1 - p_own) * (1 - p_client)
+    se = math.sqrt(observed * (1 - observed) / (len(week_pairs) * (1 - chance) ** 2))
+    kappa_row = rows.loc[("glasgow", "qa_calibration_kappa")]
+    assert kappa_row["value"] == pytest.approx((observed - chance) / (1 - chance))
+    assert kappa_row["ci_high"] - kappa_row["value"] == pytest.approx(Z * se)
+
+    # The responder repeat gap's pooled two-proportion z-test, surveyed v. all.
+    layer_row = rows.loc[("lisbon", "responder_repeat_gap")]
+    fcr = rows.loc[("lisbon", "fcr_repeat_pct")]
+    n_all, x_all = fcr["n"], fcr["value"] / 100 * fcr["n"]
+    n_s = layer_row["n"]
+    x_s = (layer_row["value"] / 100 + x_all / n_all) * n_s
+    pooled = (x_s + x_all) / (n_s + n_all)
+    z = (x_s / n_s - x_all / n_all) / math.sqrt(pooled * (1 - pooled) * (1 / n_s + 1 / n_all))
+    assert layer_row["p_value"] == pytest.approx(2 * stats.norm.sf(abs(z)))

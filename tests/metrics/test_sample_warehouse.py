@@ -6,6 +6,7 @@ not exact numbers (the generator may be re-tuned).
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from pipelines.metrics import (
@@ -89,3 +90,25 @@ def test_the_sample_story(sample):
 
     gaps = gap_contributions(con, MetricQuery(), settings, "glasgow")
     assert gaps.reasons["contribution"].sum() + gaps.csat_mix_term == pytest.approx(gaps.csat_gap)
+
+
+def test_the_sample_story_of_trust(sample):
+    """Pacific Reach scores itself far above Northwind's QA on the same contacts;
+    Claremont and Atlântico are within the tolerance. Atlântico's unhappy customers who
+    call back rarely answer its survey, so its CSAT is flagged as likely flattered."""
+    con, settings = sample
+    calibration_metrics = ("qa_calibration_gap", "qa_calibration_kappa", "responder_repeat_gap")
+    whole = metric_table(con, MetricQuery(grain="range", metrics=calibration_metrics), settings)
+    rows = whole.set_index(["centre_id", "metric"])
+    assert rows.loc[("manila", "qa_calibration_gap"), "flag"] == "out_of_calibration"
+    assert rows.loc[("manila", "qa_calibration_gap"), "value"] > 10
+    for vendor in ("glasgow", "lisbon"):
+        assert pd.isna(rows.loc[(vendor, "qa_calibration_gap"), "flag"])
+        assert abs(rows.loc[(vendor, "qa_calibration_gap"), "value"]) < 5
+        assert (
+            rows.loc[(vendor, "qa_calibration_kappa"), "value"]
+            > rows.loc[("manila", "qa_calibration_kappa"), "value"]
+        )
+    assert rows.loc[("leeds", "qa_calibration_gap"), "n"] == 0  # in-house: one QA team
+    flattered = set(whole.loc[whole["flag"] == "csat_likely_flattered", "centre_id"])
+    assert flattered == {"lisbon"}

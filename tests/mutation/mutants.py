@@ -19,6 +19,8 @@ QA_DAYS = "pipelines/metrics/sql/qa_days.sql"
 AGENT_DAYS = "pipelines/metrics/sql/agent_days.sql"
 REPEAT_FLOW_DAYS = "pipelines/metrics/sql/repeat_flow_days.sql"
 COMMENTS = "pipelines/metrics/sql/customer_comments.sql"
+CALIBRATION_DAYS = "pipelines/metrics/sql/calibration_days.sql"
+LONG_TABLE = "pipelines/metrics/long_table.py"
 STATS = "pipelines/metrics/stats.py"
 SUMMARIES = "pipelines/metrics/summaries.py"
 
@@ -338,6 +340,55 @@ MUTANTS: tuple[Mutant, ...] = (
         REPEAT_FLOW_DAYS,
         "AND repeated_within(started_at, next_started_at, $repeat_window_days)",
         "AND next_started_at < started_at + $repeat_window_days * INTERVAL 1 DAY",
+    ),
+    # --- trusting the vendor's numbers ---------------------------------------------------
+    Mutant(
+        "a calibration pair in the week of its first client evaluation",
+        CALIBRATION_DAYS,
+        "MAX(evaluated_at) AS latest_at",
+        "MIN(evaluated_at) AS latest_at",
+    ),
+    Mutant(
+        "a side's verdict ignores its critical fails",
+        CALIBRATION_DAYS,
+        "qa_passed(AVG(score_pct), bool_or(critical_fail), $qa_pass_mark)",
+        "qa_passed(AVG(score_pct), FALSE, $qa_pass_mark)",
+    ),
+    Mutant(
+        "a side's score is its latest evaluation, not the mean",
+        CALIBRATION_DAYS,
+        "AVG(score_pct) AS score,",
+        "arg_max(score_pct, evaluated_at) AS score,",
+    ),
+    Mutant(
+        "a section pair without both sides' section score",
+        CALIBRATION_DAYS,
+        "        AND client.section = own.section\n",
+        "",
+    ),
+    Mutant(
+        "surveyed contacts matched at any centre",
+        CONTACT_DAYS,
+        "ON s.centre_id = c.centre_id AND s.contact_id = c.contact_id",
+        "ON s.contact_id = c.contact_id",
+    ),
+    Mutant(
+        "out of calibration without a significant gap",
+        LONG_TABLE,
+        "        calibration\n        & significant\n",
+        "        calibration\n",
+    ),
+    Mutant(
+        "calibration gap interval with z instead of t",
+        LONG_TABLE,
+        "half = metric_stats.t_value(confidence, n[paired]) * s / np.sqrt(n[paired])",
+        "half = z * s / np.sqrt(n[paired])",
+    ),
+    Mutant(
+        "kappa's chance agreement without the joint fails",
+        STATS,
+        "pe = p_own * p_client + (1 - p_own) * (1 - p_client)",
+        "pe = p_own * p_client",
     ),
     # --- pooling and statistics ----------------------------------------------------------
     Mutant(

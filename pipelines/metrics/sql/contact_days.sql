@@ -7,17 +7,22 @@
 -- settings, the metric SQL runs it over the query's dates instead. Either way
 -- contact_stats.sql then sums the cells, so both routes give the same numbers.
 --
--- Columns <metric>__n (population), __x (successes or sum) and __xx (sum of squares).
+-- Columns <metric>__n (population), __x (successes or sum) and __xx (sum of squares);
+-- responder_repeat_gap compares the surveyed contacts (__n, __x: without a repeat) with
+-- all of them (__y, __xx: without a repeat).
 -- Parameters: $tz, $start, $end, $repeat_window_days, $short_abandon_s,
 -- $service_level_threshold_s.
-WITH selected AS (
+WITH surveyed_contacts AS (
+    SELECT DISTINCT centre_id, contact_id FROM surveys WHERE contact_id IS NOT NULL
+),
+selected AS (
     SELECT
-        local_day(started_at, $tz) AS local_date,
-        centre_id,
-        channel,
-        queue,
-        contact_reason,
-        answered,
+        local_day(c.started_at, $tz) AS local_date,
+        c.centre_id,
+        c.channel,
+        c.queue,
+        c.contact_reason,
+        c.answered,
         real_time(channel) AS real_time,
         offered(answered, abandoned, wait_s, $short_abandon_s) AS offered,
         wait_s,
@@ -25,8 +30,11 @@ WITH selected AS (
         transferred,
         complaint,
         customer_key IS NOT NULL AS has_customer_key,
-        repeated_within(started_at, next_started_at, $repeat_window_days) AS repeated
-    FROM contacts_with_next($start, $end, $repeat_window_days)
+        repeated_within(started_at, next_started_at, $repeat_window_days) AS repeated,
+        s.contact_id IS NOT NULL AS surveyed
+    FROM contacts_with_next($start, $end, $repeat_window_days) AS c
+    LEFT JOIN surveyed_contacts AS s
+        ON s.centre_id = c.centre_id AND s.contact_id = c.contact_id
 )
 SELECT
     local_date, centre_id, channel, queue, contact_reason,  -- the cell
@@ -34,6 +42,13 @@ SELECT
     COUNT(*) FILTER (WHERE answered AND has_customer_key) AS fcr_repeat_pct__n,
     COUNT(*) FILTER (WHERE answered AND has_customer_key AND NOT repeated)
         AS fcr_repeat_pct__x,
+    COUNT(*) FILTER (WHERE answered AND has_customer_key AND surveyed)
+        AS responder_repeat_gap__n,
+    COUNT(*) FILTER (WHERE answered AND has_customer_key AND surveyed AND NOT repeated)
+        AS responder_repeat_gap__x,
+    COUNT(*) FILTER (WHERE answered AND has_customer_key) AS responder_repeat_gap__y,
+    COUNT(*) FILTER (WHERE answered AND has_customer_key AND NOT repeated)
+        AS responder_repeat_gap__xx,
     -- complaints and transfers a centre does not export are NULL: not in the population
     COUNT(complaint) FILTER (WHERE answered) AS complaint_pct__n,
     COUNT(*) FILTER (WHERE answered AND complaint) AS complaint_pct__x,
