@@ -16,6 +16,7 @@ import pandas as pd
 
 from dashboard.formatting import format_gap, format_value
 from dashboard.plain import html_text
+from dashboard.trust import FLAG_LABELS
 
 FAMILY_TITLES = {"customer": "Customer", "quality": "Quality", "operations": "Operations"}
 STATUS_MARKS = {
@@ -78,6 +79,8 @@ def _cell(
         meta.append(f"{format_gap(row.value - previous_value, unit)} wk")
     if bool(row.provisional):
         meta.append("provisional")
+    if isinstance(row.flag, str) and row.flag in FLAG_LABELS:
+        meta.append(FLAG_LABELS[row.flag])
     gap = ""
     if pd.notna(row.gap) and row.gap == 0 and pd.isna(row.p_value):
         gap = '<div class="gap">= baseline</div>'

@@ -13,6 +13,7 @@ from dashboard.freshness import show_data_status
 from dashboard.plain import APP_TEXT_LIMIT, md_text
 from dashboard.queries import long_table
 from dashboard.scorecard import scorecard_html
+from dashboard.trust import TRUST_METRICS, trust_warnings
 from dashboard.view import baseline_label, group_colours, ordered_groups, period_rows
 from pipelines.metrics import CATALOGUE
 from pipelines.metrics.persistence import describe, gap_persistence
@@ -86,6 +87,13 @@ elif behind.empty:
         f"Too few responses this week to test any centre against {md_text(baseline_name)}"
         f" (each side needs at least {ctx.settings.min_sample}). Widen the history or "
         "the filters."
+    )
+# Numbers a vendor reports about itself that should not be taken at face value, over
+# the whole span shown (a week holds too few calibration pairs to judge).
+span = long_table(ctx.warehouse, filters.query(grain="range", metrics=TRUST_METRICS), ctx.settings)
+for sentence in trust_warnings(span, ctx.settings):
+    st.warning(
+        f"{md_text(sentence, limit=APP_TEXT_LIMIT)} (last {filters.span_weeks} weeks)", icon="🚩"
     )
 for label, rows in behind.groupby("centre_name", sort=False):
     gaps = ", ".join(

@@ -1,0 +1,86 @@
+"""The vendor's own numbers on the pages: out-of-calibration and flattered-CSAT warnings
+(dashboard/trust.py), the scorecard's flag marks, and QA by who scored it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from dashboard.plain import WORD_JOINER
+from dashboard.trust import TRUST_METRICS, trust_warnings
+from pipelines.metrics.long_table import CSAT_LIKELY_FLATTERED, OUT_OF_CALIBRATION
+from pipelines.settings import MetricSettings
+from tests.dashboard.conftest import metric_layer
+
+LATEST_WEEK = date(2026, 11, 16)
+SPAN_START = LATEST_WEEK - timedelta(weeks=12)  # 13 weeks of history
+
+
+def test_sentences_quote_the_rows_they_come_from():
+    rows = pd.DataFrame(
+        {
+            "centre_id": ["manila", "lisbon", "lisbon"],
+            "centre_name": ["Pacific Reach Manila", "Atlântico Lisbon", "Atlântico Lisbon"],
+            "metric": ["qa_calibration_gap", "responder_repeat_gap", "fcr_repeat_pct"],
+            "value": [15.12, 9.6, 82.2],
+            "n": [340, 1591, 11000],
+            "ci_low": [14.69, 8.3, 81.5],
+            "ci_high": [15.54, 10.8, 82.9],
+            "flag": [OUT_OF_CALIBRATION, CSAT_LIKELY_FLATTERED, None],
+        }
+    )
+    manila, lisbon = trust_warnings(rows, MetricSettings())
+    assert manila == (
+        "Pacific Reach Manila: its own QA team scores contacts 15.1 points above the "
+        "client's QA team on the same 340 contacts (95% interval +14.7 to +15.5), beyond "
+        "the ±5-point tolerance: out of calibration. Judge its quality on the "
+        "client-scored QA."
+    )
+    # respondents' no-repeat share = all (82.2 %) + the gap (9.6 points) = 91.8 %
+    assert "91.8% did not come back within 7 days, against 82.2%" in lisbon
+    assert "(+9.6 pts)" in lisbon
+
+
+def as_read(markdown: str) -> str:
+    """What a reader sees of md_text: without its escapes and word joiners."""
+    return re.sub(r"\\(.)", r"\1", markdown.replace(WORD_JOINER, ""))
+
+
+def test_the_overview_warns_about_the_self_flattering_vendor(app, sample_warehouse):
+    at = app(weeks="13")
+    warnings = [as_read(w.value) for w in at.warning]
+    span = metric_layer(
+        sample_warehouse,
+        grain="range",
+        start=SPAN_START,
+        end=LATEST_WEEK + timedelta(days=6),
+        metrics=TRUST_METRICS,
+    )
+    gap = span[(span["centre_id"] == "manila") & (span["metric"] == "qa_calibration_gap")].iloc[0]
+    assert gap["flag"] == OUT_OF_CALIBRATION
+    (calibration,) = [w for w in warnings if "out of calibration" in w]
+    assert calibration.startswith("Pacific Reach Manila: its own QA team scores contacts ")
+    assert f"{gap['value']:.1f} points above" in calibration
+    assert f"same {int(gap['n']):,} contacts" in calibration
+    assert not any("Claremont Glasgow: its own QA" in w for w in warnings)
+    (flattered,) = [w for w in warnings if "likely flattered" in w]
+    assert flattered.startswith("Atlântico Lisbon: CSAT is likely flattered.")
+    assert flattered.endswith("(last 13 weeks)")
+
+
+def test_the_scorecard_marks_flagged_cells(app):
+    at = app(weeks="26", week="2026-11-16")
+    html = next(m.value for m in at.markdown if 'class="scorecard"' in m.value)
+    assert "QA calibration gap" in html and "Responder repeat gap" in html
+    # the per-section calibration gaps are for the calibration view, not the scorecard
+    assert "QA calibration gap, brand" not in html
+
+
+@pytest.mark.parametrize("weeks", ["1"])
+def test_one_week_is_too_short_to_flag_calibration(app, weeks):
+    # a week holds ~13 pairs per vendor, fewer than min_sample (30): no verdict
+    at = app(weeks=weeks)
+    assert not any("out of calibration" in as_read(w.value) for w in at.warning)
