@@ -199,3 +199,92 @@ def test_an_empty_or_old_warehouse_gives_an_empty_table(con):
     assert list(reconciliation(con, LONDON).columns) == RECONCILIATION_COLUMNS
     con.execute("DROP TABLE reported_figures")
     assert reconciliation(con, LONDON).empty
+
+
+@pytest.fixture
+def reconciliation_files(tmp_path):
+    """A warehouse file: Glasgow's June with five 300 s contacts (aht_s = 300, sd 0) and
+    complaint_pct 0 of 5; the vendor reports AHT 6:12 (372 s) and complaints 0 %, the
+    metric label a formula-like text."""
+    import duckdb
+
+    from pipelines.warehouse import create_schema
+
+    from .conftest import SAMPLE_CENTRES, Warehouse
+
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    create_schema(con)
+    con.executemany("INSERT INTO centres VALUES (?, ?, ?, ?, ?, ?, ?)", SAMPLE_CENTRES)
+    wh = Warehouse(con)
+    for day in range(1, 6):
+        wh.contact("glasgow", f"2026-06-0{day} 10:00", talk_s=300.0, hold_s=0.0, wrap_s=0.0)
+    report(con, "glasgow", "aht_s", "month", JUNE, 372.0, "=AHT (mm:ss)")
+    report(con, "glasgow", "complaint_pct", "month", JUNE, 0.0, "Complaints %")
+    con.close()
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.yaml").write_text("metrics:\n  reporting_timezone: Europe/London\n")
+    (config / "targets.yaml").write_text("targets:\n  - {metric: aht_s, target: 480}\n")
+    return path, config
+
+
+def test_export_cli_writes_the_reconciliation(reconciliation_files, tmp_path, capsys):
+    import openpyxl
+    import pandas as pd
+
+    from pipelines.__main__ import main
+    from tests.typed_workbook import assert_cells_typed
+
+    path, config = reconciliation_files
+    out = tmp_path / "out"
+    arguments = ["export", "--table", "reconciliation", "--warehouse", str(path)]
+    code = main([*arguments, "--config-dir", str(config), "--out", str(out), "--quiet"])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "reconciliation.csv",
+        "reconciliation.parquet",
+        "reconciliation.xlsx",
+    ]
+    table = pd.read_csv(out / "reconciliation.csv")
+    assert list(table.columns) == RECONCILIATION_COLUMNS
+    aht = table[table["metric"] == "aht_s"].iloc[0]
+    # 372 - 300 = 72 s > 5 % of the 480 s target (24 s), and outside [300, 300]
+    assert (aht["reported"], aht["computed"], aht["discrepancy"], aht["tolerance"]) == (
+        372.0,
+        300.0,
+        72.0,
+        24.0,
+    )
+    assert (aht["status"], aht["metric_label"]) == ("discrepant", "'=AHT (mm:ss)")  # guarded
+    parquet = pd.read_parquet(out / "reconciliation.parquet")
+    assert parquet.loc[parquet["metric"] == "aht_s", "metric_label"].item() == "=AHT (mm:ss)"
+    sheet = openpyxl.load_workbook(out / "reconciliation.xlsx")["reconciliation"]
+    header = [cell.value for cell in sheet[1]]
+    rows = {row[header.index("metric")].value: row for row in sheet.iter_rows(min_row=2)}
+    reported = rows["aht_s"][header.index("reported")]
+    # seconds as Excel time: 372 / 86400 days shown as 6:12 (openpyxl reads a timedelta)
+    assert (reported.value, reported.number_format) == (dt.timedelta(seconds=372), "[m]:ss")
+    complaint = rows["complaint_pct"][header.index("reported")]
+    assert (complaint.value, complaint.number_format) == (0.0, '0.0"%"')
+    gap = rows["aht_s"][header.index("discrepancy")]
+    assert (gap.value, gap.number_format) == (72.0, '+#,##0" s";-#,##0" s";0" s"')
+    assert rows["aht_s"][header.index("metric_label")].quotePrefix
+    assert_cells_typed(openpyxl.load_workbook(out / "reconciliation.xlsx"))
+    assert str(out / "reconciliation.csv") in capsys.readouterr().out
+
+
+def test_export_cli_reconciliation_user_errors(reconciliation_files, tmp_path, capsys):
+    from pipelines.__main__ import main
+
+    path, config = reconciliation_files
+    base = ["export", "--table", "reconciliation", "--warehouse", str(path)]
+    base += ["--config-dir", str(config), "--out", str(tmp_path / "out"), "--quiet"]
+    assert main([*base, "--channel", "voice"]) == 2
+    assert "--channel do(es) not apply to --table reconciliation" in capsys.readouterr().err
+    assert main([*base, "--centre", "york"]) == 2
+    assert "Unknown centre id(s): york" in capsys.readouterr().err
+    assert main([*base, "--metric", "nope"]) == 2
+    assert "Unknown metric id(s): nope" in capsys.readouterr().err
+    assert main([*base, "--start", "2026-07-01"]) == 1  # no figure starts from July on
+    assert "no reported figures for this selection" in capsys.readouterr().err
