@@ -19,7 +19,6 @@ QA_DAYS = "pipelines/metrics/sql/qa_days.sql"
 AGENT_DAYS = "pipelines/metrics/sql/agent_days.sql"
 REPEAT_FLOW_DAYS = "pipelines/metrics/sql/repeat_flow_days.sql"
 COMMENTS = "pipelines/metrics/sql/customer_comments.sql"
-CALIBRATION_DAYS = "pipelines/metrics/sql/calibration_days.sql"
 LONG_TABLE = "pipelines/metrics/long_table.py"
 STATS = "pipelines/metrics/stats.py"
 SUMMARIES = "pipelines/metrics/summaries.py"
@@ -344,26 +343,26 @@ MUTANTS: tuple[Mutant, ...] = (
     # --- trusting the vendor's numbers ---------------------------------------------------
     Mutant(
         "a calibration pair in the week of its first client evaluation",
-        CALIBRATION_DAYS,
+        DEFINITIONS,
         "MAX(evaluated_at) AS latest_at",
         "MIN(evaluated_at) AS latest_at",
     ),
     Mutant(
         "a side's verdict ignores its critical fails",
-        CALIBRATION_DAYS,
-        "qa_passed(AVG(score_pct), bool_or(critical_fail), $qa_pass_mark)",
-        "qa_passed(AVG(score_pct), FALSE, $qa_pass_mark)",
+        DEFINITIONS,
+        "bool_or(critical_fail) AS critical_fail,",
+        "FALSE AS critical_fail,",
     ),
     Mutant(
         "a side's score is its latest evaluation, not the mean",
-        CALIBRATION_DAYS,
+        DEFINITIONS,
         "AVG(score_pct) AS score,",
         "arg_max(score_pct, evaluated_at) AS score,",
     ),
     Mutant(
         "a section pair without both sides' section score",
-        CALIBRATION_DAYS,
-        "        AND client.section = own.section\n",
+        DEFINITIONS,
+        "            AND client.section = own.section\n",
         "",
     ),
     Mutant(

@@ -3,69 +3,44 @@
 --
 -- A pair is a contact (centre_id, contact_id) with at least one 'own' and one 'client'
 -- evaluation; each side's score is the mean of its evaluations of the contact and it
--- passes when that mean passes with none of its evaluations a critical fail. A pair
--- belongs to the local day of its latest client evaluation; cells are per day, centre
--- and the contact's channel, queue and reason (NULL when the contact is not loaded).
--- Per shared section, the pair's gap is own mean - client mean over the evaluations
--- that scored the section, where both sides did.
+-- passes when that mean passes with none of its evaluations a critical fail (the
+-- qa_calibration_pairs macro, definitions.sql, shared with the disagreement drill-down
+-- calibration_pairs.sql). A pair belongs to the local day of its latest client
+-- evaluation; cells are per day, centre and the contact's channel, queue and reason
+-- (NULL when the contact is not loaded). Per shared section, the pair's gap is own
+-- mean - client mean over the evaluations that scored the section, where both sides
+-- did (qa_calibration_section_pairs).
 --
 -- qa_calibration_kappa's statistics: __n pairs, __x pairs whose verdicts agree, __xx
 -- pairs the own side passed, __y pairs the client passed.
 -- Parameters: $tz, $start, $end, $qa_pass_mark.
-WITH sides AS (
+WITH pairs AS (
+    -- the pairs and each side's score and verdict: definitions.sql
     SELECT
         centre_id,
         contact_id,
-        evaluator_org,
-        AVG(score_pct) AS score,
-        qa_passed(AVG(score_pct), bool_or(critical_fail), $qa_pass_mark) AS passed,
-        MAX(evaluated_at) AS latest_at
-    FROM qa_evaluations
-    WHERE contact_id IS NOT NULL
-    GROUP BY ALL
-),
-pairs AS (
-    SELECT
-        own.centre_id,
-        own.contact_id,
-        local_day(client.latest_at, $tz) AS local_date,
-        own.score - client.score AS score_gap,
-        own.passed AS own_passed,
-        client.passed AS client_passed
-    FROM sides AS own
-    JOIN sides AS client
-        ON client.centre_id = own.centre_id AND client.contact_id = own.contact_id
-    WHERE own.evaluator_org = 'own' AND client.evaluator_org = 'client'
-),
-section_sides AS (
-    SELECT q.centre_id, q.contact_id, q.evaluator_org, s.section, AVG(s.score_pct) AS score
-    FROM qa_sections AS s
-    JOIN qa_evaluations AS q
-        ON q.centre_id = s.centre_id AND q.evaluation_id = s.evaluation_id
-    WHERE q.contact_id IS NOT NULL
-    GROUP BY ALL
+        local_day(client_latest_at, $tz) AS local_date,
+        own_score - client_score AS score_gap,
+        own_passed,
+        client_passed
+    FROM qa_calibration_pairs($qa_pass_mark)
 ),
 section_gaps AS (
     -- one row per pair, one column per shared section
     SELECT
-        own.centre_id,
-        own.contact_id,
-        MAX(own.score - client.score) FILTER (WHERE own.section = 'accuracy')
+        centre_id,
+        contact_id,
+        MAX(own_score - client_score) FILTER (WHERE section = 'accuracy')
             AS qa_calibration_gap_accuracy,
-        MAX(own.score - client.score) FILTER (WHERE own.section = 'empathy')
+        MAX(own_score - client_score) FILTER (WHERE section = 'empathy')
             AS qa_calibration_gap_empathy,
-        MAX(own.score - client.score) FILTER (WHERE own.section = 'brand')
+        MAX(own_score - client_score) FILTER (WHERE section = 'brand')
             AS qa_calibration_gap_brand,
-        MAX(own.score - client.score) FILTER (WHERE own.section = 'compliance')
+        MAX(own_score - client_score) FILTER (WHERE section = 'compliance')
             AS qa_calibration_gap_compliance,
-        MAX(own.score - client.score) FILTER (WHERE own.section = 'process')
+        MAX(own_score - client_score) FILTER (WHERE section = 'process')
             AS qa_calibration_gap_process
-    FROM section_sides AS own
-    JOIN section_sides AS client
-        ON client.centre_id = own.centre_id
-        AND client.contact_id = own.contact_id
-        AND client.section = own.section
-    WHERE own.evaluator_org = 'own' AND client.evaluator_org = 'client'
+    FROM qa_calibration_section_pairs()
     GROUP BY ALL
 ),
 cells AS (

@@ -109,3 +109,67 @@ CREATE OR REPLACE TEMP MACRO contacts_with_next(first_day, last_day, window_days
     FROM contacts AS c
     WHERE c.started_at >= CAST(first_day AS TIMESTAMP) - INTERVAL 2 DAY
         AND c.started_at < CAST(last_day AS TIMESTAMP) + (window_days + 3) * INTERVAL 1 DAY;
+
+-- QA calibration pairs (METRICS.md, "Trusting the vendor's own numbers"): a contact
+-- (centre_id, contact_id) with at least one 'own' and one 'client' evaluation, one row
+-- each. A side's score is the mean score_pct of its evaluations of the contact; it
+-- passes when that mean passes with none of them a critical fail. Each side also says
+-- how many evaluations it made, by which evaluators, and when its latest was (a pair
+-- belongs to the local day of its latest client evaluation).
+CREATE OR REPLACE TEMP MACRO qa_calibration_pairs(pass_mark) AS TABLE
+    WITH sides AS (
+        SELECT
+            centre_id,
+            contact_id,
+            evaluator_org,
+            AVG(score_pct) AS score,
+            bool_or(critical_fail) AS critical_fail,
+            COUNT(*) AS evaluations,
+            list_sort(list_distinct(list(evaluator_id))) AS evaluator_ids,
+            MAX(evaluated_at) AS latest_at
+        FROM qa_evaluations
+        WHERE contact_id IS NOT NULL
+        GROUP BY ALL
+    )
+    SELECT
+        own.centre_id,
+        own.contact_id,
+        own.score AS own_score,
+        qa_passed(own.score, own.critical_fail, pass_mark) AS own_passed,
+        own.critical_fail AS own_critical_fail,
+        own.evaluations AS own_evaluations,
+        own.evaluator_ids AS own_evaluator_ids,
+        client.score AS client_score,
+        qa_passed(client.score, client.critical_fail, pass_mark) AS client_passed,
+        client.critical_fail AS client_critical_fail,
+        client.evaluations AS client_evaluations,
+        client.evaluator_ids AS client_evaluator_ids,
+        client.latest_at AS client_latest_at
+    FROM sides AS own
+    JOIN sides AS client
+        ON client.centre_id = own.centre_id AND client.contact_id = own.contact_id
+    WHERE own.evaluator_org = 'own' AND client.evaluator_org = 'client';
+
+-- Per calibration pair and QA section that both sides scored: each side's section
+-- score, the mean over its evaluations of the contact that scored the section.
+CREATE OR REPLACE TEMP MACRO qa_calibration_section_pairs() AS TABLE
+    WITH section_sides AS (
+        SELECT q.centre_id, q.contact_id, q.evaluator_org, s.section, AVG(s.score_pct) AS score
+        FROM qa_sections AS s
+        JOIN qa_evaluations AS q
+            ON q.centre_id = s.centre_id AND q.evaluation_id = s.evaluation_id
+        WHERE q.contact_id IS NOT NULL
+        GROUP BY ALL
+    )
+    SELECT
+        own.centre_id,
+        own.contact_id,
+        own.section,
+        own.score AS own_score,
+        client.score AS client_score
+    FROM section_sides AS own
+    JOIN section_sides AS client
+        ON client.centre_id = own.centre_id
+            AND client.contact_id = own.contact_id
+            AND client.section = own.section
+    WHERE own.evaluator_org = 'own' AND client.evaluator_org = 'client';
