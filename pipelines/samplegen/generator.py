@@ -22,6 +22,7 @@ from pipelines.samplegen.profiles import centre_profiles, spill_partner
 from pipelines.samplegen.qa import centre_qa
 from pipelines.samplegen.surveys import centre_surveys
 from pipelines.samplegen.writers import WRITERS
+from pipelines.samplegen.writers.reported import write_reports
 
 DEFAULT_SEED = 20261122
 MAX_SCALE = 500.0
@@ -74,6 +75,7 @@ def generate_samples(
             window,
         )
         files = WRITERS[profile.export_format](data, out, streams[3])
+        files += write_reports(data, out)  # a vendor's own KPI report, if it sends one
         written.extend(files)
         progress(
             f"{profile.centre_id}: {len(contacts):,} contacts, "

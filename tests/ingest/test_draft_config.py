@@ -1360,8 +1360,9 @@ def test_realistic_draft_loads_like_the_handwritten_config(realistic, workspace,
 def _sample_exports() -> list[tuple[str, int]]:
     found = []
     for path in sorted(SOURCES.glob("*.yaml")):
-        for index, _ in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["exports"]):
-            found.append((path.stem, index))
+        for index, export in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["exports"]):
+            if "reported" not in export:  # draft-config does not propose reported blocks
+                found.append((path.stem, index))
     return found
 
 

@@ -108,6 +108,7 @@ def test_warehouse_records_match_manifest(samples):
                 "contacts": "contacts",
                 "surveys": "surveys",
                 "qa_evaluations": "qa_evaluations",
+                "reported_figures": "reported_figures",
             }.get(kind)
             if table:
                 extra = loads_anyway if table != "contacts" else 0

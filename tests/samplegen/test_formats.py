@@ -32,7 +32,7 @@ def data_rows_matching(rows: list[list[str]], width: int) -> list[list[str]]:
 def test_every_documented_file_exists_and_nothing_else(exports: Path, manifest: dict):
     on_disk = sorted(str(p.relative_to(exports)) for p in exports.rglob("*") if p.is_file())
     assert on_disk == sorted([*manifest["files"], "MANIFEST.json"])
-    assert len(manifest["files"]) == 11
+    assert len(manifest["files"]) == 13  # 11 exports and two vendors' KPI reports
     total_bytes = sum(p.stat().st_size for p in exports.rglob("*") if p.is_file())
     assert total_bytes <= 15 * 1024 * 1024
 
@@ -282,6 +282,9 @@ def test_local_times_follow_the_dst_change(committed):
 
 def test_dirt_counts_match_the_manifest(exports: Path, manifest: dict):
     for path, entry in manifest["files"].items():
+        if entry["kinds"] == ["reported"]:  # 20 figures: their flattery is the story
+            assert entry["dirt"] == {} and entry["clean_rows"] == entry["rows"] == 20, path
+            continue
         assert 0 < sum(entry["dirt"].values()) < 0.005 * entry["rows"], path
         assert entry["clean_rows"] == entry["rows"] - sum(entry["dirt"].values())
         if path.endswith(".csv"):
@@ -297,3 +300,28 @@ def test_dirt_counts_match_the_manifest(exports: Path, manifest: dict):
     talk = [row[12] for row in leeds[1:] if len(row) > 12]
     assert sum(value == "-35" for value in talk) == 2
     assert sum(bool(re.search("[A-Za-z]", value)) for value in talk) == 2
+
+
+def test_vendor_kpi_reports(exports: Path):
+    """Claremont's Excel KPI report (a title row, Month | KPI | Target | Actual, labels,
+    Jun-26 months, % values, m:ss AHT) and Atlântico's semicolon CSV (2026-06 months,
+    Portuguese labels in Latin-1, decimal commas)."""
+    sheet = openpyxl.load_workbook(
+        exports / "glasgow" / "Claremont_KPI_Report_2026-06_to_2026-10.xlsx", read_only=True
+    )["KPI Report"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0].startswith("Claremont Contact - Northwind Energy - Monthly KPI Report")
+    assert rows[1] == ("Month", "KPI", "Target", "Actual")
+    assert len(rows) == 2 + 5 * 4  # June to October, four KPIs each
+    assert rows[2][:3] == ("Jun-26", "CSAT %", "78%")
+    assert {r[0] for r in rows[2:]} == {"Jun-26", "Jul-26", "Aug-26", "Sep-26", "Oct-26"}
+    assert {r[1] for r in rows[2:]} == {"CSAT %", "Service Level (80/20)", "AHT (mm:ss)", "FCR"}
+    for month, kpi, _, actual in rows[2:]:
+        pattern = r"\d+:\d\d" if kpi == "AHT (mm:ss)" else r"\d+\.\d%"
+        assert re.fullmatch(pattern, actual), (month, kpi, actual)
+    lisbon = exports / "lisbon" / "atlantico_indicadores_202606_202610.csv"
+    table = csv_rows(lisbon.read_bytes(), "latin-1", ";")
+    assert table[0] == ["Mes", "Indicador", "Valor"]
+    assert len(table) == 1 + 20
+    assert table[1][:2] == ["2026-06", "Satisfação (%)"]
+    assert all(re.fullmatch(r"\d+,\d", row[2]) for row in table[1:])

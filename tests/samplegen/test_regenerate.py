@@ -49,6 +49,7 @@ def test_extra_centres_reuse_formats_without_touching_the_first_four(tmp_path: P
     assert extra == [
         "glasgow_2/Claremont_CSAT_2026-05-25_to_2026-11-22_glasgow_2.csv",
         "glasgow_2/Claremont_Interactions_2026-05-25_to_2026-11-22_glasgow_2.xlsx",
+        "glasgow_2/Claremont_KPI_Report_2026-06_to_2026-10_glasgow_2.xlsx",
         "glasgow_2/Claremont_QA_2026-05-25_to_2026-11-22_glasgow_2.csv",
         "leeds_2/leeds_contacts_20260525_20261122_leeds_2.csv",
         "leeds_2/leeds_csat_20260525_20261122_leeds_2.csv",
