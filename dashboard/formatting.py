@@ -55,6 +55,8 @@ def format_value(value: float | None, unit: str) -> str:
         return f"{value:+.0f}"
     if unit == "count":
         return f"{value:,.0f}"
+    if unit == "pts":  # a metric that is itself a difference (calibration gap)
+        return f"{value:+.1f} pts"
     return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
 
 
@@ -62,7 +64,7 @@ def format_gap(gap: float | None, unit: str) -> str:
     """A signed difference in the metric's unit: +3.2 pts, -0:41, +1.5."""
     if _missing(gap):
         return "–"
-    if unit in ("pct", "nps"):
+    if unit in ("pct", "nps", "pts"):
         return f"{gap:+.1f} pts"
     if unit == "seconds":
         sign = "-" if gap < 0 else "+"

@@ -24,6 +24,7 @@ from dashboard.charts import contribution_bars, shares_bar, trend_small_multiple
 from dashboard.formatting import format_gap
 from dashboard.lookups import Dimensions
 from dashboard.review_pack import PackSection, PackTable, ReviewPack
+from dashboard.trust import FLAG_LABELS, TRUST_METRICS, trust_warnings
 from dashboard.view import group_colours
 from pipelines.metrics import (
     CATALOGUE,
@@ -35,8 +36,10 @@ from pipelines.metrics import (
     metric_table,
     repeat_flows,
 )
+from pipelines.metrics.catalogue import QA_SECTIONS
 from pipelines.metrics.persistence import describe, gap_persistence
 from pipelines.metrics.query import IN_HOUSE_BASELINE
+from pipelines.metrics.reconciliation import reconciliation
 from pipelines.settings import MetricSettings
 
 TREND_METRICS = ("csat_pct", "nps", "fcr_repeat_pct", "complaint_pct", "qa_score", "aht_s")
@@ -75,6 +78,20 @@ COMMENT_COLUMNS = {
     "contact_reason": "Reason",
     "comment": "Comment",
 }
+CALIBRATION_METRICS = (
+    "qa_calibration_gap",
+    "qa_calibration_agreement_pct",
+    "qa_calibration_kappa",
+    *(f"qa_calibration_gap_{section}" for section in QA_SECTIONS),
+)
+QA_METRICS = ("qa_score", "qa_pass_pct", "qa_critical_fail_pct")
+BIAS_METRICS = ("response_rate_pct", "responder_repeat_gap")
+RECONCILIATION_STATUS = {
+    "discrepant": "✖ discrepant",
+    "consistent": "✔ consistent",
+    "unverifiable": "? unverifiable",
+}
+FLAG_WORDS = {flag: label.removeprefix("⚑ ") for flag, label in FLAG_LABELS.items()}
 FLOW_COLUMNS = {"next_centre_name": "Next contact at", "count": "Repeats", "share_pct": "Share %"}
 
 
@@ -97,6 +114,8 @@ class Reader:
     contributions: Callable[[MetricQuery, str], GapContributions]
     flows: Callable[[MetricQuery], pd.DataFrame]
     comments: Callable[[MetricQuery, str, bool, int], pd.DataFrame]
+    # the reconciliation of reported figures: (centre ids, start, end, vendor scope)
+    reported: Callable[[tuple[str, ...], date, date, str | None], pd.DataFrame]
 
     @classmethod
     def direct(
@@ -109,6 +128,9 @@ class Reader:
             flows=lambda query: repeat_flows(con, query, settings),
             comments=lambda query, group, satisfied, limit: customer_comments(
                 con, query, settings, group, satisfied=satisfied, limit=limit
+            ),
+            reported=lambda centres, start, end, scope: reconciliation(
+                con, settings, targets, scope, centres, start, end
             ),
         )
 
@@ -210,6 +232,32 @@ class GapDrivers:
 
 
 @dataclass(frozen=True)
+class Trust:
+    """Can the vendor's own numbers be trusted: QA calibration, QA by who scored it,
+    survey response bias and the reconciliation of the figures it reported."""
+
+    warnings: list[str]  # plain sentences (dashboard/trust.py)
+    calibration: PackTable
+    qa_by_scorer: PackTable
+    response_bias: PackTable
+    reported: PackTable  # empty when the vendor reported no figures for the period
+
+    def section(self) -> PackSection:
+        tables = [
+            ("QA calibration", self.calibration),
+            ("QA by who scored it", self.qa_by_scorer),
+            ("Survey response bias", self.response_bias),
+        ]
+        if not self.reported.frame.empty:
+            tables.append(("Reported v. warehouse", self.reported))
+        return PackSection(
+            "Can we trust its own numbers?",
+            " ".join(self.warnings) or "No warning about the vendor's own numbers.",
+            tables=tables,
+        )
+
+
+@dataclass(frozen=True)
 class Flows:
     flows: pd.DataFrame  # the vendor's repeat flows; empty when there were none
     chart: alt.Chart | None
@@ -234,6 +282,7 @@ class PartnerReview:
     said: dict[str, pd.DataFrame]  # "Satisfied" / "Dissatisfied": the comment samples
     flows: Flows
     reason_labels: dict[str, str]
+    trust: Trust
 
     def pack(self, reporting_timezone: str) -> ReviewPack:
         request = self.request
@@ -244,6 +293,7 @@ class PartnerReview:
                 "Trends", "Weekly values with confidence bands.", charts=[self.trend_chart]
             ),
             self.gap.section(),
+            self.trust.section(),
             PackSection(
                 "What customers said",
                 tables=[
@@ -287,6 +337,7 @@ def build_review(
         },
         flows(reader, request, dims),
         {code: reason_label(code) for code in dims.reasons},
+        trust(reader, request, dims, settings),
     )
 
 
@@ -427,3 +478,120 @@ def flows(reader: Reader, request: ReviewRequest, dims: Dimensions) -> Flows:
         repeats, colours, "next_centre_name", "share_pct", "Share of repeat contacts (%)"
     )
     return Flows(repeats, chart)
+
+
+def _metric_rows(rows: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
+    return rows.set_index("metric").reindex([m for m in metrics if m in set(rows["metric"])])
+
+
+def trust(
+    reader: Reader, request: ReviewRequest, dims: Dimensions, settings: MetricSettings
+) -> Trust:
+    """The vendor's QA calibration, its QA by who scored it, its survey response bias and
+    its reported figures against the warehouse, over the review's period."""
+    metrics = (*TRUST_METRICS, *CALIBRATION_METRICS, *QA_METRICS, *BIAS_METRICS)
+    period = reader.long_table(request.query(metrics=tuple(dict.fromkeys(metrics))))
+    vendor = period[period["centre_id"] == request.vendor]
+    calibration = _metric_rows(vendor, CALIBRATION_METRICS)
+    units = calibration["unit"].reset_index(drop=True)
+    calibration_table = PackTable(
+        pd.DataFrame(
+            {
+                "Metric": [CATALOGUE[m].name for m in calibration.index],
+                "Value": calibration["value"].to_numpy(),
+                "Low": calibration["ci_low"].to_numpy(),
+                "High": calibration["ci_high"].to_numpy(),
+                "Pairs": calibration["n"].to_numpy(),
+                "p": calibration["p_value"].to_numpy(),
+                "Flag": calibration["flag"].map(FLAG_WORDS).fillna("").to_numpy(),
+            }
+        ),
+        units={"Value": units, "Low": units, "High": units, "Pairs": "count", "p": "p_value"},
+    )
+
+    by_scorer = {
+        org: _metric_rows(
+            reader.long_table(request.query(metrics=QA_METRICS, qa_evaluator_org=org)).loc[
+                lambda t: t["centre_id"] == request.vendor
+            ],
+            QA_METRICS,
+        )
+        for org in ("own", "client")
+    }
+    qa_units = by_scorer["own"]["unit"].reset_index(drop=True)
+    qa_table = PackTable(
+        pd.DataFrame(
+            {
+                "Metric": [CATALOGUE[m].name for m in QA_METRICS],
+                "Vendor's own QA": by_scorer["own"]["value"].to_numpy(),
+                "n (own)": by_scorer["own"]["n"].to_numpy(),
+                "Client's QA": by_scorer["client"]["value"].to_numpy(),
+                "n (client)": by_scorer["client"]["n"].to_numpy(),
+                "Own - client": (
+                    by_scorer["own"]["value"] - by_scorer["client"]["value"]
+                ).to_numpy(),
+            }
+        ),
+        units={
+            "Vendor's own QA": qa_units,
+            "Client's QA": qa_units,
+            "Own - client": "gap:" + qa_units,
+            "n (own)": "count",
+            "n (client)": "count",
+        },
+    )
+
+    bias = _metric_rows(vendor, BIAS_METRICS)
+    bias_units = bias["unit"].reset_index(drop=True)
+    bias_table = PackTable(
+        pd.DataFrame(
+            {
+                "Metric": [CATALOGUE[m].name for m in bias.index],
+                "Value": bias["value"].to_numpy(),
+                "n": bias["n"].to_numpy(),
+                "p": bias["p_value"].to_numpy(),
+                "Flag": bias["flag"].map(FLAG_WORDS).fillna("").to_numpy(),
+            }
+        ),
+        units={"Value": bias_units, "n": "count", "p": "p_value"},
+    )
+    return Trust(
+        trust_warnings(vendor, settings),
+        calibration_table,
+        qa_table,
+        bias_table,
+        reported_table(reader, request, dims),
+    )
+
+
+def reported_table(reader: Reader, request: ReviewRequest, dims: Dimensions) -> PackTable:
+    """The vendor's reported figures whose period starts in the review's, reconciled."""
+    centres = tuple(c.centre_id for c in dims.centres if c.vendor == request.vendor)
+    figures = reader.reported(centres, request.start, request.end, request.vendor_scope)
+    units = figures["unit"].reset_index(drop=True)
+    return PackTable(
+        pd.DataFrame(
+            {
+                "Centre": figures["centre_name"].to_numpy(),
+                "Metric": figures["metric_name"].to_numpy(),
+                "Period": pd.to_datetime(figures["period_start"]).to_numpy(),
+                "Grain": figures["grain"].to_numpy(),
+                "Reported": figures["reported"].to_numpy(),
+                "Computed": figures["computed"].to_numpy(),
+                "Low": figures["ci_low"].to_numpy(),
+                "High": figures["ci_high"].to_numpy(),
+                "n": figures["n"].to_numpy(),
+                "Discrepancy": figures["discrepancy"].to_numpy(),
+                "Status": figures["status"].map(RECONCILIATION_STATUS).to_numpy(),
+            }
+        ),
+        units={
+            "Reported": units,
+            "Computed": units,
+            "Low": units,
+            "High": units,
+            "Discrepancy": "gap:" + units,
+            "n": "count",
+            "Period": "date",
+        },
+    )

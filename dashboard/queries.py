@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard.connection import WarehouseFile, cursor
 from pipelines import metrics
+from pipelines.metrics.reconciliation import reconciliation
 from pipelines.settings import MetricSettings, config_dir
 
 
@@ -69,3 +70,16 @@ def comments(
     return metrics.customer_comments(
         cursor(warehouse), query, settings, group, satisfied=satisfied, limit=limit
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def reported(
+    warehouse: WarehouseFile,
+    settings: MetricSettings,
+    centres: tuple[str, ...],
+    start,
+    end,
+    vendor_scope: str | None,
+) -> pd.DataFrame:
+    """Reported figures of ``centres`` whose period starts in [start, end], reconciled."""
+    return reconciliation(cursor(warehouse), settings, targets(), vendor_scope, centres, start, end)

@@ -18,8 +18,8 @@ from dashboard.partner_pack import (
     build_review,
     pack_file_stem,
 )
-from dashboard.plain import md_text, shortened
-from dashboard.queries import comments, contributions, flows, long_table
+from dashboard.plain import APP_TEXT_LIMIT, md_text, shortened
+from dashboard.queries import comments, contributions, flows, long_table, reported
 from dashboard.view import baseline_label
 
 
@@ -81,6 +81,9 @@ reader = Reader(
     flows=partial(flows, ctx.warehouse, settings=ctx.settings),
     comments=lambda query, group, satisfied, limit: comments(
         ctx.warehouse, query, ctx.settings, group, satisfied, limit
+    ),
+    reported=lambda centres, start, end, scope: reported(
+        ctx.warehouse, ctx.settings, centres, start, end, scope
     ),
 )
 review = build_review(reader, request, ctx.dims, ctx.settings, reason_label)
@@ -159,6 +162,40 @@ with right:
         hide_index=True,
         height="content",
         column_config=one_decimal(SECTION_COLUMNS.values()),
+    )
+
+st.header("Can we trust its own numbers?")
+trust = review.trust
+for sentence in trust.warnings:
+    st.warning(md_text(sentence, limit=APP_TEXT_LIMIT), icon="🚩")
+if not trust.warnings:
+    st.success(
+        "Its own QA agrees with the client's within the tolerance (or there are too few "
+        "pairs to say otherwise), and its survey respondents are not a flattering sample."
+    )
+st.subheader("QA calibration: its own QA team v. the client's, on the same contacts")
+st.dataframe(trust.calibration.display(), hide_index=True, height="content", width="stretch")
+st.caption(
+    "Gap = own score − client score per contact both teams scored (> 0: the vendor scores "
+    f"itself higher); out of calibration when the gap is significant and beyond "
+    f"±{ctx.settings.calibration_tolerance_pts:g} points. Kappa: agreement on pass/fail "
+    "beyond chance (1 perfect, 0 chance). The QA calibration page has the detail."
+)
+left, right = st.columns(2)
+with left:
+    st.subheader("QA by who scored it")
+    st.dataframe(trust.qa_by_scorer.display(), hide_index=True, height="content")
+with right:
+    st.subheader("Survey response bias")
+    st.dataframe(trust.response_bias.display(), hide_index=True, height="content")
+st.subheader("Figures it reported v. the warehouse")
+if trust.reported.frame.empty:
+    st.caption("No reported figures loaded for this vendor in this period.")
+else:
+    st.dataframe(trust.reported.display(), hide_index=True, height="content", width="stretch")
+    st.caption(
+        "Discrepant: outside the computed value's interval and further from it than the "
+        "metric's target tolerance. Unverifiable: no data in the warehouse for that period."
     )
 
 st.header("What customers said")

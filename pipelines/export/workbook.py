@@ -43,6 +43,7 @@ NUMBER_FORMATS: dict[str, str] = {
     "pts": POINTS,
     "gap:pct": POINTS,
     "gap:nps": POINTS,
+    "gap:pts": POINTS,
     "gap:score": "+0.00;-0.00;0.00",
     # Excel cannot show a negative time (#####), so differences of durations stay seconds.
     "gap:seconds": '+#,##0" s";-#,##0" s";0" s"',

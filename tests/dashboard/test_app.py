@@ -360,7 +360,8 @@ def test_compare_reads_its_own_choices_from_the_link_and_writes_them_back(link):
 )
 def test_an_unusable_link_value_is_named_in_a_visible_notice(link, page, param, value, notice):
     at = link(page, **{param: value})
-    assert [w.value for w in at.main.warning] == [notice]
+    # (other warnings, such as a vendor out of QA calibration, may stand beside it)
+    assert [w.value for w in at.main.warning if w.value.startswith("Ignored")] == [notice]
     assert any(value in c.value for c in at.sidebar.caption)
     # ... and the page shows what the notice says instead.
     if param == "week":
@@ -372,7 +373,7 @@ def test_an_unusable_link_value_is_named_in_a_visible_notice(link, page, param, 
 def test_only_the_unknown_values_of_a_link_are_dropped(link):
     at = link("overview", centre=["manila", "atlantis", "manila"])
     assert at.session_state["f_centres"] == ["manila"]
-    assert [w.value for w in at.main.warning] == [
+    assert [w.value for w in at.main.warning if w.value.startswith("Ignored")] == [
         "Ignored ` centre=atlantis ` in the link: no such centre. Showing Pacific Reach Manila."
     ]
     assert at.query_params["centre"] == "manila"  # the URL now says what is shown

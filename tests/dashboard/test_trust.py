@@ -84,3 +84,50 @@ def test_one_week_is_too_short_to_flag_calibration(app, weeks):
     # a week holds ~13 pairs per vendor, fewer than min_sample (30): no verdict
     at = app(weeks=weeks)
     assert not any("out of calibration" in as_read(w.value) for w in at.warning)
+
+
+def test_the_partner_review_shows_why_and_the_pack_carries_it(app, sample_warehouse):
+    at = app("partner_review", vendor="Pacific Reach BPO")
+    assert "Can we trust its own numbers?" in [h.value for h in at.header]
+    (warning,) = [as_read(w.value) for w in at.warning if "out of calibration" in as_read(w.value)]
+    assert warning.startswith("Pacific Reach BPO: its own QA team scores contacts ")
+    period = metric_layer(
+        sample_warehouse,
+        grain="range",
+        group_by="vendor",
+        start=SPAN_START,
+        end=LATEST_WEEK + timedelta(days=6),
+        metrics=("qa_calibration_gap", "qa_calibration_kappa"),
+    ).set_index(["centre_id", "metric"])
+    gap = period.loc[("Pacific Reach BPO", "qa_calibration_gap")]
+    calibration = next(
+        d.value for d in at.dataframe if "Pairs" in d.value.columns and "Flag" in d.value.columns
+    ).set_index("Metric")
+    assert calibration.loc["QA calibration gap", "Value"] == f"{gap['value']:+.1f} pts"
+    assert calibration.loc["QA calibration gap", "Pairs"] == f"{int(gap['n']):,}"
+    assert calibration.loc["QA calibration gap", "Flag"] == "out of calibration"
+    kappa = period.loc[("Pacific Reach BPO", "qa_calibration_kappa"), "value"]
+    assert calibration.loc["QA calibration kappa", "Value"] == f"{kappa:.2f}"
+
+    by_scorer = next(d.value for d in at.dataframe if "Client's QA" in d.value.columns)
+    own, client = (
+        metric_layer(
+            sample_warehouse,
+            grain="range",
+            group_by="vendor",
+            start=SPAN_START,
+            end=LATEST_WEEK + timedelta(days=6),
+            metrics=("qa_score",),
+            qa_evaluator_org=org,
+        )
+        .set_index("centre_id")
+        .loc["Pacific Reach BPO", "value"]
+        for org in ("own", "client")
+    )
+    score = by_scorer.set_index("Metric").loc["QA score"]
+    assert (score["Vendor's own QA"], score["Client's QA"]) == (f"{own:.1f}", f"{client:.1f}")
+
+
+def test_a_well_calibrated_vendor_gets_no_calibration_warning(app):
+    at = app("partner_review", vendor="Claremont Contact")
+    assert not any("out of calibration" in as_read(w.value) for w in at.warning)
