@@ -19,10 +19,12 @@ from dashboard.charts import (
 )
 from dashboard.filters import linked_choice, linked_flag, reason_label, show_ignored
 from dashboard.formatting import format_value
-from dashboard.plain import md_text
+from dashboard.plain import APP_TEXT_LIMIT, md_text
 from dashboard.queries import agent_points, long_table
+from dashboard.trust import trust_warnings
 from dashboard.view import baseline_label, group_colours, ordered_groups, wide
 from pipelines.metrics import CATALOGUE
+from pipelines.metrics.long_table import CSAT_LIKELY_FLATTERED, OUT_OF_CALIBRATION
 
 GROUPINGS = {
     "centre": "Centre",
@@ -90,19 +92,51 @@ def _write_link() -> None:
             st.query_params[param] = value
 
 
+def _metric(whole_period: pd.DataFrame, metric: str) -> pd.DataFrame:
+    return whole_period[whole_period["metric"] == metric].set_index("centre_id")
+
+
 def mix_table(whole_period: pd.DataFrame, groups: list[tuple[str, str, str]]) -> pd.DataFrame:
     """One row per shown group, in display order: raw and mix-adjusted CSAT, coverage and
-    both ranks (ties share the better rank; a group without responses has none)."""
-    raw = whole_period[whole_period["metric"] == "csat_pct"].set_index("centre_id")
-    adjusted = whole_period[whole_period["metric"] == "csat_pct_adjusted"].set_index("centre_id")
+    both ranks (ties share the better rank; a group without responses has none), and
+    whether its survey sample flatters it (response rate, responder repeat gap)."""
+    adjusted = _metric(whole_period, "csat_pct_adjusted")
+    bias = _metric(whole_period, "responder_repeat_gap")
     table = pd.DataFrame(
         {"centre_id": [g[0] for g in groups], "centre_name": [g[1] for g in groups]}
     )
-    table["csat_pct"] = table["centre_id"].map(raw["value"]).astype(float)
+    table["csat_pct"] = (
+        table["centre_id"].map(_metric(whole_period, "csat_pct")["value"]).astype(float)
+    )
     table["csat_pct_adjusted"] = table["centre_id"].map(adjusted["value"]).astype(float)
     table["coverage"] = table["centre_id"].map(adjusted["coverage"]).astype(float)
     for rank, column in [("rank raw", "csat_pct"), ("rank adjusted", "csat_pct_adjusted")]:
         table[rank] = table[column].rank(ascending=False, method="min").astype("Int64")
+    table["response_rate_pct"] = (
+        table["centre_id"].map(_metric(whole_period, "response_rate_pct")["value"]).astype(float)
+    )
+    table["responder_repeat_gap"] = table["centre_id"].map(bias["value"]).astype(float)
+    table["flattered"] = table["centre_id"].map(bias["flag"]).eq(CSAT_LIKELY_FLATTERED)
+    return table.drop(columns="centre_id")
+
+
+def qa_by_scorer(
+    whole_period: pd.DataFrame, own: pd.DataFrame, client: pd.DataFrame, groups
+) -> pd.DataFrame:
+    """One row per shown group: QA score and pass rate as its own QA team and as the
+    client's QA team scored it, and the calibration gap on the contacts both scored."""
+    gap = _metric(whole_period, "qa_calibration_gap")
+    table = pd.DataFrame(
+        {"centre_id": [g[0] for g in groups], "centre_name": [g[1] for g in groups]}
+    )
+    for org, rows in (("own", own), ("client", client)):
+        for metric in ("qa_score", "qa_pass_pct"):
+            values = _metric(rows, metric)
+            table[f"{metric}_{org}"] = table["centre_id"].map(values["value"]).astype(float)
+        table[f"n_{org}"] = table["centre_id"].map(_metric(rows, "qa_score")["n"]).astype("Int64")
+    table["calibration_gap"] = table["centre_id"].map(gap["value"]).astype(float)
+    table["pairs"] = table["centre_id"].map(gap["n"]).astype("Int64")
+    table["out_of_calibration"] = table["centre_id"].map(gap["flag"]).eq(OUT_OF_CALIBRATION)
     return table.drop(columns="centre_id")
 
 
@@ -133,6 +167,8 @@ if whole_period.empty or not (whole_period["n"].fillna(0) > 0).any():
 groups = ordered_groups(whole_period)
 colours = group_colours(groups, ctx.dims, group_by)
 group_title = GROUPINGS[group_by]
+for sentence in trust_warnings(whole_period, ctx.settings):
+    st.warning(md_text(sentence, limit=APP_TEXT_LIMIT), icon="🚩")
 
 st.header("Metric by metric")
 st.caption(
@@ -171,6 +207,49 @@ st.dataframe(
         ),
         "rank raw": st.column_config.NumberColumn("Rank (raw)"),
         "rank adjusted": st.column_config.NumberColumn("Rank (mix-adjusted)"),
+        "response_rate_pct": st.column_config.NumberColumn("Response rate", format="%.1f%%"),
+        "responder_repeat_gap": st.column_config.NumberColumn(
+            "Responder repeat gap (pts)",
+            format="%+.1f",
+            help="No-repeat share of the surveyed contacts minus that of all answered "
+            "contacts; > 0: customers who came back answered less often",
+        ),
+        "flattered": st.column_config.CheckboxColumn("CSAT likely flattered"),
+    },
+)
+
+st.header("QA: its own scores v. the client's")
+st.caption(
+    "A vendor's QA team scores its own contacts; the client's QA team scores a sample too. "
+    "Compare centres on the client's scores: the calibration gap is own − client on the "
+    f"contacts both scored (out of calibration: significant and beyond "
+    f"±{ctx.settings.calibration_tolerance_pts:g} points). In-house centres are scored by "
+    "the client's own team, shown as their own."
+)
+qa_metrics = ("qa_score", "qa_pass_pct")
+scored_by = {
+    org: long_table(
+        ctx.warehouse,
+        filters.query(grain="range", group_by=group_by, metrics=qa_metrics, qa_evaluator_org=org),
+        ctx.settings,
+    )
+    for org in ("own", "client")
+}
+st.dataframe(
+    qa_by_scorer(whole_period, scored_by["own"], scored_by["client"], groups),
+    hide_index=True,
+    height="content",
+    column_config={
+        "centre_name": st.column_config.TextColumn(group_title),
+        "qa_score_own": st.column_config.NumberColumn("QA score (own QA)", format="%.1f"),
+        "qa_pass_pct_own": st.column_config.NumberColumn("QA pass (own QA)", format="%.1f%%"),
+        "n_own": st.column_config.NumberColumn("n (own)"),
+        "qa_score_client": st.column_config.NumberColumn("QA score (client QA)", format="%.1f"),
+        "qa_pass_pct_client": st.column_config.NumberColumn("QA pass (client QA)", format="%.1f%%"),
+        "n_client": st.column_config.NumberColumn("n (client)"),
+        "calibration_gap": st.column_config.NumberColumn("Calibration gap (pts)", format="%+.1f"),
+        "pairs": st.column_config.NumberColumn("Pairs"),
+        "out_of_calibration": st.column_config.CheckboxColumn("Out of calibration"),
     },
 )
 

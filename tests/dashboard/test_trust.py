@@ -131,3 +131,38 @@ def test_the_partner_review_shows_why_and_the_pack_carries_it(app, sample_wareho
 def test_a_well_calibrated_vendor_gets_no_calibration_warning(app):
     at = app("partner_review", vendor="Claremont Contact")
     assert not any("out of calibration" in as_read(w.value) for w in at.warning)
+
+
+def test_compare_shows_client_scored_qa_beside_the_vendors_own(app, sample_warehouse):
+    at = app("compare")
+    table = next(d.value for d in at.dataframe if "qa_score_client" in d.value.columns)
+    table = table.set_index("centre_name")
+    end = LATEST_WEEK + timedelta(days=6)
+    for org in ("own", "client"):
+        layer = metric_layer(
+            sample_warehouse,
+            grain="range",
+            start=SPAN_START,
+            end=end,
+            metrics=("qa_score",),
+            qa_evaluator_org=org,
+        ).set_index("centre_name")
+        for centre in ("Claremont Glasgow", "Pacific Reach Manila"):
+            assert table.loc[centre, f"qa_score_{org}"] == pytest.approx(
+                layer.loc[centre, "value"], rel=1e-12
+            )
+    assert table["out_of_calibration"].to_dict() == {
+        "Northwind Leeds": False,
+        "Atlântico Lisbon": False,
+        "Claremont Glasgow": False,
+        "Pacific Reach Manila": True,
+    }
+    mix = next(d.value for d in at.dataframe if "flattered" in d.value.columns)
+    assert mix.set_index("centre_name")["flattered"].to_dict() == {
+        "Northwind Leeds": False,
+        "Atlântico Lisbon": True,
+        "Claremont Glasgow": False,
+        "Pacific Reach Manila": False,
+    }
+    warnings = [as_read(w.value) for w in at.warning]
+    assert any(w.startswith("Atlântico Lisbon: CSAT is likely flattered.") for w in warnings)
