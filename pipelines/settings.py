@@ -4,6 +4,8 @@ Paths come from the environment when set, else from the repository's defaults:
 
 - ``CC_CONFIG_DIR``: folder with ``settings.yaml``, ``targets.yaml`` and ``sources/*.yaml``
 - ``CC_WAREHOUSE``: the DuckDB warehouse file
+- ``CC_REVIEWS``: the review-meetings store (SQLite), default ``reviews.sqlite`` beside
+  the warehouse (docs/REVIEW_MEETINGS.md)
 - ``CC_CUSTOMER_SALT``: salt for hashing customer identifiers; required unless
   settings.yaml says ``deployment: demo`` (then its ``customer_salt`` may be used)
 """
@@ -27,6 +29,11 @@ def config_dir() -> Path:
 
 def warehouse_path() -> Path:
     return Path(os.environ.get("CC_WAREHOUSE", DEFAULT_WAREHOUSE))
+
+
+def reviews_path() -> Path:
+    """The writable review-meetings store: ``CC_REVIEWS``, else beside the warehouse."""
+    return Path(os.environ.get("CC_REVIEWS") or warehouse_path().parent / "reviews.sqlite")
 
 
 @dataclass(frozen=True)
