@@ -31,6 +31,7 @@ browser:
 
 warehouse: setup  ## (re)load the sample exports into warehouse/
 	$(PY) -m pipelines ingest
+	$(PY) -m pipelines seed-reviews  # demo only: the sample review meeting, into an empty store
 
 samples: setup  ## regenerate sample_data/exports from the seeded generator
 	$(PY) -m pipelines generate-samples

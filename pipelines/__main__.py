@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "pipelines.ingest.draft_cli",
     "pipelines.export.cli",
     "pipelines.export.review_pack_cli",
+    "pipelines.reviews.cli",
 ]
 
 
