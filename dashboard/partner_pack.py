@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -284,9 +284,11 @@ class PartnerReview:
     reason_labels: dict[str, str]
     trust: Trust
 
-    def pack(self, reporting_timezone: str) -> ReviewPack:
+    def pack(self, reporting_timezone: str, opening: Sequence[PackSection] = ()) -> ReviewPack:
+        """``opening``: sections before the scorecard (the last review's objectives)."""
         request = self.request
         sections = [
+            *opening,
             self.scorecard.section(request.period_text),
             self.change.section(),
             PackSection(

@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import context
+from dashboard import context, review_meetings
 from dashboard.filters import IN_HOUSE_BASELINE, reason_label
 from dashboard.formatting import format_gap
 from dashboard.partner_pack import (
@@ -90,6 +90,9 @@ review = build_review(reader, request, ctx.dims, ctx.settings, reason_label)
 if review is None:
     st.info(f"No data for {md_text(vendor)} in this period and these filters.")
     st.stop()
+
+# the next review opens with last time's objectives (dashboard/review_meetings.py)
+last_review = review_meetings.draw(ctx, vendor)
 
 st.header("Scorecard against targets")
 scorecard = review.scorecard
@@ -225,7 +228,7 @@ else:
     st.altair_chart(review.flows.chart, width="content")
 
 st.header("Take it to the meeting")
-pack = review.pack(ctx.settings.reporting_timezone)
+pack = review.pack(ctx.settings.reporting_timezone, [last_review] if last_review else [])
 stem = pack_file_stem(vendor, request.start, request.end)
 left, right = st.columns(2)
 left.download_button(

@@ -199,6 +199,8 @@ def check_objective(objective: ObjectiveInput, held_on: date, where: str) -> Obj
     metric = objective.metric.strip() if isinstance(objective.metric, str) else objective.metric
     if not metric and objective.target is None:
         raise ReviewInputError(f"{where} is empty: pick a metric and give a target and due date")
+    if not metric:
+        raise ReviewInputError(f"{where}: pick a metric from the catalogue")
     if metric not in CATALOGUE:
         raise ReviewInputError(
             f"{where}: unknown metric {metric!r}; use a metric id of the catalogue, "
@@ -213,6 +215,8 @@ def check_objective(objective: ObjectiveInput, held_on: date, where: str) -> Obj
     target = objective.target
     if isinstance(target, bool) or not isinstance(target, int | float) or not math.isfinite(target):
         raise ReviewInputError(f"{where} ({definition.name}): the target must be a number")
+    if objective.due is None:
+        raise ReviewInputError(f"{where} ({definition.name}): give a due date")
     due = _day(objective.due, "the due date", f"{where} ({definition.name})")
     if due < held_on:
         raise ReviewInputError(
