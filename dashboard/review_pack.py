@@ -23,6 +23,7 @@ import vl_convert
 
 from dashboard.formatting import format_gap, format_value
 from dashboard.plain import html_text
+from pipelines.export.money import is_money, money_text
 from pipelines.export.workbook import Sheet, write_workbook
 
 METRIC_UNITS = ("pct", "score", "nps", "seconds", "count")
@@ -95,6 +96,8 @@ def format_cell(value: object, unit: str | None) -> str:
         return "" if unit is None else MISSING
     if unit in METRIC_UNITS:
         return format_value(float(value), unit)
+    if is_money(unit):  # money:GBP "£5,000", gap:money:GBP "+£2,000"
+        return money_text(float(value), unit)
     if unit and unit.startswith("gap:"):
         return format_gap(float(value), unit.removeprefix("gap:"))
     if unit == "pts":

@@ -6,7 +6,8 @@ columns are sized to their content.
 
 Units are the metric units of METRICS.md (``pct``, ``score``, ``nps``, ``seconds``,
 ``count``) for values in that unit, ``gap:<unit>`` for signed differences, and ``pts``,
-``p_value``, ``number``, ``precise``, ``date`` (see ``NUMBER_FORMATS``). A sheet gives a
+``p_value``, ``number``, ``precise``, ``date`` (see ``NUMBER_FORMATS``), and ``money:<ISO code>``
+/ ``gap:money:<ISO code>`` for amounts (pipelines/export/money.py). A sheet gives a
 unit per column, for the whole column or one per row (the long table: each row is one
 metric); columns without one are inferred (``default_units``).
 """
@@ -26,6 +27,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipelines.export.formula_guard import needs_guard
+from pipelines.export.money import is_money, money_number_format
 from pipelines.export.wide import wide_table, wide_units
 from pipelines.metrics import CATALOGUE
 
@@ -89,6 +91,8 @@ def excel_number(value: float, unit: str | None) -> tuple[float, str | None]:
         return value / SECONDS_PER_DAY, "[h]:mm:ss" if abs(value) >= 3600 else "[m]:ss"
     if unit == "score" and abs(value) >= 10:
         return value, "0.0"
+    if is_money(unit):
+        return value, money_number_format(value, unit)
     if unit in NUMBER_FORMATS:
         return value, NUMBER_FORMATS[unit]
     return value, NUMBER_FORMATS["count" if float(value).is_integer() else "number"]
