@@ -91,9 +91,6 @@ if review is None:
     st.info(f"No data for {md_text(vendor)} in this period and these filters.")
     st.stop()
 
-# the next review opens with last time's objectives (dashboard/review_meetings.py)
-last_review = review_meetings.draw(ctx, vendor)
-
 st.header("Scorecard against targets")
 scorecard = review.scorecard
 st.subheader("Targets")
@@ -226,6 +223,10 @@ else:
         f"{ctx.settings.repeat_window_days} days: the centre of that next contact."
     )
     st.altair_chart(review.flows.chart, width="content")
+
+# last time's objectives and the open actions (dashboard/review_meetings.py); the pack
+# opens with them
+last_review = review_meetings.draw(ctx, vendor)
 
 st.header("Take it to the meeting")
 pack = review.pack(ctx.settings.reporting_timezone, [last_review] if last_review else [])
