@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.charts import contribution_bars, shares_bar, trend_small_multiples
+from dashboard.contract_view import ContractView, contract_view
 from dashboard.formatting import format_gap
 from dashboard.lookups import Dimensions
 from dashboard.review_pack import PackSection, PackTable, ReviewPack
@@ -37,6 +38,7 @@ from pipelines.metrics import (
     repeat_flows,
 )
 from pipelines.metrics.catalogue import QA_SECTIONS
+from pipelines.metrics.contract_config import Contracts
 from pipelines.metrics.persistence import describe, gap_persistence
 from pipelines.metrics.query import IN_HOUSE_BASELINE
 from pipelines.metrics.reconciliation import reconciliation
@@ -283,6 +285,7 @@ class PartnerReview:
     flows: Flows
     reason_labels: dict[str, str]
     trust: Trust
+    contract: ContractView | None = None  # dashboard/contract_view.py; None: no contract
 
     def pack(self, reporting_timezone: str, opening: Sequence[PackSection] = ()) -> ReviewPack:
         """``opening``: sections before the scorecard (the last review's objectives)."""
@@ -306,6 +309,8 @@ class PartnerReview:
         ]
         if (flows := self.flows.section()) is not None:
             sections.append(flows)
+        if self.contract is not None:
+            sections.append(self.contract.section())
         return ReviewPack(
             f"Partner review: {request.vendor}",
             f"{request.period_text} · compared with {request.baseline_name}",
@@ -321,6 +326,7 @@ def build_review(
     dims: Dimensions,
     settings: MetricSettings,
     reason_label: Callable[[str], str],
+    contracts: Contracts | None = None,
 ) -> PartnerReview | None:
     """The review's content, or None when the vendor has no data in the period."""
     period = reader.long_table(request.query())
@@ -340,6 +346,16 @@ def build_review(
         flows(reader, request, dims),
         {code: reason_label(code) for code in dims.reasons},
         trust(reader, request, dims, settings),
+        contract_view(
+            reader.long_table,
+            contracts or Contracts(),
+            request.vendor,
+            request.start,
+            request.end,
+            settings,
+            request.vendor_scope,
+            (dims.first_day, dims.last_day),
+        ),
     )
 
 
