@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import context, review_meetings
+from dashboard import context, contract_section, review_meetings
 from dashboard.filters import IN_HOUSE_BASELINE, reason_label
 from dashboard.formatting import format_gap
 from dashboard.partner_pack import (
@@ -86,7 +86,8 @@ reader = Reader(
         ctx.warehouse, ctx.settings, centres, start, end, scope
     ),
 )
-review = build_review(reader, request, ctx.dims, ctx.settings, reason_label)
+contracts, contract_problem = contract_section.load()
+review = build_review(reader, request, ctx.dims, ctx.settings, reason_label, contracts)
 if review is None:
     st.info(f"No data for {md_text(vendor)} in this period and these filters.")
     st.stop()
@@ -223,6 +224,9 @@ else:
         f"{ctx.settings.repeat_window_days} days: the centre of that next contact."
     )
     st.altair_chart(review.flows.chart, width="content")
+
+# what the contract in force pays, and the other styles (dashboard/contract_view.py)
+contract_section.draw(review.contract, contract_problem, ctx.settings)
 
 # last time's objectives and the open actions (dashboard/review_meetings.py); the pack
 # opens with them
