@@ -51,6 +51,12 @@ pages = {
             url_path="drilldown",
             icon=":material/troubleshoot:",
         ),
+        st.Page(
+            PAGES_DIR / "calibration.py",
+            title="QA calibration",
+            url_path="calibration",
+            icon=":material/balance:",
+        ),
     ],
     "Analysts": [st.Page(PAGES_DIR / "data.py", title="Data", icon=":material/database:")],
 }

@@ -419,3 +419,74 @@ def shares_bar(
         )
         .properties(height=alt.Step(30), width=480)
     )
+
+
+CALIBRATION_OUT = "#D55E00"  # out of calibration
+CALIBRATION_IN = "#0072B2"  # within tolerance
+CALIBRATION_BAND = "#009E73"  # the ±tolerance band
+
+
+def calibration_gap_chart(periods: pd.DataFrame, tolerance: float, grain: str) -> alt.LayerChart:
+    """The QA calibration gap (own − client, points) per period with its interval, over
+    the ±``tolerance`` band and a zero line. ``periods``: the long table's
+    ``qa_calibration_gap`` rows (``period_start``, ``value``, ``ci_low``, ``ci_high``,
+    ``n``, ``p_value``, ``flag``, ``insufficient_sample``). Out-of-calibration periods are
+    drawn in orange, the others in blue; a period with too few pairs to judge is hollow.
+    """
+    rows = with_text(periods.assign(metric="qa_calibration_gap")).assign(
+        flag=periods["flag"].to_numpy(),
+        state=[
+            "out of calibration"
+            if flag == "out_of_calibration"
+            else "too few pairs"
+            if small
+            else "within tolerance"
+            for flag, small in zip(periods["flag"], periods["insufficient_sample"], strict=True)
+        ],
+        ci_text=[
+            f"{format_gap(lo, 'pct')} to {format_gap(hi, 'pct')}"
+            for lo, hi in zip(periods["ci_low"], periods["ci_high"], strict=True)
+        ],
+        gap_text=periods["value"].map(lambda v: format_gap(v, "pct")),
+    )
+    weekly = grain == "week"
+    axis = (
+        week_axis(rows["period_start"], WIDE)
+        if weekly
+        else alt.Axis(format="%b %Y", labelAngle=0, tickCount="month")
+    )
+    x = alt.X("period_start:T", title=None, axis=axis)
+    states = ["out of calibration", "within tolerance", "too few pairs"]
+    scale = alt.Scale(domain=states, range=[CALIBRATION_OUT, CALIBRATION_IN, "#999999"])
+    colour = alt.Color(
+        "state:N", title=None, scale=scale, legend=alt.Legend(orient="top", labelLimit=0)
+    )
+    band = (
+        alt.Chart(pd.DataFrame({"low": [-tolerance], "high": [tolerance]}))
+        .mark_rect(color=CALIBRATION_BAND, opacity=0.12)
+        .encode(y=alt.Y("low:Q"), y2="high:Q")
+    )
+    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#888").encode(y="zero:Q")
+    base = alt.Chart(rows).encode(x=x, color=colour)
+    bars = base.mark_rule(strokeWidth=2).encode(
+        y=alt.Y("ci_low:Q", title="Own − client QA score (points)"), y2="ci_high:Q"
+    )
+    points = base.mark_point(size=80, filled=False, strokeWidth=2, opacity=1).encode(
+        y=alt.Y("value:Q"),
+        fill=alt.condition(
+            "datum.state == 'too few pairs'",
+            alt.value("white"),
+            alt.Fill("state:N", legend=None, scale=scale),
+        ),
+        tooltip=[
+            alt.Tooltip(
+                "period_start:T", title="Week of" if weekly else "Month", format="%d %b %Y"
+            ),
+            alt.Tooltip("gap_text:N", title="Gap (own − client)"),
+            alt.Tooltip("ci_text:N", title="Interval"),
+            alt.Tooltip("n_text:N", title="Pairs"),
+            alt.Tooltip("p_value:Q", title="p", format=".4f"),
+            alt.Tooltip("state:N", title="Verdict"),
+        ],
+    )
+    return alt.layer(band, zero, bars, points).properties(width=WIDE, height=260)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard.connection import WarehouseFile, cursor
 from pipelines import metrics
+from pipelines.metrics.calibration_pairs import calibration_pairs
 from pipelines.metrics.reconciliation import reconciliation
 from pipelines.settings import MetricSettings, config_dir
 
@@ -83,3 +84,10 @@ def reported(
 ) -> pd.DataFrame:
     """Reported figures of ``centres`` whose period starts in [start, end], reconciled."""
     return reconciliation(cursor(warehouse), settings, targets(), vendor_scope, centres, start, end)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def calibration_disagreements(
+    warehouse: WarehouseFile, query: metrics.MetricQuery, settings: MetricSettings, limit: int
+) -> pd.DataFrame:
+    return calibration_pairs(cursor(warehouse), query, settings, limit)

@@ -2,7 +2,8 @@
 
 ``hostile_warehouse`` copies the sample warehouse and writes the corpus into every text
 the app shows from the data: a centre's name and vendor, queues, contact reasons, agent
-ids, survey comments, file names, load messages and rejects. The numbers stay the same,
+ids, survey comments, QA evaluator ids and evaluated contacts' ids, file names, load
+messages and rejects. The numbers stay the same,
 so every page still has something to draw.
 """
 
@@ -90,6 +91,21 @@ def hostile_warehouse(sample: Path, target: Path) -> Path:
             "WHERE comment IS NOT NULL",
             corpus,
         )
+        # QA evaluators, and the ids of some evaluated contacts (everywhere they appear)
+        con.execute(
+            "UPDATE qa_evaluations SET evaluator_id = "
+            "$corpus[CAST(1 + hash(evaluation_id) % $k AS BIGINT)] "
+            "WHERE hash(evaluation_id) % 4 = 0",
+            corpus,
+        )
+        for table in ("contacts", "surveys", "qa_evaluations"):
+            con.execute(
+                f"UPDATE {table} SET contact_id = "
+                "$corpus[CAST(1 + hash(contact_id) % $k AS BIGINT)] || ' ' || contact_id "
+                "WHERE hash(contact_id) % 5 = 1 AND contact_id IN "
+                "(SELECT contact_id FROM qa_evaluations WHERE evaluator_org = 'client')",
+                corpus,
+            )
         con.execute(
             "UPDATE loads SET file_name = $corpus[1 + load_id % $k], "
             "message = $corpus[1 + (load_id + 1) % $k]",

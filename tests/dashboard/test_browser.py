@@ -27,6 +27,7 @@ PAGES = [
     ("/compare", "Compare", "compare"),
     ("/partner_review?vendor=Pacific+Reach+BPO", "Partner review", "partner_review"),
     ("/data", "Data", "data"),
+    ("/calibration?centre=manila", "QA calibration", "calibration"),
 ]
 
 
@@ -60,7 +61,9 @@ def test_no_request_leaves_the_machine(app_url: str, browser_page, requests_seen
         nav.nth(i).inner_text().split("\n")[-1].strip(): nav.nth(i).get_attribute("href")
         for i in range(nav.count())
     }
-    assert {"Weekly overview", "Compare", "Partner review", "Data"} <= set(pages), pages
+    assert {"Weekly overview", "Compare", "Partner review", "QA calibration", "Data"} <= set(
+        pages
+    ), pages
     for title, href in pages.items():  # every page in the navigation, whatever is added
         browser_page.goto(href, wait_until="domcontentloaded")
         browser_page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
@@ -124,6 +127,13 @@ def test_every_page_renders_in_chromium(app_url: str, browser_page) -> None:
     data = _open(browser_page, f"{app_url}/data", "Data", "data")
     assert "Loads" in data
     assert "Rejected rows" in data
+
+    calibration = _open(
+        browser_page, f"{app_url}/calibration?centre=manila", "QA calibration", "calibration"
+    )
+    assert "Out of calibration. Pacific Reach Manila's own QA" in calibration
+    for heading in ("Gap per month", "By QA section", "Own v. client QA", "Largest disagreements"):
+        assert heading in calibration
 
 
 def _download(page, label: str, folder: Path) -> Path:
@@ -245,3 +255,43 @@ def test_a_red_cell_leads_to_its_cause(app_url: str, browser_page) -> None:
     assert "week=2026-11-16" in browser_page.url and "centre=manila" in browser_page.url
     body = browser_page.inner_text("body")
     assert "Contact reasons" in body and "Agents" in body
+
+
+def test_the_calibration_page_downloads_the_disagreements_it_shows(
+    app_url: str, browser_page, sample_warehouse: Path, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    from pipelines.metrics import MetricQuery
+    from pipelines.metrics.calibration_pairs import calibration_pairs
+    from pipelines.settings import DEFAULT_CONFIG_DIR, load_metric_settings
+    from pipelines.warehouse import connect_read_only
+
+    body = _open(
+        browser_page,
+        f"{app_url}/calibration?centre=glasgow&week=2026-11-16&weeks=26&grain=week",
+        "QA calibration",
+        "calibration_glasgow_weekly",
+    )
+    assert "Within tolerance." in body and "Gap per week" in body
+    # the chart is drawn: a point per week of the 26, and the ±tolerance band
+    chart = browser_page.get_by_test_id("stVegaLiteChart").first
+    assert chart.locator("svg path, canvas").count() > 0
+    downloaded = pd.read_csv(_download(browser_page, "Largest disagreements (CSV)", tmp_path))
+    con = connect_read_only(sample_warehouse)
+    try:
+        query = MetricQuery(
+            grain="range",
+            start=pd.Timestamp("2026-05-25").date(),
+            end=pd.Timestamp("2026-11-22").date(),
+            centres=("glasgow",),
+        )
+        expected = calibration_pairs(con, query, load_metric_settings(DEFAULT_CONFIG_DIR))
+    finally:
+        con.close()
+    assert list(downloaded["contact_id"].astype(str)) == list(expected["contact_id"])
+    assert set(downloaded["centre_id"]) == {"glasgow"}
+    assert list(downloaded["gap"]) == pytest.approx(list(expected["gap"]))
+    assert list(downloaded["own_evaluator_ids"]) == [
+        "; ".join(ids) for ids in expected["own_evaluator_ids"]
+    ]

@@ -49,6 +49,9 @@ VIEWS = [
     ("data", {}),
     ("drilldown", {"metric": "csat_pct", "centre": "manila"}),
     ("drilldown", {"metric": payload(3), "centre": payload(4)}),
+    ("calibration", {"centre": "manila"}),
+    ("calibration", {"centre": "glasgow", "grain": "week"}),
+    ("calibration", {"centre": payload(4), "grain": payload(1)}),
 ]
 
 
@@ -113,6 +116,7 @@ BROWSER_VIEWS = [
     f"/partner_review?{urlencode({'vendor': HOSTILE_VENDOR})}",
     "/data",
     "/drilldown?metric=csat_pct&centre=manila",
+    "/calibration?centre=manila",
 ]
 
 
