@@ -81,9 +81,10 @@ class ContractView:
             HEADING,
             self.summary,
             tables=[
-                (f"In force: {self.in_force}, by month", self.in_force_months),
-                (f"In force: {self.in_force}, totals", self.in_force_totals),
-                ("Every style over the same months", self.styles),
+                # captions name the workbook's sheets too: at most 31 characters, no ":"
+                ("Contract in force, by month", self.in_force_months),
+                ("Contract in force, totals", self.in_force_totals),
+                ("Every contract style", self.styles),
                 ("Contract terms", self.terms),
             ],
             charts=[self.chart],

@@ -7,17 +7,20 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from pipelines.export.contracts import write_contracts
 from pipelines.export.reconciliation import write_reconciliation
 from pipelines.export.tables import FORMATS, write_exports
 from pipelines.metrics import MetricQuery, load_targets, metric_table
 from pipelines.metrics.catalogue import validate_metric_ids
+from pipelines.metrics.contract_config import load_contracts
+from pipelines.metrics.contracts import contract_terms
 from pipelines.metrics.query import BREAKDOWNS, GRAINS, GROUP_BYS, IN_HOUSE_BASELINE
 from pipelines.metrics.reconciliation import reconciliation
 from pipelines.settings import config_dir, load_metric_settings, warehouse_path
 from pipelines.warehouse import connect_read_only
 
 DEFAULT_OUT_DIR = Path("exports")
-TABLES = ("metrics", "reconciliation")
+TABLES = ("metrics", "reconciliation", "contracts")
 # options of the metrics table that do not apply to the reconciliation (whole centres,
 # the figures' own periods)
 NOT_FOR_RECONCILIATION = {
@@ -30,6 +33,9 @@ NOT_FOR_RECONCILIATION = {
     "qa_evaluator_org": "--qa-evaluator-org",
     "baseline": "--baseline",
 }
+# ... nor to the contracts (whole vendors, whole calendar months, the contracts' metrics)
+NOT_FOR_CONTRACTS = {**NOT_FOR_RECONCILIATION, "centres": "--centre", "metrics": "--metric"}
+DEFAULTS = {"grain": "week", "group_by": "centre", "baseline": IN_HOUSE_BASELINE}
 
 
 def _date(text: str) -> dt.date:
@@ -54,8 +60,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--table",
         choices=TABLES,
         default="metrics",
-        help="metrics (long and wide, default) or reconciliation (reported v. computed; "
-        "--start/--end choose the figures by period start, --centre and --metric filter)",
+        help="metrics (long and wide, default), reconciliation (reported v. computed; "
+        "--start/--end choose the figures by period start, --centre and --metric filter) "
+        "or contracts (contracts.yaml per vendor, style, term and month: status as written "
+        "and with confidence, amounts earned; --start/--end choose the calendar months, "
+        "--vendor the vendors)",
     )
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder (default: exports/)"
@@ -80,6 +89,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--qa-evaluator-org", choices=("own", "client"))
     parser.add_argument("--metric", dest="metrics", nargs="+", default=[], metavar="ID")
     parser.add_argument(
+        "--vendor",
+        dest="vendors",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="--table contracts only: these vendors' contracts (default: every contract)",
+    )
+    parser.add_argument(
         "--baseline",
         default=IN_HOUSE_BASELINE,
         help="'in_house' (all in-house centres pooled), a group key or a centre id",
@@ -102,6 +119,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.table == "reconciliation":
         return run_reconciliation(args)
+    if args.table == "contracts":
+        return run_contracts(args)
+    if args.vendors:
+        print("export: --vendor applies to --table contracts only", file=sys.stderr)
+        return 2
     directory = args.config_dir or config_dir()
     try:
         settings = load_metric_settings(directory)
@@ -144,12 +166,9 @@ def run(args: argparse.Namespace) -> int:
 
 def run_reconciliation(args: argparse.Namespace) -> int:
     """``--table reconciliation``: one row per reported figure (docs/METRIC_LAYER.md)."""
-    defaults = {"grain": "week", "group_by": "centre", "baseline": IN_HOUSE_BASELINE}
-    given = [
-        flag
-        for name, flag in NOT_FOR_RECONCILIATION.items()
-        if getattr(args, name) not in (None, [], defaults.get(name))
-    ]
+    given = _given(args, NOT_FOR_RECONCILIATION)
+    if args.vendors:
+        given.append("--vendor")
     if given:
         print(
             f"export: {', '.join(given)} do(es) not apply to --table reconciliation "
@@ -185,6 +204,62 @@ def run_reconciliation(args: argparse.Namespace) -> int:
     written = write_reconciliation(
         table, args.out, tuple(args.formats), show_progress=not args.quiet
     )
+    for path in written:
+        print(path)
+    return 0
+
+
+def _given(args: argparse.Namespace, options: dict[str, str]) -> list[str]:
+    """The flags among ``options`` that the command line set to something not default."""
+    return [
+        flag
+        for name, flag in options.items()
+        if getattr(args, name) not in (None, [], DEFAULTS.get(name))
+    ]
+
+
+def run_contracts(args: argparse.Namespace) -> int:
+    """``--table contracts``: per vendor, style, term and month (docs/CONTRACTS.md)."""
+    given = _given(args, NOT_FOR_CONTRACTS)
+    if given:
+        print(
+            f"export: {', '.join(given)} do(es) not apply to --table contracts (a contract "
+            "covers a vendor's whole service over whole calendar months)",
+            file=sys.stderr,
+        )
+        return 2
+    directory = args.config_dir or config_dir()
+    try:
+        settings = load_metric_settings(directory)
+        contracts = load_contracts(directory)
+        if not contracts.vendors:
+            raise ValueError(f"{directory / 'contracts.yaml'}: no contracts to export")
+        if args.start and args.end and args.start > args.end:
+            raise ValueError(f"--start {args.start} is after --end {args.end}")
+        con = connect_read_only(args.warehouse or warehouse_path())
+    except (ValueError, FileNotFoundError) as error:
+        print(f"export: {error}", file=sys.stderr)
+        return 2
+    try:
+        terms = contract_terms(
+            con,
+            contracts,
+            settings,
+            vendors=args.vendors or None,
+            start=args.start,
+            end=args.end,
+        )
+    except ValueError as error:
+        print(f"export: {error}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    if terms.empty:
+        print(
+            "export: no data in the warehouse for the contracts; nothing written", file=sys.stderr
+        )
+        return 1
+    written = write_contracts(terms, args.out, tuple(args.formats), show_progress=not args.quiet)
     for path in written:
         print(path)
     return 0

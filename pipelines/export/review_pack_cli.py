@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipelines.export.cli import _date
 from pipelines.metrics import load_targets
+from pipelines.metrics.contract_config import load_contracts
 from pipelines.settings import config_dir, load_metric_settings, warehouse_path
 from pipelines.warehouse import connect_read_only
 
@@ -61,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = load_metric_settings(directory)
         targets = load_targets(directory)
+        load_contracts(directory)  # a malformed contracts.yaml is refused before any work
         con = connect_read_only(args.warehouse or warehouse_path())
     except (ValueError, FileNotFoundError) as error:
         return _refuse(str(error))
@@ -112,6 +114,7 @@ def write_pack(con, args: argparse.Namespace, settings, targets, directory: Path
         dims,
         settings,
         lambda code: names.get(code, code.replace("_", " ").capitalize()),
+        load_contracts(directory),
     )
     if review is None:
         return []

@@ -474,3 +474,124 @@ def test_the_file_itself_must_be_a_mapping_of_vendors(tmp_path):
         load_contracts(write(tmp_path, "contracts:\n  - Claremont Contact\n"))
     with pytest.raises(ValueError, match="one top-level key, 'contracts'"):
         load_contracts(write(tmp_path, "contract: {}\n"))
+
+
+# --- python -m pipelines export --table contracts -----------------------------------
+
+EXPORT_CONTRACTS = """
+contracts:
+  Claremont Contact:
+    currency: GBP
+    in_force: penalty
+    styles:
+      penalty:
+        terms:
+          - {metric: aht_s, target: 300, amount: 200, bonus_when_met: true,
+             credit_when_missed: true}
+          - {metric: csat_pct, target: 50, amount: 400, credit_when_missed: true}
+      reward:
+        terms:
+          - {metric: csat_pct, target: 50, amount: 1000, bonus_when_met: true}
+"""
+
+
+@pytest.fixture
+def contract_files(tmp_path):
+    """A warehouse file holding the four months of the module docstring, and a config
+    folder whose contracts.yaml gives Claremont a penalty and a reward style."""
+    import duckdb
+
+    from pipelines.warehouse import create_schema
+
+    from .conftest import SAMPLE_CENTRES, Warehouse
+
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    create_schema(con)
+    con.executemany("INSERT INTO centres VALUES (?, ?, ?, ?, ?, ?, ?)", SAMPLE_CENTRES)
+    four_months(Warehouse(con))
+    con.close()
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.yaml").write_text("metrics:\n  min_sample: 2\n")
+    (config / "contracts.yaml").write_text(textwrap.dedent(EXPORT_CONTRACTS))
+    return path, config
+
+
+def test_export_cli_writes_the_contracts(contract_files, tmp_path, capsys):
+    import openpyxl
+    import pandas as pd
+
+    from pipelines.__main__ import main
+    from tests.typed_workbook import assert_cells_typed
+
+    path, config = contract_files
+    out = tmp_path / "out"
+    arguments = ["export", "--table", "contracts", "--warehouse", str(path)]
+    code = main([*arguments, "--config-dir", str(config), "--out", str(out), "--quiet"])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "contracts.xlsx",
+        "contracts_monthly.csv",
+        "contracts_monthly.parquet",
+        "contracts_terms.csv",
+        "contracts_terms.parquet",
+    ]
+    terms = pd.read_csv(out / "contracts_terms.csv")
+    assert list(terms.columns) == TERM_COLUMNS
+    # the data run from 1 June to 19 August: three months, 3 terms each
+    assert len(terms) == 9
+    monthly = pd.read_csv(out / "contracts_monthly.csv")
+    assert list(monthly.columns) == TOTAL_COLUMNS
+    got = {
+        (row.style, row.month_start): (row.earned_as_written, row.earned_with_confidence)
+        for row in monthly.itertuples()
+    }
+    # penalty: June AHT +200 (w.c.), CSAT met (no bonus); July AHT -200 and CSAT -400
+    # (both w.c.); August AHT +200 (inconclusive), CSAT met as written.
+    # reward: June +1000 (w.c.), July 0, August +1000 (inconclusive)
+    assert got == {
+        ("penalty", "2026-06-01"): (200.0, 200.0),
+        ("penalty", "2026-07-01"): (-600.0, -600.0),
+        ("penalty", "2026-08-01"): (200.0, 0.0),
+        ("reward", "2026-06-01"): (1000.0, 1000.0),
+        ("reward", "2026-07-01"): (0.0, 0.0),
+        ("reward", "2026-08-01"): (1000.0, 0.0),
+    }
+    parquet = pd.read_parquet(out / "contracts_terms.parquet")
+    assert parquet["month_start"].iloc[0] == JUNE  # a date stays a date
+    workbook = openpyxl.load_workbook(out / "contracts.xlsx")
+    assert workbook.sheetnames == ["terms", "monthly totals", "style totals", "definitions"]
+    sheet = workbook["style totals"]
+    header = [cell.value for cell in sheet[1]]
+    penalty = next(row for row in sheet.iter_rows(min_row=2) if row[1].value == "penalty")
+    earned = penalty[header.index("earned_as_written")]
+    # 200 - 600 + 200 = -200, a signed amount in pounds
+    assert (earned.value, earned.number_format) == (-200, '+"£"#,##0;-"£"#,##0;"£"#,##0')
+    hinging = penalty[header.index("hinging_amount")]
+    assert (hinging.value, hinging.number_format) == (200, '"£"#,##0;-"£"#,##0;"£"#,##0')
+    assert_cells_typed(workbook)
+    assert str(out / "contracts_terms.csv") in capsys.readouterr().out
+
+
+def test_export_cli_contracts_user_errors(contract_files, tmp_path, capsys):
+    from pipelines.__main__ import main
+
+    path, config = contract_files
+    base = ["export", "--table", "contracts", "--warehouse", str(path)]
+    base += ["--config-dir", str(config), "--out", str(tmp_path / "out"), "--quiet"]
+    assert main([*base, "--centre", "glasgow"]) == 2
+    assert "--centre do(es) not apply to --table contracts" in capsys.readouterr().err
+    assert main([*base, "--vendor", "Nobody"]) == 2
+    assert "No contract for vendor(s) Nobody" in capsys.readouterr().err
+    metrics = ["export", "--warehouse", str(path), "--config-dir", str(config), "--quiet"]
+    assert main([*metrics, "--out", str(tmp_path / "m"), "--vendor", CLAREMONT]) == 2
+    assert "--vendor applies to --table contracts only" in capsys.readouterr().err
+    (config / "contracts.yaml").write_text(EXPORT_CONTRACTS.replace("amount: 400", "amount: -400"))
+    assert main(base) == 2
+    err = capsys.readouterr().err
+    assert "vendor 'Claremont Contact', style 'penalty', term 2 (csat_pct)" in err
+    assert "key 'amount' must not be negative" in err
+    (config / "contracts.yaml").unlink()
+    assert main(base) == 2
+    assert "no contracts to export" in capsys.readouterr().err
