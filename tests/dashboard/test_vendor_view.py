@@ -24,6 +24,7 @@ PAGES = [
     ("partner_review", {}),
     ("drilldown", {"metric": "csat_pct"}),
     ("drilldown", {"metric": "csat_pct", "centre": "peer_1"}),
+    ("calibration", {}),
 ]
 
 
