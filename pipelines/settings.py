@@ -31,9 +31,10 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("CC_WAREHOUSE", DEFAULT_WAREHOUSE))
 
 
-def reviews_path() -> Path:
+def reviews_path(warehouse: Path | None = None) -> Path:
     """The writable review-meetings store: ``CC_REVIEWS``, else beside the warehouse."""
-    return Path(os.environ.get("CC_REVIEWS") or warehouse_path().parent / "reviews.sqlite")
+    beside = (warehouse or warehouse_path()).parent / "reviews.sqlite"
+    return Path(os.environ.get("CC_REVIEWS") or beside)
 
 
 @dataclass(frozen=True)
