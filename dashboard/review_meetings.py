@@ -19,7 +19,9 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -28,7 +30,7 @@ from dashboard.formatting import format_value
 from dashboard.plain import md_text, shortened
 from dashboard.queries import long_table
 from dashboard.review_pack import PackSection, PackTable
-from pipelines.metrics import MetricQuery, data_range
+from pipelines.metrics import MetricQuery, data_range, metric_table
 from pipelines.metrics.catalogue import CATALOGUE
 from pipelines.reviews.status import (
     BEHIND,
@@ -170,6 +172,29 @@ def last_review(
             vendor_scope,
         )
     return LastReview(vendor, meeting, statuses, store.actions(vendor, open_only=True), as_of)
+
+
+def pack_section_of(
+    con: duckdb.DuckDBPyConnection,
+    store_path: Path,
+    vendor: str,
+    settings: MetricSettings,
+    vendor_scope: str | None = None,
+) -> PackSection:
+    """The pack's section straight from a warehouse connection and a store file (the
+    review-pack command); a store that does not exist yet holds no meeting."""
+    span = data_range(con, settings)
+    as_of = None if span is None else span.last_date
+    if not store_path.exists():
+        return LastReview(vendor, None, [], [], as_of).pack_section()
+    return last_review(
+        ReviewStore(store_path),
+        lambda query: metric_table(con, query, settings),
+        vendor,
+        as_of,
+        settings,
+        vendor_scope,
+    ).pack_section()
 
 
 @st.cache_data(show_spinner=False)

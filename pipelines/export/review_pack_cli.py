@@ -11,7 +11,7 @@ from pathlib import Path
 from pipelines.export.cli import _date
 from pipelines.metrics import load_targets
 from pipelines.metrics.contract_config import load_contracts
-from pipelines.settings import config_dir, load_metric_settings, warehouse_path
+from pipelines.settings import config_dir, load_metric_settings, reviews_path, warehouse_path
 from pipelines.warehouse import connect_read_only
 
 VENDORS_SQL = """
@@ -97,7 +97,7 @@ def _refuse(message: str) -> int:
 
 def write_pack(con, args: argparse.Namespace, settings, targets, directory: Path) -> list[Path]:
     """The pack's two files in ``args.out``; none when the vendor has no data."""
-    partner_pack, lookups, reason_labels, baseline_label = _dashboard_modules()
+    partner_pack, lookups, reason_labels, baseline_label, review_meetings = _dashboard_modules()
     scope = args.vendor if args.anonymise_peers else None
     dims = lookups.dimensions_of(con, settings, scope)
     request = partner_pack.ReviewRequest(
@@ -118,7 +118,11 @@ def write_pack(con, args: argparse.Namespace, settings, targets, directory: Path
     )
     if review is None:
         return []
-    pack = review.pack(settings.reporting_timezone)
+    # the page's opening section: the last review's objectives (dashboard/review_meetings.py)
+    last_review = review_meetings.pack_section_of(
+        con, reviews_path(args.warehouse), args.vendor, settings, scope
+    )
+    pack = review.pack(settings.reporting_timezone, [last_review])
     args.out.mkdir(parents=True, exist_ok=True)
     stem = partner_pack.pack_file_stem(args.vendor, args.start, args.end)
     html, workbook = args.out / f"{stem}.html", args.out / f"{stem}.xlsx"
@@ -134,8 +138,8 @@ def _dashboard_modules():
     from streamlit.logger import get_logger
 
     get_logger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
-    from dashboard import lookups, partner_pack
+    from dashboard import lookups, partner_pack, review_meetings
     from dashboard.filters import _reason_labels
     from dashboard.view import baseline_label
 
-    return partner_pack, lookups, _reason_labels, baseline_label
+    return partner_pack, lookups, _reason_labels, baseline_label, review_meetings
