@@ -31,6 +31,7 @@ PAGES = (
     "compare",
     "compare: by-agent toggle",
     "partner review",
+    "qa calibration",
     "data",
     "export csv",
     "export xlsx",

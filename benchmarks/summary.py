@@ -8,7 +8,7 @@ TARGET_INGEST_RATIO = 1.5
 TARGET_PEAK_RSS_MB = 2048
 TARGET_COLD_S = 1.0
 TARGET_WARM_S = 0.1
-DASHBOARD_PAGES = ("overview", "compare", "partner review", "data")
+DASHBOARD_PAGES = ("overview", "compare", "partner review", "qa calibration", "data")
 
 
 def file_format(name: str) -> str:
