@@ -25,7 +25,7 @@ from dashboard.contract_view import ContractView, contract_view
 from dashboard.formatting import format_gap
 from dashboard.lookups import Dimensions
 from dashboard.review_pack import PackSection, PackTable, ReviewPack
-from dashboard.trust import FLAG_LABELS, TRUST_METRICS, trust_warnings
+from dashboard.trust import FLAG_LABELS, TRUST_METRICS, reported_sentence, trust_warnings
 from dashboard.view import group_colours
 from pipelines.metrics import (
     CATALOGUE,
@@ -573,19 +573,17 @@ def trust(
         ),
         units={"Value": bias_units, "n": "count", "p": "p_value"},
     )
-    return Trust(
-        trust_warnings(vendor, settings),
-        calibration_table,
-        qa_table,
-        bias_table,
-        reported_table(reader, request, dims),
-    )
-
-
-def reported_table(reader: Reader, request: ReviewRequest, dims: Dimensions) -> PackTable:
-    """The vendor's reported figures whose period starts in the review's, reconciled."""
+    # the vendor's reported figures whose period starts in the review's, reconciled
     centres = tuple(c.centre_id for c in dims.centres if c.vendor == request.vendor)
     figures = reader.reported(centres, request.start, request.end, request.vendor_scope)
+    warnings = trust_warnings(vendor, settings)
+    if (unsupported := reported_sentence(request.vendor, figures)) is not None:
+        warnings.append(unsupported)
+    return Trust(warnings, calibration_table, qa_table, bias_table, reported_table(figures))
+
+
+def reported_table(figures: pd.DataFrame) -> PackTable:
+    """Reconciliation rows (pipelines.metrics.reconciliation) as the pack shows them."""
     units = figures["unit"].reset_index(drop=True)
     return PackTable(
         pd.DataFrame(

@@ -22,7 +22,7 @@ import pandas as pd
 import vl_convert
 
 from dashboard.formatting import format_gap, format_value
-from dashboard.plain import html_text
+from dashboard.plain import APP_TEXT_LIMIT, html_text
 from pipelines.export.money import is_money, money_text
 from pipelines.export.workbook import Sheet, write_workbook
 
@@ -211,7 +211,8 @@ class ReviewPack:
         for section in self.sections:
             body.append(f"<section><h2>{html_text(section.heading)}</h2>")
             if section.note:
-                body.append(f'<p class="meta">{html_text(section.note)}</p>')
+                # the app's own sentences, with names in them: escaped, not cut short
+                body.append(f'<p class="meta">{html_text(section.note, APP_TEXT_LIMIT)}</p>')
             for chart in section.charts:
                 # Dates in chart data become ISO strings, which Vega-Lite reads as times.
                 svg = vl_convert.vegalite_to_svg(json.dumps(chart.to_dict(), default=str))

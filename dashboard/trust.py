@@ -64,3 +64,33 @@ def trust_warnings(rows: pd.DataFrame, settings: MetricSettings) -> list[str]:
         elif row.centre_id in no_repeat.index:
             sentences.append(flattered_sentence(row, no_repeat[row.centre_id], settings))
     return sentences
+
+
+def _period_words(rows: pd.DataFrame) -> str:
+    starts = pd.to_datetime(rows["period_start"])
+    if (rows["grain"] == "month").all():
+        return ", ".join(f"{d:%b %Y}" for d in starts)
+    return ", ".join(f"week of {d:%d %b %Y}" for d in starts)
+
+
+def reported_sentence(vendor: str, figures: pd.DataFrame) -> str | None:
+    """A vendor's reported figures the warehouse does not bear out (reconciliation
+    rows with status discrepant), one clause per metric; None when there are none."""
+    discrepant = figures[figures["status"] == "discrepant"]
+    if discrepant.empty:
+        return None
+    clauses = []
+    for name, rows in discrepant.groupby("metric_name", sort=False):
+        unit = rows["unit"].iloc[0]
+        low, high = rows["discrepancy"].min(), rows["discrepancy"].max()
+        side = "above" if low > 0 else "below" if high < 0 else "away from"
+        spread = (
+            format_gap(low, unit)
+            if low == high
+            else (f"{format_gap(low, unit)} to {format_gap(high, unit)}")
+        )
+        clauses.append(f"{name} in {_period_words(rows)} ({spread}, {side} the warehouse's value)")
+    return (
+        f"{vendor}: {len(discrepant)} of the {len(figures)} figures it reported are not "
+        f"borne out by the warehouse: {'; '.join(clauses)}."
+    )

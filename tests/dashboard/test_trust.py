@@ -166,3 +166,17 @@ def test_compare_shows_client_scored_qa_beside_the_vendors_own(app, sample_wareh
     }
     warnings = [as_read(w.value) for w in at.warning]
     assert any(w.startswith("Atlântico Lisbon: CSAT is likely flattered.") for w in warnings)
+
+
+def test_the_partner_review_names_reported_figures_the_warehouse_does_not_bear_out(app):
+    # Claremont's KPI report: CSAT +6 points in every month, and a service level it did
+    # not reach in the peak months (docs/SAMPLE_DATA.md)
+    at = app("partner_review", vendor="Claremont Contact", weeks="26")
+    (sentence,) = [as_read(w.value) for w in at.warning if "not borne out" in as_read(w.value)]
+    assert sentence.startswith("Claremont Contact: ")
+    assert "CSAT % in Jun 2026, Jul 2026, Aug 2026, Sep 2026, Oct 2026" in sentence
+    assert "Service level % in Sep 2026, Oct 2026" in sentence
+    reported = next(d.value for d in at.dataframe if "Reported" in d.value.columns)
+    discrepant = reported[reported["Status"] == "✖ discrepant"]
+    assert f"{len(discrepant)} of the {len(reported)} figures" in sentence
+    assert set(discrepant["Metric"]) == {"CSAT %", "Service level %"}
