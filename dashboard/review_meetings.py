@@ -357,7 +357,8 @@ def _draw_open_actions(store: ReviewStore, review: LastReview, who: str | None, 
     for problem in problems:
         st.error(md_text(problem, limit=1000))
     if len(problems) < len(ticked):
-        _saved(f"{len(ticked) - len(problems)} action(s) marked done.", name, keep=bool(problems))
+        count = len(ticked) - len(problems)
+        _saved(f"{count} action{'s' if count > 1 else ''} marked done.", name, keep=bool(problems))
 
 
 def _name_input(who: str | None, key: str) -> str | None:
@@ -374,11 +375,14 @@ def _name_input(who: str | None, key: str) -> str | None:
 
 
 def _saved(message: str, name: str, keep: bool = False) -> None:
-    st.session_state[_SAVED] = message
+    """Says what was saved; reruns with emptied forms unless errors are to stay shown."""
     st.session_state[_NAME] = name
+    if keep:
+        st.success(md_text(message))
+        return
+    st.session_state[_SAVED] = message
     st.session_state[_FORM_ROUND] = st.session_state.get(_FORM_ROUND, 0) + 1
-    if not keep:
-        st.rerun()
+    st.rerun()
 
 
 def _draw_record_form(store: ReviewStore, vendor: str, who: str | None) -> None:
@@ -468,7 +472,7 @@ def _draw_record_form(store: ReviewStore, vendor: str, who: str | None) -> None:
         st.error(md_text(f"Not saved. {error}", limit=1000))
         return
     _saved(
-        f"Saved the review of {held_on:%d %b %Y} with {len(objective_inputs)} objective(s) "
-        f"and {len(action_inputs)} action(s).",
+        f"Saved the review of {held_on:%d %b %Y}: {len(objective_inputs)} objectives, "
+        f"{len(action_inputs)} actions.",
         name,
     )
