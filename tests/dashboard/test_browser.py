@@ -109,11 +109,16 @@ def test_every_page_renders_in_chromium(app_url: str, browser_page) -> None:
     overview = _open(browser_page, app_url, "Weekly overview", "overview")
     assert "Scorecard" in overview
     assert "Pacific Reach Manila is significantly behind" in overview
+    # (plain text: an invisible word joiner follows each punctuation mark of a warning)
+    assert "its own QA team scores contacts" in overview
+    assert "out of calibration" in overview
     assert "%" in overview
 
     compare = _open(browser_page, f"{app_url}/compare", "Compare", "compare")
     assert "Raw v. mix-adjusted CSAT" in compare
     assert "Productivity v. satisfaction" in compare
+    assert "QA: its own scores v. the client's" in compare
+    assert "CSAT is likely flattered" in compare
 
     review = _open(
         browser_page,
@@ -123,6 +128,8 @@ def test_every_page_renders_in_chromium(app_url: str, browser_page) -> None:
     )
     assert "Pacific Reach BPO" in review
     assert "Targets" in review
+    assert "Can we trust its own numbers?" in review
+    assert "QA by who scored it" in review
 
     data = _open(browser_page, f"{app_url}/data", "Data", "data")
     assert "Loads" in data
