@@ -10,12 +10,18 @@ from pipelines.export.money import SYMBOLS, money_text, money_unit
 # Okabe-Ito hues not used for centres' in-house blues: one per contract style
 STYLE_COLOURS = ["#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442"]
 AS_WRITTEN_OPACITY = 0.35
+HEIGHT = 220
+# Streamlit sizes a layered chart with a legend below it too short ("content"): the page
+# gives the whole height, the plot plus its month labels and the legend
+PAGE_HEIGHT = HEIGHT + 110
+LEGEND_TEXT = "Light bars: as written; solid: with confidence (bonuses up, credits down)."
 
 
 def money_axis(currency: str) -> alt.Axis:
     """An axis reading "£5,000" and "-£5,000"."""
     prefix = SYMBOLS.get(currency, f"{currency} ").replace("'", "\\'")
     return alt.Axis(
+        tickCount=6,
         labelExpr=(f"(datum.value < 0 ? '-' : '') + '{prefix}' + format(abs(datum.value), ',.0f')"),
         title=f"Earned per month ({currency})",
     )
@@ -59,7 +65,7 @@ def style_months_chart(monthly: pd.DataFrame, currency: str) -> alt.LayerChart:
         title="Contract style",
         sort=labels,
         scale=alt.Scale(domain=labels, range=STYLE_COLOURS[: len(styles)] or STYLE_COLOURS[:1]),
-        legend=alt.Legend(orient="bottom"),
+        legend=alt.Legend(orient="bottom", labelLimit=400),
     )
     tooltip = [
         alt.Tooltip("month:N", title="Month"),
@@ -68,7 +74,7 @@ def style_months_chart(monthly: pd.DataFrame, currency: str) -> alt.LayerChart:
         alt.Tooltip("confident_text:N", title="With confidence"),
         alt.Tooltip("hinging_text:N", title="Hinging on inconclusive"),
     ]
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         x=alt.X("month:N", title=None, sort=months, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("style_label:N", sort=labels),
         color=colour,
@@ -78,12 +84,11 @@ def style_months_chart(monthly: pd.DataFrame, currency: str) -> alt.LayerChart:
         y=alt.Y("earned_as_written:Q", axis=money_axis(currency))
     )
     confident = base.mark_bar().encode(y=alt.Y("earned_with_confidence:Q"))
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#444").encode(y="y:Q")
-    return alt.layer(as_written, confident, zero).properties(
-        width=max(240, 90 * len(months)),
-        height=220,
-        title=alt.TitleParams(
-            "What each contract style pays per month",
-            subtitle="light: as written · solid: with confidence",
-        ),
+    # one data set for every layer: Streamlit draws nothing of a layer chart whose layers
+    # bring data of their own
+    zero = alt.Chart().mark_rule(color="#444").encode(y=alt.datum(0))
+    # no chart title: Streamlit draws a layered chart with a title collapsed (the page's
+    # subheader and LEGEND_TEXT say what it shows)
+    return alt.layer(as_written, confident, zero, data=data).properties(
+        width=max(400, 110 * len(months)), height=HEIGHT
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.contract_charts import LEGEND_TEXT, PAGE_HEIGHT
 from dashboard.contract_view import HEADING, ContractView
 from dashboard.plain import APP_TEXT_LIMIT, md_text
 from pipelines.metrics.contract_config import CONTRACTS_FILE, Contracts, load_contracts
@@ -42,15 +43,18 @@ def draw(view: ContractView | None, problem: str | None, settings: MetricSetting
         hide_index=True,
         height="content",
         width="stretch",
-        column_config=_right(view.in_force_months.numeric_columns()),
+        column_config={
+            **_right(view.in_force_months.numeric_columns()),
+            "As written": st.column_config.Column(width="small"),
+        },
     )
     st.caption(
         "As written: the point value against the target. With confidence: met or missed "
-        f"only when the whole {settings.confidence:.0%} interval lies on one side of the target, "
-        "otherwise "
-        f"inconclusive (always with fewer than {settings.min_sample} in the sample). Only "
-        "confident outcomes pay or charge with confidence. Whole calendar months, all "
-        "channels and reasons: the sidebar's filters do not apply to a contract."
+        f"only when the whole {settings.confidence:.0%} interval lies on one side of the "
+        f"target, otherwise inconclusive; too few: fewer than {settings.min_sample} in the "
+        "sample. Only confident outcomes pay or charge with confidence. Prov.: the repeat "
+        "window of the month is still open. Whole calendar months, all channels and "
+        "reasons: the sidebar's filters do not apply to a contract."
     )
     st.dataframe(
         view.in_force_totals.display(),
@@ -59,16 +63,15 @@ def draw(view: ContractView | None, problem: str | None, settings: MetricSetting
         column_config=_right(view.in_force_totals.numeric_columns()),
     )
     st.subheader("What each style would have paid over the same months")
-    left, right = st.columns(2)
-    with left:
-        st.dataframe(
-            view.styles.display(),
-            hide_index=True,
-            height="content",
-            column_config=_right(view.styles.numeric_columns()),
-        )
-    with right:
-        st.altair_chart(view.chart, width="content")
+    st.caption(f"Per month, one bar per contract style. {LEGEND_TEXT}")
+    st.altair_chart(view.chart, width="content", height=PAGE_HEIGHT)
+    st.dataframe(
+        view.styles.display(),
+        hide_index=True,
+        height="content",
+        width="stretch",
+        column_config=_right(view.styles.numeric_columns()),
+    )
     with st.expander("Contract terms of each style"):
         st.dataframe(view.terms.display(), hide_index=True, height="content")
 

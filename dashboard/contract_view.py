@@ -16,7 +16,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from dashboard.contract_charts import style_months_chart
+from dashboard.contract_charts import LEGEND_TEXT, style_months_chart
 from dashboard.formatting import format_value
 from dashboard.review_pack import PackSection, PackTable
 from pipelines.export.money import money_text, money_unit
@@ -33,12 +33,15 @@ from pipelines.settings import MetricSettings
 
 HEADING = "Contract"
 STATUS_TEXT = {"met": "✔ met", "missed": "✖ missed", "no data": "– no data"}
+# the column says "with confidence": its cells keep to the outcome
 CONFIDENT_TEXT = {
-    "met with confidence": "✔ met with confidence",
-    "missed with confidence": "✖ missed with confidence",
+    "met with confidence": "✔ met",
+    "missed with confidence": "✖ missed",
     INCONCLUSIVE: "? inconclusive",
     "no data": "– no data",
 }
+TOO_FEW = "? too few"  # inconclusive because n < min_sample
+PROVISIONAL = " (prov.)"  # fcr_repeat_pct whose repeat window is still open
 ALL_MONTHS = "All months"
 
 
@@ -79,7 +82,7 @@ class ContractView:
     def section(self) -> PackSection:
         return PackSection(
             HEADING,
-            self.summary,
+            f"{self.summary} Chart: what each style pays per month. {LEGEND_TEXT}",
             tables=[
                 # captions name the workbook's sheets too: at most 31 characters, no ":"
                 ("Contract in force, by month", self.in_force_months),
@@ -129,7 +132,7 @@ def contract_view(
         months_text,
         _summary(contract, overall, monthly, months_text),
         _terms_table(contract),
-        _in_force_months(terms[terms["in_force"]], settings, contract.currency),
+        _in_force_months(terms[terms["in_force"]], contract.currency),
         _totals_table(monthly[monthly["in_force"]], overall.loc[[contract.in_force]], contract),
         _totals_table(monthly, overall, contract, with_style=True),
         style_months_chart(monthly, contract.currency),
@@ -198,14 +201,13 @@ def _terms_table(contract: VendorContract) -> PackTable:
     )
 
 
-def _in_force_months(terms: pd.DataFrame, settings: MetricSettings, currency: str) -> PackTable:
+def _in_force_months(terms: pd.DataFrame, currency: str) -> PackTable:
     units = terms["unit"].reset_index(drop=True)
     as_written = terms["status"].map(STATUS_TEXT) + terms["provisional"].map(
-        {True: " (provisional)", False: ""}
+        {True: PROVISIONAL, False: ""}
     )
-    confident = terms["confident_status"].map(CONFIDENT_TEXT) + (
-        (terms["confident_status"] == INCONCLUSIVE) & terms["insufficient_sample"]
-    ).map({True: f" (n < {settings.min_sample})", False: ""})
+    too_few = (terms["confident_status"] == INCONCLUSIVE) & terms["insufficient_sample"]
+    confident = terms["confident_status"].map(CONFIDENT_TEXT).where(~too_few, TOO_FEW)
     signed = money_unit(currency, signed=True)
     frame = pd.DataFrame(
         {
