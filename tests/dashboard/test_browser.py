@@ -302,3 +302,77 @@ def test_the_calibration_page_downloads_the_disagreements_it_shows(
     assert list(downloaded["own_evaluator_ids"]) == [
         "; ".join(ids) for ids in expected["own_evaluator_ids"]
     ]
+
+
+def _type_date(page, form, label: str, digits: str, nth: int = 0) -> None:
+    """A date typed into Streamlit's segmented date field: day, month, year."""
+    form.get_by_role("spinbutton", name=f"day, {label}").nth(nth).click()
+    page.keyboard.type(digits)
+    page.keyboard.press("Tab")
+
+
+def test_a_review_meeting_recorded_in_chromium_is_there_after_a_reload(
+    sample_warehouse, browser_context, tmp_path, monkeypatch
+) -> None:
+    from pipelines.reviews import ReviewStore, objective_statuses
+    from pipelines.settings import DEFAULT_CONFIG_DIR, load_metric_settings
+    from pipelines.warehouse import connect_read_only
+    from tests.dashboard.conftest import running_app
+
+    store_path = tmp_path / "reviews.sqlite"  # a store of its own, not the sample's
+    monkeypatch.setenv("CC_REVIEWS", str(store_path))
+    with running_app(sample_warehouse, tmp_path / "server.log") as url:
+        page = browser_context.new_page()
+        try:
+            page.goto(f"{url}/partner_review?vendor=Pacific+Reach+BPO")
+            page.get_by_role("heading", name="Review meetings").wait_for(timeout=60_000)
+            settle(page)
+            form = page.get_by_test_id("stForm").filter(has_text="A meeting with")
+            form.get_by_role("spinbutton", name="day, Meeting date").wait_for(timeout=60_000)
+            _type_date(page, form, "Meeting date", "02112026")
+            form.get_by_role("textbox", name="Attendees").fill("Browser <b>Tester</b>; Marco")
+            form.get_by_test_id("stSelectbox").first.click()
+            page.get_by_role("option", name="CSAT %", exact=True).click()
+            form.get_by_role("spinbutton", name="Target").first.fill("65")
+            _type_date(page, form, "Due", "15112026")
+            form.get_by_role("textbox", name="What").first.fill("Share the coaching plan")
+            form.get_by_role("textbox", name="Your name (recorded in the change history)").fill(
+                "Browser Tester"
+            )
+            form.get_by_role("button", name="Save the meeting").click()
+            page.get_by_text("Saved the review of 02 Nov 2026").wait_for(timeout=60_000)
+
+            page.reload()
+            last = "Objectives from the last review (Mon 02 Nov 2026)"
+            page.get_by_role("heading", name=last).wait_for(timeout=60_000)
+            settle(page)
+            # what people typed comes back as typed, never as HTML
+            page.get_by_test_id("stText").filter(has_text="Browser <b>Tester</b>; Marco").wait_for()
+            page.get_by_role("checkbox", name="Share the coaching plan").wait_for()
+            assert page.get_by_test_id("stException").count() == 0
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.get_by_role("heading", name=last).scroll_into_view_if_needed()
+            page.screenshot(path=str(SCREENSHOTS / "review_meetings.png"))
+            shown = page.get_by_test_id("stDataFrame").filter(has_text="15 Nov 2026")
+            shown.wait_for()
+            status_text = shown.text_content()  # the grid's cells (drawn on a canvas)
+        finally:
+            page.close()
+    store = ReviewStore(store_path)
+    meeting = store.last_meeting("Pacific Reach BPO")
+    (objective,) = store.objectives(meeting.meeting_id)
+    assert (meeting.held_on.isoformat(), objective.metric, objective.target) == (
+        "2026-11-02",
+        "csat_pct",
+        65.0,
+    )
+    assert {entry.who for entry in store.audit()} == {"Browser Tester"}
+    con = connect_read_only(sample_warehouse)
+    try:
+        (status,) = objective_statuses(
+            con, meeting, [objective], load_metric_settings(DEFAULT_CONFIG_DIR)
+        )
+    finally:
+        con.close()
+    assert status.status == "missed"  # Pacific Reach's CSAT stays far below 65 %
+    assert "missed" in status_text and f"{status.value:.1f}%" in status_text
