@@ -502,6 +502,25 @@ def _metric_rows(rows: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
     return rows.set_index("metric").reindex([m for m in metrics if m in set(rows["metric"])])
 
 
+def _tested_rows(rows: pd.DataFrame, n_title: str) -> PackTable:
+    """Long-table rows (indexed by metric) with their interval, test and flag."""
+    units = rows["unit"].reset_index(drop=True)
+    return PackTable(
+        pd.DataFrame(
+            {
+                "Metric": [CATALOGUE[m].name for m in rows.index],
+                "Value": rows["value"].to_numpy(),
+                "Low": rows["ci_low"].to_numpy(),
+                "High": rows["ci_high"].to_numpy(),
+                n_title: rows["n"].to_numpy(),
+                "p": rows["p_value"].to_numpy(),
+                "Flag": rows["flag"].map(FLAG_WORDS).fillna("").to_numpy(),
+            }
+        ),
+        units={"Value": units, "Low": units, "High": units, n_title: "count", "p": "p_value"},
+    )
+
+
 def trust(
     reader: Reader, request: ReviewRequest, dims: Dimensions, settings: MetricSettings
 ) -> Trust:
@@ -510,22 +529,7 @@ def trust(
     metrics = (*TRUST_METRICS, *CALIBRATION_METRICS, *QA_METRICS, *BIAS_METRICS)
     period = reader.long_table(request.query(metrics=tuple(dict.fromkeys(metrics))))
     vendor = period[period["centre_id"] == request.vendor]
-    calibration = _metric_rows(vendor, CALIBRATION_METRICS)
-    units = calibration["unit"].reset_index(drop=True)
-    calibration_table = PackTable(
-        pd.DataFrame(
-            {
-                "Metric": [CATALOGUE[m].name for m in calibration.index],
-                "Value": calibration["value"].to_numpy(),
-                "Low": calibration["ci_low"].to_numpy(),
-                "High": calibration["ci_high"].to_numpy(),
-                "Pairs": calibration["n"].to_numpy(),
-                "p": calibration["p_value"].to_numpy(),
-                "Flag": calibration["flag"].map(FLAG_WORDS).fillna("").to_numpy(),
-            }
-        ),
-        units={"Value": units, "Low": units, "High": units, "Pairs": "count", "p": "p_value"},
-    )
+    calibration_table = _tested_rows(_metric_rows(vendor, CALIBRATION_METRICS), "Pairs")
 
     by_scorer = {
         org: _metric_rows(
@@ -559,20 +563,7 @@ def trust(
         },
     )
 
-    bias = _metric_rows(vendor, BIAS_METRICS)
-    bias_units = bias["unit"].reset_index(drop=True)
-    bias_table = PackTable(
-        pd.DataFrame(
-            {
-                "Metric": [CATALOGUE[m].name for m in bias.index],
-                "Value": bias["value"].to_numpy(),
-                "n": bias["n"].to_numpy(),
-                "p": bias["p_value"].to_numpy(),
-                "Flag": bias["flag"].map(FLAG_WORDS).fillna("").to_numpy(),
-            }
-        ),
-        units={"Value": bias_units, "n": "count", "p": "p_value"},
-    )
+    bias_table = _tested_rows(_metric_rows(vendor, BIAS_METRICS), "n")
     # the vendor's reported figures whose period starts in the review's, reconciled
     centres = tuple(c.centre_id for c in dims.centres if c.vendor == request.vendor)
     figures = reader.reported(centres, request.start, request.end, request.vendor_scope)
