@@ -17,7 +17,7 @@ import duckdb
 
 from pipelines import settings
 
-from .config import KEY_COLUMN, REPORTED, load_ingest_settings, load_source_configs
+from .config import KEY_COLUMN, REPORTED, ROSTER, load_ingest_settings, load_source_configs
 from .load import LoadOptions, check_file, drop_staging, top_reject_reasons
 from .readers import FileProblem
 from .run import exports_dir, match_file
@@ -43,6 +43,14 @@ METRIC_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
         "fcr_survey_pct": ("resolved",),
     },
     "qa": {"qa_score": (), "qa_pass_pct": (), "qa_critical_fail_pct": ()},
+    # the roster's metrics; new_hire_contact_pct also needs the contacts' agent_id
+    ROSTER: {
+        "headcount": (),
+        "attrition_pct": (),
+        "tenure_median_days": (),
+        "new_hire_contact_pct": (),
+    },
+    "staff_surveys": {"enps": ("enps",)},
 }
 
 
@@ -143,7 +151,7 @@ def check_export(
             ).fetchone()
             records = (
                 loads
-                if kind == REPORTED
+                if kind in (REPORTED, ROSTER)
                 else con.execute(
                     f"SELECT count(DISTINCT v_{KEY_COLUMN[kind]}) FROM checked_{kind} "
                     "WHERE len(errors) = 0"

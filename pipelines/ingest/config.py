@@ -42,7 +42,12 @@ IDENTIFIER_TYPES = ("phone", "email", "account")
 KINDS = ("contacts", "surveys", "qa")  # record kinds: one row per contact, survey, QA
 # A vendor's own figures (metric, period, value): a kind of its own, see reported.py
 REPORTED = "reported"
-ALL_KINDS = (*KINDS, REPORTED)
+# The people kinds (people.py): an agent roster (employment spells, no timestamp) and
+# staff survey answers (eNPS, a record kind like surveys)
+ROSTER = "roster"
+STAFF_SURVEYS = "staff_surveys"
+RECORD_KINDS = (*KINDS, STAFF_SURVEYS)  # parsed and checked by the generic code
+ALL_KINDS = (*KINDS, REPORTED, ROSTER, STAFF_SURVEYS)
 QA_SECTIONS = ("accuracy", "empathy", "brand", "compliance", "process")
 CHANNELS = ("voice", "chat", "email", "sms", "social", "post")
 # The sample deployment's reason catalogue; a deployment defines its own in settings.yaml
@@ -60,7 +65,7 @@ EVALUATOR_ORGS = ("own", "client")
 
 # Canonical column -> how its text is converted. Columns marked required must be mapped
 # (or given a constant) and must hold a value on every row.
-TEXT, CODE, TIMESTAMP, FLAG, DURATION, CSAT, NPS, PERCENT, INTEGER, PERIOD, FIGURE = (
+TEXT, CODE, TIMESTAMP, FLAG, DURATION, CSAT, NPS, PERCENT, INTEGER, PERIOD, FIGURE, DATE = (
     "text",
     "code",
     "timestamp",
@@ -72,6 +77,7 @@ TEXT, CODE, TIMESTAMP, FLAG, DURATION, CSAT, NPS, PERCENT, INTEGER, PERIOD, FIGU
     "integer",
     "period",
     "figure",  # a reported value: read by its metric's unit (reported.py)
+    "date",  # a calendar date (roster: hired_on, left_on)
 )
 
 
@@ -122,6 +128,12 @@ CANONICAL_COLUMNS: dict[str, dict[str, CanonicalColumn]] = {
         ("score_pct", PERCENT, True),
         ("critical_fail", FLAG, True),
     ),
+    "staff_surveys": _columns(
+        ("response_id", TEXT, True),
+        ("agent_id", TEXT, False),
+        ("responded_at", TIMESTAMP, True),
+        ("enps", NPS, False),
+    ),
 }
 # The reported kind's columns (reported.py); its key is (centre_id, metric, grain,
 # period_start), its period and value parsed by the metric's unit.
@@ -131,8 +143,25 @@ REPORTED_COLUMNS: dict[str, CanonicalColumn] = _columns(
     ("period", PERIOD, True),
     ("value", FIGURE, True),
 )
-KEY_COLUMN = {"contacts": "contact_id", "surveys": "survey_id", "qa": "evaluation_id"}
-TIMESTAMP_COLUMN = {"contacts": "started_at", "surveys": "responded_at", "qa": "evaluated_at"}
+# The roster kind's columns (people.py); its key is (centre_id, agent_id, hired_on).
+ROSTER_COLUMNS: dict[str, CanonicalColumn] = _columns(
+    ("agent_id", TEXT, True),
+    ("hired_on", DATE, True),
+    ("left_on", DATE, False),  # empty (or an empty_words word) while employed
+    ("employed", FLAG, False),  # a status column: a leaver must have a left_on
+)
+KEY_COLUMN = {
+    "contacts": "contact_id",
+    "surveys": "survey_id",
+    "qa": "evaluation_id",
+    STAFF_SURVEYS: "response_id",
+}
+TIMESTAMP_COLUMN = {
+    "contacts": "started_at",
+    "surveys": "responded_at",
+    "qa": "evaluated_at",
+    STAFF_SURVEYS: "responded_at",
+}
 CODE_VALUES = {
     "channel": CHANNELS,
     "contact_reason": CONTACT_REASONS,
@@ -273,6 +302,9 @@ class KindMapping:
     grain: str | None = None  # month | week; None: read from each period's shape
     period_formats: tuple[str, ...] = ()  # strptime formats tried before the built-in ones
     percentages: str = "points"  # points (87.3) | fraction (0.873 = 87.3 %)
+    # rosters only (people.py)
+    date_formats: tuple[str, ...] = ()  # strptime formats of hired_on / left_on
+    empty_words: tuple[str, ...] = ()  # lower-cased words meaning "no date" ("n/a")
 
     @property
     def timestamp_formats(self) -> tuple[str, ...]:
@@ -996,9 +1028,15 @@ def _parse_export(
     section.text("pattern", required=True)
     kinds = {
         kind: _parse_kind(section, kind, ingest.reason_codes)
-        for kind in KINDS
+        for kind in RECORD_KINDS
         if section.get(kind) is not None
     }
+    if section.get(ROSTER) is not None:
+        from .people import parse_roster  # people.py builds on this module
+
+        if kinds:
+            raise section.fail(ROSTER, "a roster comes in a file of its own (no other kind beside)")
+        kinds[ROSTER] = parse_roster(section)
     if section.get(REPORTED) is not None:
         from .reported import parse_reported  # reported.py builds on this module
 
@@ -1009,7 +1047,9 @@ def _parse_export(
         kinds[REPORTED] = parse_reported(section, _parse_centre(path, centre_raw).id)
     if not kinds:
         raise section.fail(
-            "contacts", "each export needs at least one of contacts, surveys, qa, reported"
+            "contacts",
+            "each export needs at least one of contacts, surveys, qa, reported, roster, "
+            "staff_surveys",
         )
     delimiter = section.text("delimiter", ",")
     if len(delimiter) != 1:

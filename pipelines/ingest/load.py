@@ -17,23 +17,26 @@ from pathlib import Path
 
 import duckdb
 
-from .config import REPORTED, ExportSpec, IngestSettings, SourceConfig
+from .config import REPORTED, ROSTER, STAFF_SURVEYS, ExportSpec, IngestSettings, SourceConfig
 from .identifiers import hashed_columns
 from .keyed_hash import HmacKey
 from .masking import MASKS, masked_sql
+from .people import RosterValidator, insert_roster_sql, insert_staff_surveys_sql
 from .readers import FileProblem, StagedFile, stage_file
 from .reported import ReportedValidator, insert_reported_sql
 from .scratch import SCRATCH
 from .sql_text import SqlParams, execute, quote_ident, shown_value_sql
 from .validate import FileContext, KindValidator
 
-KIND_ORDER = ("contacts", "surveys", "qa", REPORTED)
+KIND_ORDER = ("contacts", "surveys", "qa", REPORTED, ROSTER, STAFF_SURVEYS)
 # kind -> the canonical table its rows go to (qa also writes qa_sections)
 KIND_TABLES = {
     "contacts": "contacts",
     "surveys": "surveys",
     "qa": "qa_evaluations",
     REPORTED: "reported_figures",
+    ROSTER: "agents",
+    STAFF_SURVEYS: "staff_surveys",
 }
 
 
@@ -225,6 +228,10 @@ def _insert_records_sql(kind: str, validator: KindValidator, params: SqlParams) 
     good = f"(SELECT * FROM checked_{kind} WHERE len(errors) = 0)"
     if kind == REPORTED:
         return insert_reported_sql()
+    if kind == ROSTER:
+        return insert_roster_sql()
+    if kind == STAFF_SURVEYS:
+        return insert_staff_surveys_sql()
     if kind == "contacts":
         columns = [
             "channel",
@@ -306,7 +313,9 @@ def _check_kind(
 ) -> CheckedKind:
     """Create ``checked_<kind>``: converted values and errors per row."""
     params = SqlParams()
-    validator_class = ReportedValidator if kind == REPORTED else KindValidator
+    validator_class = {REPORTED: ReportedValidator, ROSTER: RosterValidator}.get(
+        kind, KindValidator
+    )
     validator = validator_class(
         spec, spec.kinds[kind], config.centre.timezone, options.key, params, staged, context
     )
@@ -548,6 +557,8 @@ STAGING_TABLES = (
     "checked_surveys",
     "checked_qa",
     "checked_reported",
+    "checked_roster",
+    "checked_staff_surveys",
     "malformed",
     "cell_problems",
     "csv_reject_errors",

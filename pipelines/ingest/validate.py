@@ -447,7 +447,11 @@ class KindValidator:
                 errors.append(
                     (
                         f"{v} NOT BETWEEN 0 AND 10 OR {v} <> floor({v})",
-                        _raw_in_reason("NPS ", t, " is not a whole number 0-10"),
+                        _raw_in_reason(
+                            "eNPS " if name == "enps" else "NPS ",
+                            t,
+                            " is not a whole number 0-10",
+                        ),
                     )
                 )
             elif conversion == PERCENT:

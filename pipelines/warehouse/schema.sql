@@ -118,3 +118,26 @@ CREATE TABLE IF NOT EXISTS reported_figures (
     metric_label VARCHAR,            -- the metric as the report wrote it ("CSAT %")
     load_id      BIGINT NOT NULL
 );
+
+-- The agent roster (the `roster` export kind): one row per employment spell. Key
+-- (centre_id, agent_id, hired_on): a rehired agent has a second row with the later
+-- hired_on; a later export restating a spell (say, now with left_on) replaces it. Dates
+-- are the centre's calendar dates. left_on is the last day employed (NULL while
+-- employed): the agent counts as employed on hired_on..left_on, both days included.
+CREATE TABLE IF NOT EXISTS agents (
+    centre_id VARCHAR NOT NULL,   -- key (with agent_id, hired_on)
+    agent_id  VARCHAR NOT NULL,   -- as the contacts exports name the agent
+    hired_on  DATE NOT NULL,
+    left_on   DATE,               -- last day employed; NULL while employed
+    load_id   BIGINT NOT NULL
+);
+
+-- Staff survey answers (the `staff_surveys` export kind): eNPS 0-10 per response.
+CREATE TABLE IF NOT EXISTS staff_surveys (
+    centre_id    VARCHAR NOT NULL,   -- key (with response_id)
+    response_id  VARCHAR NOT NULL,   -- the export's id, or a synthetic one
+    agent_id     VARCHAR,            -- NULL for anonymous surveys
+    responded_at TIMESTAMP NOT NULL, -- UTC
+    enps         INTEGER,            -- 0-10 "would you recommend working here"
+    load_id      BIGINT NOT NULL
+);

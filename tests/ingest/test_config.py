@@ -157,7 +157,7 @@ def test_time_only_values_need_a_date_source(workspace, columns_started_at, frag
 
 
 def test_every_source_config_key_is_documented():
-    from pipelines.ingest import config, reported
+    from pipelines.ingest import config, people, reported
     from pipelines.settings import REPO_ROOT
 
     docs = (REPO_ROOT / "docs" / "SOURCE_CONFIG.md").read_text(encoding="utf-8")
@@ -174,6 +174,10 @@ def test_every_source_config_key_is_documented():
         | reported.REPORTED_KEYS
         | reported.VALUE_KEYS
         | set(config.REPORTED_COLUMNS)
+        | people.ROSTER_KEYS
+        | people.EMPLOYED_KEYS
+        | set(config.ROSTER_COLUMNS)
+        | set(config.CANONICAL_COLUMNS["staff_surveys"])
     )
     # named in a table or the text (`key`), or shown in an example (key: ...)
     undocumented = sorted(key for key in keys if f"`{key}" not in docs and f" {key}:" not in docs)
