@@ -49,6 +49,7 @@ class MetricSettings:
     min_sample: int = 30
     confidence: float = 0.95
     calibration_tolerance_pts: float = 5
+    new_hire_days: int = 90
 
     def with_overrides(self, **overrides: object) -> MetricSettings:
         return replace(self, **overrides)

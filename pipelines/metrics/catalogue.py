@@ -1,6 +1,7 @@
 """The metric catalogue: every metric of METRICS.md, in display order.
 
-Order matters: satisfaction first, then quality, then operations. The dashboard uses
+Order matters: satisfaction first, then the agents' experience beside it (family
+"people": staff before customers), then quality, then operations. The dashboard uses
 it for labels and tooltips, the exports for column order and the "definitions" sheet.
 """
 
@@ -11,13 +12,16 @@ from typing import Literal
 
 Unit = Literal["pct", "score", "seconds", "count", "nps", "pts"]  # pts: a signed difference
 Direction = Literal["higher", "lower"]
-Family = Literal["customer", "quality", "operations"]
+Family = Literal["customer", "people", "quality", "operations"]
 # How a metric's uncertainty and significance are computed (see stats.py). The last three
 # carry their own test against zero (METRICS.md), which is the one a long table row's
 # p_value and significant report (SELF_TESTED): paired_mean (n pairs, x and xx the sum and
 # sum of squares of the differences), kappa (n pairs, x agreeing, xx passed by the own
 # side, y passed by the client) and proportion_difference (n, x the sample; y, xx the
-# whole population it is compared with).
+# whole population it is compared with). rate: attrition, an annualised Poisson rate (n
+# agents employed at some time in the period, x leavers, xx headcount on the first + on
+# the last day; the period's days from its dates). median: tenure, from the pooled
+# tenure distribution (n agents; the value is set apart from the sums, people.py).
 Kind = Literal[
     "proportion",
     "mean",
@@ -27,6 +31,8 @@ Kind = Literal[
     "paired_mean",
     "kappa",
     "proportion_difference",
+    "rate",
+    "median",
 ]
 SELF_TESTED: frozenset[str] = frozenset({"paired_mean", "proportion_difference"})
 
@@ -179,6 +185,61 @@ _DEFINITIONS: tuple[MetricDef, ...] = (
         "answered contacts with a customer_key and a survey",
         "customer",
         "proportion_difference",
+    ),
+    MetricDef(
+        "headcount",
+        "Headcount",
+        "agents employed on the period's last day (hired_on <= day <= left_on, left_on "
+        "the last day employed)",
+        "count",
+        None,
+        "roster",
+        "people",
+        "count",
+    ),
+    MetricDef(
+        "attrition_pct",
+        "Attrition % (annualised)",
+        "leavers in the period / mean of headcount on its first and last day, annualised: "
+        "x 365 / days in period x 100",
+        "pct",
+        "lower",
+        "roster (agents employed at some time in the period)",
+        "people",
+        "rate",
+    ),
+    MetricDef(
+        "tenure_median_days",
+        "Median tenure (days)",
+        "median days since hired_on (of the current spell) of agents employed on the "
+        "period's last day",
+        "count",
+        "higher",
+        "roster (agents employed on the period's last day)",
+        "people",
+        "median",
+    ),
+    MetricDef(
+        "new_hire_contact_pct",
+        "New-hire contacts %",
+        "share of answered contacts handled by an agent with tenure < new_hire_days "
+        "(setting, default 90) on the contact's day",
+        "pct",
+        "lower",
+        "answered contacts whose agent the roster has employed that day",
+        "people",
+        "proportion",
+    ),
+    MetricDef(
+        "enps",
+        "eNPS",
+        "as nps, over staff-survey answers: 100 * (promoters - detractors) / answers; "
+        "promoter 9-10, detractor 0-6",
+        "nps",
+        "higher",
+        "staff-survey answers (0-10)",
+        "people",
+        "nps",
     ),
     MetricDef(
         "qa_score",

@@ -24,6 +24,7 @@ from pipelines.metrics.groups import (
     shown_groups,
 )
 from pipelines.metrics.mix import adjusted_csat
+from pipelines.metrics.people import attrition, period_days, weighted_medians
 from pipelines.metrics.periods import data_range, period_spine, provisional_periods
 from pipelines.metrics.query import MetricQuery
 from pipelines.metrics.sufficient_stats import (
@@ -31,6 +32,7 @@ from pipelines.metrics.sufficient_stats import (
     STAT_COLUMNS,
     centre_statistics,
     check_timezone,
+    tenure_distribution,
 )
 from pipelines.metrics.summaries import SummaryInfo, summary_info
 from pipelines.metrics.targets import STATUS_NO_DATA, Targets
@@ -130,6 +132,7 @@ def metric_table(
 
     spine = period_spine(query.grain, start, end)
     spine["provisional"] = provisional_periods(con, spine, settings, info)
+    spine["days"] = period_days(spine["period_start"], spine["period_end"], start, end)
     table = _skeleton(spine, groups, group_stats, query, metric_ids)
     table = table.merge(
         group_stats, on=["period_start", "group_key", "breakdown_value", "metric"], how="left"
@@ -140,6 +143,11 @@ def metric_table(
         table[f"{stat}_b"] = table[f"{stat}_b"].fillna(0.0)
 
     table = _compute_values(table, settings)
+    if "attrition_pct" in metric_ids:
+        table = _apply_attrition(table, settings)
+    if "tenure_median_days" in metric_ids:
+        distribution = tenure_distribution(con, query, start, end)
+        table = _apply_medians(table, distribution, members, base_centres)
     if "csat_pct_adjusted" in metric_ids:
         adjusted = adjusted_csat(csat_by_reason, {**members, BASELINE_KEY: base_centres})
         table = _apply_adjusted(table, adjusted, settings)
@@ -263,6 +271,56 @@ def _compute_values(table: pd.DataFrame, settings: MetricSettings) -> pd.DataFra
     return table
 
 
+def _apply_attrition(table: pd.DataFrame, settings: MetricSettings) -> pd.DataFrame:
+    """Fill attrition_pct rows (a rate, people.py): value, Poisson interval, se; and the
+    baseline's value and se (same period, so the same days)."""
+    rows = table["kind"].to_numpy() == "rate"
+    days = table.loc[rows, "days"].to_numpy(float)
+    own = attrition(
+        table.loc[rows, "x"].to_numpy(float),
+        table.loc[rows, "xx"].to_numpy(float),
+        table.loc[rows, "n"].to_numpy(float),
+        days,
+        settings.confidence,
+    )
+    base = attrition(
+        table.loc[rows, "x_b"].to_numpy(float),
+        table.loc[rows, "xx_b"].to_numpy(float),
+        table.loc[rows, "n_b"].to_numpy(float),
+        days,
+        settings.confidence,
+    )
+    for column in ("value", "ci_low", "ci_high", "se"):
+        table.loc[rows, column] = own[column]
+    table.loc[rows, "baseline_value"] = base["value"]
+    table.loc[rows, "se_b"] = base["se"]
+    return table
+
+
+def _apply_medians(
+    table: pd.DataFrame,
+    distribution: pd.DataFrame,
+    members: dict[str, tuple[str, ...]],
+    base_centres: tuple[str, ...],
+) -> pd.DataFrame:
+    """Fill tenure_median_days rows: the median over each group's (and the baseline's)
+    agents, from the pooled tenure distribution; no interval."""
+    keys = [*CELL, "group_key"]
+    pooled = distribution.merge(membership({**members, BASELINE_KEY: base_centres}), on="centre_id")
+    pooled = pooled.groupby([*keys, "tenure_days"], as_index=False)["agents"].sum()
+    medians = weighted_medians(pooled, keys)
+    rows = table["kind"].to_numpy() == "median"
+    own = table.loc[rows, keys].merge(medians, on=keys, how="left")
+    base = table.loc[rows, CELL].merge(
+        medians[medians["group_key"] == BASELINE_KEY].drop(columns="group_key"),
+        on=CELL,
+        how="left",
+    )
+    table.loc[rows, "value"] = own["median"].to_numpy(float)
+    table.loc[rows, "baseline_value"] = base["median"].to_numpy(float)
+    return table
+
+
 def _apply_adjusted(
     table: pd.DataFrame, adjusted: pd.DataFrame, settings: MetricSettings
 ) -> pd.DataFrame:
@@ -317,7 +375,7 @@ def _compare_with_baseline(
         table["sd_b"].to_numpy(float)[mean],
         n_b[mean],
     )
-    by_difference = (kind == "nps") | (kind == "adjusted_proportion") | (kind == "kappa")
+    by_difference = np.isin(kind, ["nps", "adjusted_proportion", "kappa", "rate"])
     p_value[by_difference] = metric_stats.difference_z_p(
         table["value"].to_numpy(float)[by_difference],
         table["se"].to_numpy(float)[by_difference],
@@ -431,7 +489,9 @@ def _gap_se(table: pd.DataFrame, kind: np.ndarray, n: np.ndarray, n_b: np.ndarra
     se[kind == "proportion"] = proportion[kind == "proportion"]
     se[kind == "mean"] = mean[kind == "mean"]
     se[kind == "paired_mean"] = mean[kind == "paired_mean"]
-    differenced = np.isin(kind, ["nps", "adjusted_proportion", "kappa", "proportion_difference"])
+    differenced = np.isin(
+        kind, ["nps", "adjusted_proportion", "kappa", "proportion_difference", "rate"]
+    )
     se[differenced] = by_se[differenced]
     return np.where((n > 0) & (n_b > 0) & np.isfinite(se), se, np.nan)
 

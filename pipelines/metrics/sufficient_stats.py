@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from pipelines.metrics.catalogue import CATALOGUE
+from pipelines.metrics.periods import period_spine
 from pipelines.metrics.query import MetricQuery
-from pipelines.metrics.sql_files import execute
+from pipelines.metrics.sql_files import execute, read_sql
 from pipelines.metrics.summaries import stats_sql
 from pipelines.settings import MetricSettings
 
@@ -54,7 +55,47 @@ def sql_parameters(
         "short_abandon_s": float(settings.short_abandon_s),
         "service_level_threshold_s": float(settings.service_level_threshold_s),
         "qa_pass_mark": float(settings.qa_pass_mark),
+        "new_hire_days": int(settings.new_hire_days),
     }
+
+
+def roster_parameters(query: MetricQuery, start: dt.date, end: dt.date) -> dict[str, object]:
+    """The periods of the query as roster_stats.sql / roster_tenure.sql take them: each
+    period's label (period_start) and its first and last day, clipped to [start, end]."""
+    spine = period_spine(query.grain, start, end)
+    return {
+        "period_starts": list(spine["period_start"]),
+        "first_days": [max(day, start) for day in spine["period_start"]],
+        "last_days": [min(day, end) for day in spine["period_end"]],
+        "channels": list(query.channels),
+        "queues": list(query.queues),
+        "reasons": list(query.contact_reasons),
+        "breakdown": query.breakdown,
+    }
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
+    frame["breakdown_value"] = frame["breakdown_value"].astype(object).fillna(NO_BREAKDOWN)
+    return frame
+
+
+def roster_statistics(
+    con: duckdb.DuckDBPyConnection, query: MetricQuery, start: dt.date, end: dt.date
+) -> pd.DataFrame:
+    """headcount / attrition / tenure statistics per period, centre and breakdown value
+    (wide: ``<metric>__<stat>`` columns), from the agents table on either route."""
+    return _typed(execute(con, read_sql("roster_stats"), roster_parameters(query, start, end)).df())
+
+
+def tenure_distribution(
+    con: duckdb.DuckDBPyConnection, query: MetricQuery, start: dt.date, end: dt.date
+) -> pd.DataFrame:
+    """Agents employed on each period's last day by tenure (days): period_start,
+    centre_id, breakdown_value, tenure_days, agents; the median pools these counts."""
+    frame = execute(con, read_sql("roster_tenure"), roster_parameters(query, start, end)).df()
+    frame = _typed(frame)
+    return frame.astype({"tenure_days": float, "agents": float})
 
 
 def run_stats_sql(
@@ -67,11 +108,8 @@ def run_stats_sql(
 def run_sql(
     con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object], use_summaries: bool
 ) -> pd.DataFrame:
-    frame = run_stats_sql(con, name, parameters, use_summaries)
-    frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
     # a plain string key (never NULL) keeps pandas merges and groupbys exact
-    frame["breakdown_value"] = frame["breakdown_value"].astype(object).fillna(NO_BREAKDOWN)
-    return frame
+    return _typed(run_stats_sql(con, name, parameters, use_summaries))
 
 
 def to_long(wide: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -111,6 +149,8 @@ def centre_statistics(
     survey_wide = run_sql(con, "survey_stats", parameters, use_summaries)
     qa_wide = run_sql(con, "qa_stats", parameters, use_summaries)
     calibration_wide = run_sql(con, "calibration_stats", parameters, use_summaries)
+    staff_wide = run_sql(con, "staff_survey_stats", parameters, use_summaries)
+    roster_wide = roster_statistics(con, query, start, end)
 
     survey_keys = [*KEYS, "contact_reason"]
     csat_by_reason = survey_wide[[*survey_keys, "csat_pct__n", "csat_pct__x"]].rename(
@@ -128,5 +168,7 @@ def centre_statistics(
         contact_wide.merge(survey_cells, on=KEYS, how="outer")
         .merge(qa_wide, on=KEYS, how="outer")
         .merge(calibration_wide, on=KEYS, how="outer")
+        .merge(staff_wide, on=KEYS, how="outer")
+        .merge(roster_wide, on=KEYS, how="outer")
     )
     return to_long(wide, KEYS), csat_by_reason

@@ -3,7 +3,8 @@
 Every metric is a sum of per-record counts and sums, and every period, filter and
 breakdown the metric layer offers is a union of (local day, centre, channel, queue,
 contact reason) cells. Ingestion therefore stores those cells (``contact_days``,
-``survey_days``, ``qa_days``, ``calibration_days``, ``repeat_flow_days``; ``agent_days``
+``survey_days``, ``qa_days``, ``calibration_days``, ``repeat_flow_days``,
+``staff_survey_days``; ``agent_days``
 per day, centre and agent serves the agent scatter when no contact filter is set) and
 the page queries sum a few thousand of them instead of rescanning millions of records.
 The cells depend on the reporting time zone and the metric settings they were built with
@@ -38,11 +39,21 @@ DAY_RELATIONS = {
     "survey_stats": "survey_days",
     "qa_stats": "qa_days",
     "calibration_stats": "calibration_days",
+    "staff_survey_stats": "staff_survey_days",
     "repeat_flows": "repeat_flow_days",
     "agent_stats": "agent_days",  # built unfiltered: serves queries without contact filters
 }
 INFO_TABLE = "summary_info"
-SOURCE_TABLES = ("contacts", "surveys", "qa_evaluations", "qa_sections")
+# the roster feeds contact_days (new_hire_contact_pct), the staff surveys their own cells
+SOURCE_TABLES = (
+    "contacts",
+    "surveys",
+    "qa_evaluations",
+    "qa_sections",
+    "agents",
+    "staff_surveys",
+    "centres",  # contact_days reads each centre's time zone
+)
 
 CREATE_INFO_SQL = f"""
 CREATE OR REPLACE TABLE {INFO_TABLE} (
@@ -51,6 +62,7 @@ CREATE OR REPLACE TABLE {INFO_TABLE} (
     short_abandon_s           DOUBLE NOT NULL,
     service_level_threshold_s DOUBLE NOT NULL,
     qa_pass_mark              DOUBLE NOT NULL,
+    new_hire_days             INTEGER NOT NULL,
     source_rows               BIGINT[] NOT NULL, -- rows of SOURCE_TABLES when built
     source_checksums          VARCHAR[] NOT NULL,-- sum of row hashes of SOURCE_TABLES
     first_date                DATE,              -- first/last local date with any record
@@ -75,7 +87,8 @@ SOURCE_CHECKSUMS_SQL = (
 DATABASE_FILE_SQL = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
 _verified: dict[tuple, bool] = {}  # (file, size, mtime, checksums) -> content matched
 
-# First and last local date with any record (contact, survey or QA evaluation).
+# First and last local date with any record (contact, survey, QA evaluation or staff
+# survey; the roster's dates do not stretch the range: hires go back years).
 DATA_RANGE_SQL = """
 WITH instants AS (
     SELECT MIN(started_at) AS first_at, MAX(started_at) AS last_at FROM contacts
@@ -83,6 +96,8 @@ WITH instants AS (
     SELECT MIN(responded_at), MAX(responded_at) FROM surveys
     UNION ALL
     SELECT MIN(evaluated_at), MAX(evaluated_at) FROM qa_evaluations
+    UNION ALL
+    SELECT MIN(responded_at), MAX(responded_at) FROM staff_surveys
 )
 SELECT
     local_day(MIN(first_at), $tz) AS first_date,
@@ -108,6 +123,7 @@ def settings_row(settings: MetricSettings) -> tuple:
         float(settings.short_abandon_s),
         float(settings.service_level_threshold_s),
         float(settings.qa_pass_mark),
+        int(settings.new_hire_days),
     )
 
 
@@ -131,6 +147,7 @@ def build_summaries(con: duckdb.DuckDBPyConnection, settings: MetricSettings) ->
         "short_abandon_s": float(settings.short_abandon_s),
         "service_level_threshold_s": float(settings.service_level_threshold_s),
         "qa_pass_mark": float(settings.qa_pass_mark),
+        "new_hire_days": int(settings.new_hire_days),
         "channels": [],
         "queues": [],
         "reasons": [],
@@ -142,7 +159,7 @@ def build_summaries(con: duckdb.DuckDBPyConnection, settings: MetricSettings) ->
     checksums = con.execute(SOURCE_CHECKSUMS_SQL).fetchone()[0]
     con.execute(CREATE_INFO_SQL)
     con.execute(
-        f"INSERT INTO {INFO_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        f"INSERT INTO {INFO_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
         "CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP))",
         [*settings_row(settings), source_rows, checksums, first_date, last_date, latest],
     )
@@ -179,18 +196,18 @@ def summary_info(con: duckdb.DuckDBPyConnection, settings: MetricSettings) -> Su
     try:
         row = con.execute(
             f"SELECT reporting_timezone, repeat_window_days, short_abandon_s, "
-            f"service_level_threshold_s, qa_pass_mark, source_rows, source_checksums, "
-            f"first_date, last_date, latest_contact_at FROM {INFO_TABLE}"
+            f"service_level_threshold_s, qa_pass_mark, new_hire_days, source_rows, "
+            f"source_checksums, first_date, last_date, latest_contact_at FROM {INFO_TABLE}"
         ).fetchone()
     except duckdb.BinderException:  # built by an older version: no checksums, rebuild
         return None
-    if row is None or tuple(row[:5]) != settings_row(settings):
+    if row is None or tuple(row[:6]) != settings_row(settings):
         return None
-    if list(row[5]) != con.execute(SOURCE_ROWS_SQL).fetchone()[0]:
+    if list(row[6]) != con.execute(SOURCE_ROWS_SQL).fetchone()[0]:
         return None
-    if not _content_matches(con, row[6]):
+    if not _content_matches(con, row[7]):
         return None
-    return SummaryInfo(*row[7:])
+    return SummaryInfo(*row[8:])
 
 
 def stats_sql(name: str, use_summaries: bool) -> str:

@@ -159,6 +159,28 @@ class Warehouse:
             )
         return evaluation_id
 
+    def agent(self, centre: str, agent_id: str, hired_on: str, left_on: str | None = None) -> None:
+        """One employment spell of the roster (dates 'YYYY-MM-DD')."""
+        self.con.execute(
+            "INSERT INTO agents VALUES (?, ?, ?, ?, 1)",
+            [
+                centre,
+                agent_id,
+                dt.date.fromisoformat(hired_on),
+                None if left_on is None else dt.date.fromisoformat(left_on),
+            ],
+        )
+
+    def staff_survey(
+        self, centre: str, responded_at: str, enps: int | None, *, agent: str | None = None
+    ) -> str:
+        response_id = f"r{next(self._ids)}"
+        self.con.execute(
+            "INSERT INTO staff_surveys VALUES (?, ?, ?, ?, ?, 1)",
+            [centre, response_id, agent, ts(responded_at), enps],
+        )
+        return response_id
+
 
 @pytest.fixture(autouse=True, params=["raw", "summaries"])
 def summary_route(request, monkeypatch) -> str:

@@ -46,5 +46,14 @@ def test_catalogue_order_and_families():
         "csat_pct_adjusted",
     ]
     families = [metric.family for metric in CATALOGUE.values()]
-    assert families == sorted(families, key=["customer", "quality", "operations"].index)
+    # the agents' experience beside the customer metrics, before quality (staff first)
+    order = ["customer", "people", "quality", "operations"]
+    assert families == sorted(families, key=order.index)
+    assert [m for m in CATALOGUE if CATALOGUE[m].family == "people"] == [
+        "headcount",
+        "attrition_pct",
+        "tenure_median_days",
+        "new_hire_contact_pct",
+        "enps",
+    ]
     assert CATALOGUE["contacts"].direction is None

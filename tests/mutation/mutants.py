@@ -22,6 +22,7 @@ COMMENTS = "pipelines/metrics/sql/customer_comments.sql"
 LONG_TABLE = "pipelines/metrics/long_table.py"
 STATS = "pipelines/metrics/stats.py"
 SUMMARIES = "pipelines/metrics/summaries.py"
+PEOPLE = "pipelines/metrics/people.py"
 
 # the satisfied rule as the three SQL files that used to spell it out had it, nudged
 COPIED_SATISFIED = "s.csat_raw >= s.csat_lo + 0.7 * (s.csat_hi - s.csat_lo)"
@@ -413,7 +414,64 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "summaries trusted without their content checksum",
         SUMMARIES,
-        "    if not _content_matches(con, row[6]):\n        return None\n",
+        "    if not _content_matches(con, row[7]):\n        return None\n",
         "",
+    ),
+    # --- agent experience ------------------------------------------------------------------
+    Mutant(
+        "a leaver is not employed on the day they leave",
+        DEFINITIONS,
+        "hired_on <= day AND (left_on IS NULL OR left_on >= day)",
+        "hired_on <= day AND (left_on IS NULL OR left_on > day)",
+    ),
+    Mutant(
+        "tenure counts the hire day as day 1",
+        DEFINITIONS,
+        "date_diff('day', hired_on, day)",
+        "date_diff('day', hired_on, day) + 1",
+    ),
+    Mutant(
+        "a new hire up to and including new_hire_days",
+        DEFINITIONS,
+        "tenure < new_hire_days",
+        "tenure <= new_hire_days",
+    ),
+    Mutant(
+        "a leaver on the period's last day is not the period's",
+        DEFINITIONS,
+        "left_on BETWEEN first_day AND last_day",
+        "left_on BETWEEN first_day AND last_day - 1",
+    ),
+    Mutant(
+        "tenure measured on the period's first day",
+        DEFINITIONS,
+        "any_value(p.last_day),",
+        "any_value(p.first_day),",
+    ),
+    Mutant(
+        "a contact's tenure day taken in the reporting zone, not the centre's",
+        DEFINITIONS,
+        "local_day(c.started_at, ce.timezone) AS agent_day",
+        "CAST(c.started_at AS DATE) AS agent_day",
+    ),
+    Mutant(
+        "attrition over the sum of the two headcounts, not their mean",
+        PEOPLE,
+        "* 100 / (headcount_ends / 2)",
+        "* 100 / headcount_ends",
+    ),
+    Mutant(
+        "attrition annualised over 360 days",
+        PEOPLE,
+        "DAYS_PER_YEAR = 365",
+        "DAYS_PER_YEAR = 360",
+    ),
+    Mutant(
+        "the group median of the centres' medians",
+        LONG_TABLE,
+        'pooled = pooled.groupby([*keys, "tenure_days"], as_index=False)["agents"].sum()',
+        'pooled = pooled.groupby([*keys, "centre_id", "tenure_days"], as_index=False)'
+        '["agents"].sum()\n    pooled = weighted_medians(pooled, [*keys, "centre_id"]).rename('
+        'columns={"median": "tenure_days"}).assign(agents=1.0)',
     ),
 )

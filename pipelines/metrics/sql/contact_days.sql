@@ -9,11 +9,15 @@
 --
 -- Columns <metric>__n (population), __x (successes or sum) and __xx (sum of squares);
 -- responder_repeat_gap compares the surveyed contacts (__n, __x: without a repeat) with
--- all of them (__y, __xx: without a repeat).
+-- all of them (__y, __xx: without a repeat). new_hire_contact_pct counts answered
+-- contacts whose agent the roster knows on the contact's day (contact_agent_hires).
 -- Parameters: $tz, $start, $end, $repeat_window_days, $short_abandon_s,
--- $service_level_threshold_s.
+-- $service_level_threshold_s, $new_hire_days.
 WITH surveyed_contacts AS (
     SELECT DISTINCT centre_id, contact_id FROM surveys WHERE contact_id IS NOT NULL
+),
+hires AS (
+    SELECT * FROM contact_agent_hires($start, $end)
 ),
 selected AS (
     SELECT
@@ -31,10 +35,14 @@ selected AS (
         complaint,
         customer_key IS NOT NULL AS has_customer_key,
         repeated_within(started_at, next_started_at, $repeat_window_days) AS repeated,
-        s.contact_id IS NOT NULL AS surveyed
+        s.contact_id IS NOT NULL AS surveyed,
+        h.agent_hired_on IS NOT NULL AS known_agent,
+        new_hire(tenure_days(h.agent_day, h.agent_hired_on), $new_hire_days) AS new_hire
     FROM contacts_with_next($start, $end, $repeat_window_days) AS c
     LEFT JOIN surveyed_contacts AS s
         ON s.centre_id = c.centre_id AND s.contact_id = c.contact_id
+    LEFT JOIN hires AS h
+        ON h.centre_id = c.centre_id AND h.contact_id = c.contact_id
 )
 SELECT
     local_date, centre_id, channel, queue, contact_reason,  -- the cell
@@ -68,7 +76,9 @@ SELECT
     COUNT(*) FILTER (WHERE real_time AND offered) AS abandon_pct__n,
     COUNT(*) FILTER (WHERE real_time AND offered AND NOT answered) AS abandon_pct__x,
     COUNT(transferred) FILTER (WHERE answered) AS transfer_pct__n,
-    COUNT(*) FILTER (WHERE answered AND transferred) AS transfer_pct__x
+    COUNT(*) FILTER (WHERE answered AND transferred) AS transfer_pct__x,
+    COUNT(*) FILTER (WHERE answered AND known_agent) AS new_hire_contact_pct__n,
+    COUNT(*) FILTER (WHERE answered AND known_agent AND new_hire) AS new_hire_contact_pct__x
 FROM selected
 WHERE local_date BETWEEN $start AND $end
 GROUP BY ALL

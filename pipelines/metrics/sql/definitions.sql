@@ -173,3 +173,68 @@ CREATE OR REPLACE TEMP MACRO qa_calibration_section_pairs() AS TABLE
             AND client.contact_id = own.contact_id
             AND client.section = own.section
     WHERE own.evaluator_org = 'own' AND client.evaluator_org = 'client';
+
+-- Agent experience (METRICS.md, "Agent experience"). Roster dates are the centre's
+-- calendar dates; left_on is the last day employed (NULL while employed), so a spell
+-- covers hired_on..left_on, both days included: an agent leaving on a period's last
+-- day is employed on that day, and is one of the period's leavers.
+CREATE OR REPLACE TEMP MACRO employed_on(day, hired_on, left_on) AS
+    hired_on <= day AND (left_on IS NULL OR left_on >= day);
+
+-- Tenure on a day, in whole days since hired_on: 0 on the hire day.
+CREATE OR REPLACE TEMP MACRO tenure_days(day, hired_on) AS
+    date_diff('day', hired_on, day);
+
+-- A new hire: tenure below new_hire_days (days 0 .. new_hire_days - 1 of the spell).
+CREATE OR REPLACE TEMP MACRO new_hire(tenure, new_hire_days) AS
+    tenure < new_hire_days;
+
+-- A leaver of [first_day, last_day]: a spell whose last day employed falls in it.
+CREATE OR REPLACE TEMP MACRO left_within(left_on, first_day, last_day) AS
+    left_on BETWEEN first_day AND last_day;
+
+-- Per period (its first and last day, given as parallel lists), centre and agent with a
+-- spell overlapping the period: employed on the first day, on the last day, the tenure
+-- on the last day (from the spell covering it: a rehired agent's tenure restarts), and
+-- how many of the agent's spells ended in the period. An agent is counted once however
+-- many spells (a rehire) the period holds.
+CREATE OR REPLACE TEMP MACRO agent_periods(period_starts, first_days, last_days) AS TABLE
+    WITH periods AS (
+        SELECT
+            UNNEST(CAST(period_starts AS DATE[])) AS period_start,
+            UNNEST(CAST(first_days AS DATE[])) AS first_day,
+            UNNEST(CAST(last_days AS DATE[])) AS last_day
+    )
+    SELECT
+        p.period_start,
+        a.centre_id,
+        a.agent_id,
+        bool_or(employed_on(p.first_day, a.hired_on, a.left_on)) AS employed_first,
+        bool_or(employed_on(p.last_day, a.hired_on, a.left_on)) AS employed_last,
+        tenure_days(
+            any_value(p.last_day),
+            MAX(a.hired_on) FILTER (WHERE employed_on(p.last_day, a.hired_on, a.left_on))
+        ) AS tenure_last,
+        COUNT(*) FILTER (WHERE left_within(a.left_on, p.first_day, p.last_day)) AS spells_left
+    FROM periods AS p
+    JOIN agents AS a
+        ON a.hired_on <= p.last_day AND (a.left_on IS NULL OR a.left_on >= p.first_day)
+    GROUP BY p.period_start, a.centre_id, a.agent_id;
+
+-- The spell hire date of the agent handling each answered contact that day (the
+-- latest of the agent's spells covering the contact's day, in the centre's own time
+-- zone, which the roster's dates are written in); contacts whose agent has no spell
+-- covering the day (not in the roster, or outside every spell) have none.
+CREATE OR REPLACE TEMP MACRO contact_agent_hires(first_day, last_day) AS TABLE
+    SELECT
+        c.centre_id,
+        c.contact_id,
+        local_day(c.started_at, ce.timezone) AS agent_day,
+        MAX(a.hired_on) AS agent_hired_on
+    FROM contacts AS c
+    JOIN centres AS ce ON ce.centre_id = c.centre_id
+    JOIN agents AS a ON a.centre_id = c.centre_id AND a.agent_id = c.agent_id
+    WHERE c.answered
+        AND near_local_days(c.started_at, first_day, last_day)
+        AND employed_on(local_day(c.started_at, ce.timezone), a.hired_on, a.left_on)
+    GROUP BY ALL;
