@@ -18,10 +18,12 @@ from pipelines.samplegen.centre_data import CentreData, WrittenFile
 from pipelines.samplegen.contacts import SPILL_COLUMNS, centre_contacts
 from pipelines.samplegen.formats import FORMAT_SPECS
 from pipelines.samplegen.manifest import manifest, write_manifest
+from pipelines.samplegen.people import PEOPLE_STREAM, centre_people
 from pipelines.samplegen.profiles import centre_profiles, spill_partner
 from pipelines.samplegen.qa import centre_qa
 from pipelines.samplegen.surveys import centre_surveys
 from pipelines.samplegen.writers import WRITERS
+from pipelines.samplegen.writers.people import write_people
 from pipelines.samplegen.writers.reported import write_reports
 
 DEFAULT_SEED = 20261122
@@ -66,6 +68,9 @@ def generate_samples(
         partner = spill_partner(profiles, profile)
         if partner is not None and len(spilled):
             spill_to[partner.centre_id].append(spilled)
+        # who holds each seat when: a stream of its own, so no other draw moves
+        people_rng = np.random.default_rng(np.random.SeedSequence([seed, number, PEOPLE_STREAM]))
+        contacts, people = centre_people(contacts, profile, window, people_rng)
         data = CentreData(
             profile,
             spec,
@@ -76,6 +81,7 @@ def generate_samples(
         )
         files = WRITERS[profile.export_format](data, out, streams[3])
         files += write_reports(data, out)  # a vendor's own KPI report, if it sends one
+        files += write_people(data, people, out)  # the HR roster and the staff pulse
         written.extend(files)
         progress(
             f"{profile.centre_id}: {len(contacts):,} contacts, "

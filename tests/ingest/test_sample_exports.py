@@ -109,6 +109,8 @@ def test_warehouse_records_match_manifest(samples):
                 "surveys": "surveys",
                 "qa_evaluations": "qa_evaluations",
                 "reported_figures": "reported_figures",
+                "agents": "agents",
+                "staff_surveys": "staff_surveys",
             }.get(kind)
             if table:
                 extra = loads_anyway if table != "contacts" else 0
@@ -143,6 +145,8 @@ def test_dirt_lands_in_rejects_with_reasons(samples):
         "outside the scale",
         "NPS '11'",
         "score '10",
+        "eNPS '11'",
+        "is before hired_on",
     ):
         assert fragment in reasons
     assert _query(

@@ -27,7 +27,15 @@ def warehouse(sample_warehouse):
     con = connect_read_only(sample_warehouse)
     tables = {
         name: con.execute(f"SELECT * FROM {name}").df()
-        for name in ["contacts", "surveys", "qa_evaluations", "qa_sections", "centres"]
+        for name in [
+            "contacts",
+            "surveys",
+            "qa_evaluations",
+            "qa_sections",
+            "centres",
+            "agents",
+            "staff_surveys",
+        ]
     }
     layer = metric_table(con, MetricQuery(grain="week"), SETTINGS)
     con.close()
@@ -82,6 +90,105 @@ def calibration_section_gaps(tables, pairs: pd.DataFrame) -> pd.DataFrame:
     wide = means.unstack("evaluator_org").dropna(subset=["own", "client"]).reset_index()
     wide["gap"] = wide["own"] - wide["client"]
     return wide.merge(pairs[["centre_id", "contact_id", "week"]], on=["centre_id", "contact_id"])
+
+
+def local_dates(utc: pd.Series, timezone: str | pd.Series) -> pd.Series:
+    """Calendar dates of naive-UTC timestamps in one zone or, row by row, in each's own."""
+    instants = pd.to_datetime(utc).dt.tz_localize("UTC")
+    if isinstance(timezone, str):
+        return instants.dt.tz_convert(timezone).dt.date
+    return pd.Series(
+        [instant.tz_convert(zone).date() for instant, zone in zip(instants, timezone, strict=True)],
+        index=utc.index,
+    )
+
+
+def people_values(tables, add) -> None:
+    """headcount, attrition_pct, tenure_median_days, new_hire_contact_pct and enps per
+    week and centre, from the roster, the contacts and the staff surveys."""
+    agents = tables["agents"].copy()
+    agents["hired_on"] = pd.to_datetime(agents["hired_on"]).dt.date
+    agents["left_on"] = pd.to_datetime(agents["left_on"]).dt.date
+    tz = SETTINGS.reporting_timezone
+    # the data's first and last local day (contacts, surveys, QA, staff surveys)
+    days = pd.concat(
+        [
+            local_dates(tables["contacts"]["started_at"], tz),
+            local_dates(tables["surveys"]["responded_at"], tz),
+            local_dates(tables["qa_evaluations"]["evaluated_at"], tz),
+            local_dates(tables["staff_surveys"]["responded_at"], tz),
+        ]
+    )
+    first_day, last_day = days.min(), days.max()
+
+    def employed(day):
+        gone = agents["left_on"].map(lambda left: pd.notna(left) and left < day)
+        return (agents["hired_on"] <= day) & ~gone
+
+    week = first_day - pd.Timedelta(days=first_day.weekday())
+    while week <= last_day:
+        first = max(week, first_day)
+        last = min(week + pd.Timedelta(days=6), last_day)
+        on_first, on_last = employed(first), employed(last)
+        overlapping = (agents["hired_on"] <= last) & ~agents["left_on"].map(
+            lambda left, f=first: pd.notna(left) and left < f
+        )
+        left = agents["left_on"].map(lambda day, f=first, la=last: pd.notna(day) and f <= day <= la)
+        for centre, spells in agents.groupby("centre_id"):
+            at_first = spells[on_first[spells.index]]["agent_id"].nunique()
+            at_last = spells[on_last[spells.index]]
+            headcount = at_last["agent_id"].nunique()
+            everyone = spells[overlapping[spells.index]]["agent_id"].nunique()
+            add(week, centre, "headcount", float(headcount), headcount)
+            if everyone:
+                leavers = int(left[spells.index].sum())
+                mean_headcount = (at_first + headcount) / 2
+                add(
+                    week,
+                    centre,
+                    "attrition_pct",
+                    leavers / mean_headcount * 365 / ((last - first).days + 1) * 100,
+                    everyone,
+                )
+            if headcount:
+                current = at_last.groupby("agent_id")["hired_on"].max()
+                tenure = current.map(lambda hired, la=last: (la - hired).days)
+                add(week, centre, "tenure_median_days", float(tenure.median()), headcount)
+        week += pd.Timedelta(days=7)
+
+    # new hires: each answered contact's agent, on the contact's day in its centre's zone
+    contacts = tables["contacts"]
+    answered = contacts[contacts["answered"] & contacts["agent_id"].notna()].merge(
+        tables["centres"][["centre_id", "timezone"]], on="centre_id"
+    )
+    answered["day"] = local_dates(answered["started_at"], answered["timezone"])
+    answered["week"] = week_of(answered["started_at"])
+    spells = answered.merge(agents, on=["centre_id", "agent_id"])
+    covering = spells[
+        (spells["hired_on"] <= spells["day"])
+        & ~spells.apply(lambda r: pd.notna(r["left_on"]) and r["left_on"] < r["day"], axis=1)
+    ]
+    hired = covering.groupby(["centre_id", "contact_id", "week", "day"], as_index=False)[
+        "hired_on"
+    ].max()
+    hired["new"] = [
+        (day - hired_on).days < SETTINGS.new_hire_days
+        for day, hired_on in zip(hired["day"], hired["hired_on"], strict=True)
+    ]
+    for (week, centre), group in hired.groupby(["week", "centre_id"]):
+        add(week, centre, "new_hire_contact_pct", *proportion(group["new"])[:2])
+
+    staff = tables["staff_surveys"].dropna(subset=["enps"])
+    staff = staff.assign(week=week_of(staff["responded_at"]))
+    for (week, centre), group in staff.groupby(["week", "centre_id"]):
+        answers = group["enps"]
+        add(
+            week,
+            centre,
+            "enps",
+            100 * ((answers >= 9).sum() - (answers <= 6).sum()) / len(answers),
+            len(answers),
+        )
 
 
 def kappa(pairs: pd.DataFrame) -> float:
@@ -227,6 +334,8 @@ def expected_values(tables) -> pd.DataFrame:
         ["week", "centre_id", "section"]
     ):
         add(week, centre, f"qa_calibration_gap_{section}", group["gap"].mean(), len(group))
+
+    people_values(tables, add)
 
     frame = pd.DataFrame(records, columns=["period_start", "centre_id", "metric", "value", "n"])
     return frame[frame["n"] > 0]

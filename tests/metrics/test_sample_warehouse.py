@@ -112,3 +112,47 @@ def test_the_sample_story_of_trust(sample):
     assert rows.loc[("leeds", "qa_calibration_gap"), "n"] == 0  # in-house: one QA team
     flattered = set(whole.loc[whole["flag"] == "csat_likely_flattered", "centre_id"])
     assert flattered == {"lisbon"}
+
+
+def test_the_sample_story_of_the_agents(sample):
+    """Staff before customers: Pacific Reach Manila loses its agents fastest, so the most
+    of its contacts are handled by agents in their first 90 days, and its customers are
+    the least satisfied; Leeds keeps its people longest."""
+    con, settings = sample
+    whole = metric_table(con, MetricQuery(grain="range"), settings)
+    attrition = _by_centre(whole, "attrition_pct")
+    new_hire = _by_centre(whole, "new_hire_contact_pct")
+    tenure = _by_centre(whole, "tenure_median_days")
+    enps = _by_centre(whole, "enps")
+    csat = _by_centre(whole, "csat_pct")
+    assert max(attrition, key=attrition.get) == "manila"
+    assert max(new_hire, key=new_hire.get) == "manila"
+    assert min(csat, key=csat.get) == "manila"
+    assert min(tenure, key=tenure.get) == "manila"
+    assert min(enps, key=enps.get) == "manila"
+    assert min(attrition, key=attrition.get) == "leeds"
+    assert max(tenure, key=tenure.get) == "leeds"
+    # the new-hire share is real: at least one contact in six at Manila, few at Leeds
+    assert new_hire["manila"] > 15 > 3 > new_hire["leeds"]
+    # every answered contact's agent is on the roster that day: the whole population
+    rows = whole[whole["metric"] == "new_hire_contact_pct"].set_index("centre_id")["n"]
+    answered = dict(
+        con.execute(
+            "SELECT centre_id, count(*) FROM contacts WHERE answered AND agent_id IS NOT NULL "
+            "GROUP BY ALL"
+        ).fetchall()
+    )
+    assert rows.to_dict() == answered
+    # the vendor's difference from in-house is significant on attrition and eNPS
+    manila = whole[(whole["centre_id"] == "manila")].set_index("metric")
+    assert manila.loc["attrition_pct", "judgement"] == "worse"
+    assert manila.loc["new_hire_contact_pct", "judgement"] == "worse"
+
+
+def test_the_rehired_leeds_agent_has_two_spells(sample):
+    con, _ = sample
+    spells = con.execute(
+        "SELECT agent_id, count(*) FROM agents WHERE centre_id = 'leeds' GROUP BY ALL "
+        "HAVING count(*) > 1"
+    ).fetchall()
+    assert spells == [("L1001", 2)]

@@ -47,13 +47,17 @@ def test_extra_centres_reuse_formats_without_touching_the_first_four(tmp_path: P
     content = generate_samples(tmp_path, scale=0.05, centres=6)
     extra = sorted(path for path in content["files"] if path.split("/")[0].endswith("_2"))
     assert extra == [
+        "glasgow_2/Claremont_Advisor_Roster_2026-11-22_glasgow_2.csv",
         "glasgow_2/Claremont_CSAT_2026-05-25_to_2026-11-22_glasgow_2.csv",
         "glasgow_2/Claremont_Interactions_2026-05-25_to_2026-11-22_glasgow_2.xlsx",
         "glasgow_2/Claremont_KPI_Report_2026-06_to_2026-10_glasgow_2.xlsx",
+        "glasgow_2/Claremont_Pulse_2026-05-25_to_2026-11-22_glasgow_2.csv",
         "glasgow_2/Claremont_QA_2026-05-25_to_2026-11-22_glasgow_2.csv",
         "leeds_2/leeds_contacts_20260525_20261122_leeds_2.csv",
         "leeds_2/leeds_csat_20260525_20261122_leeds_2.csv",
+        "leeds_2/leeds_hr_roster_20261122_leeds_2.csv",
         "leeds_2/leeds_qa_20260525_20261122_leeds_2.csv",
+        "leeds_2/leeds_staff_pulse_20260525_20261122_leeds_2.csv",
     ]
     # Each centre has its own random stream: the first four are as in a 4-centre run.
     four = small_runs[0.05]["files"]
