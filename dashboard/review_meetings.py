@@ -232,11 +232,11 @@ _NAME = "review_meetings_name"  # the demo user's name, remembered for the next 
 def draw(ctx, vendor: str) -> PackSection | None:
     """Draws the section for ``vendor``; returns its pack section (None when the store
     cannot be read)."""
-    st.header("Review meetings")
     viewer = ctx.viewer
     vendor_user = viewer is not None and viewer.role == "vendor"
     if vendor_user and viewer.vendor_id != vendor:
         return None  # a vendor's users see their own vendor's meetings only
+    st.header("Review meetings")
     try:
         store = ReviewStore()
         review = last_review(
