@@ -151,6 +151,7 @@ class ReviewRequest:
     channels: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
     vendor_scope: str | None = None
+    last_review_on: date | None = None  # the last recorded review meeting with the vendor
 
     def query(self, **overrides: object) -> MetricQuery:
         """Every vendor pooled over the period; overrides change grain, dates, metrics."""
@@ -181,6 +182,15 @@ class ReviewRequest:
         return self.start - timedelta(days=self.days), self.start - timedelta(days=1)
 
     @property
+    def at_last_review(self) -> tuple[date, date] | None:
+        """The period of the same length that ended the day before the last review: what
+        that meeting looked at (None without a recorded review)."""
+        if self.last_review_on is None:
+            return None
+        end = self.last_review_on - timedelta(days=1)
+        return end - timedelta(days=self.days - 1), end
+
+    @property
     def history_start(self) -> date:
         last_monday = self.end - timedelta(days=self.end.weekday())
         return last_monday - timedelta(weeks=HISTORY_WEEKS - 1)
@@ -204,11 +214,19 @@ class Scorecard:
 class Change:
     table: PackTable
     previous_text: str
+    last_review_text: str | None = None  # the period before the last review, as text
+
+    @property
+    def note(self) -> str:
+        note = f"Previous period: {self.previous_text}."
+        if self.last_review_text:
+            note += f" At the last review: {self.last_review_text}."
+        return note
 
     def section(self) -> PackSection:
         return PackSection(
             "Since the previous period",
-            f"Previous period: {self.previous_text}",
+            self.note,
             tables=[("Since the previous period", self.table)],
         )
 
@@ -401,10 +419,15 @@ def change(
     dims: Dimensions,
     settings: MetricSettings,
 ) -> Change:
-    """The period against the one just before, and the weekly streak of each gap."""
+    """The period against the one just before and, with a recorded review, the one the
+    last review looked at; and the weekly streak of each gap."""
+
+    def vendor_values(start: date, end: date) -> pd.DataFrame:
+        table = reader.long_table(request.query(start=start, end=end))
+        return table[table["centre_id"] == request.vendor].set_index("metric")
+
     previous_start, previous_end = request.previous
-    previous = reader.long_table(request.query(start=previous_start, end=previous_end))
-    previous = previous[previous["centre_id"] == request.vendor].set_index("metric")
+    previous = vendor_values(previous_start, previous_end)
     all_weeks = reader.long_table(request.query(grain="week", start=request.history_start))
     lasting = gap_persistence(all_weeks[all_weeks["centre_id"] == request.vendor], settings)
     lasting = lasting.set_index("metric")
@@ -443,7 +466,24 @@ def change(
             "Gap before": "gap:" + units,
         },
     )
-    return Change(table, f"{previous_start:%d %b %Y} – {previous_end:%d %b %Y}")
+    previous_text = f"{previous_start:%d %b %Y} – {previous_end:%d %b %Y}"
+    if request.at_last_review is None:
+        return Change(table, previous_text)
+    review_start, review_end = request.at_last_review
+    then = vendor_values(review_start, review_end).reindex(compared)
+    frame = table.frame.assign(
+        **{
+            "At last review": then["value"].to_numpy(),
+            "Since last review": (now.loc[compared, "value"] - then["value"]).to_numpy(),
+        }
+    )
+    units = {**table.units, "At last review": units, "Since last review": "gap:" + units}
+    return Change(
+        PackTable(frame, units=units),
+        previous_text,
+        f"{review_start:%d %b %Y} – {review_end:%d %b %Y}, the {request.days} days before "
+        f"the review of {request.last_review_on:%d %b %Y}",
+    )
 
 
 def trends(reader: Reader, request: ReviewRequest, dims: Dimensions) -> alt.TopLevelMixin:

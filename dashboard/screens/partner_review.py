@@ -3,6 +3,8 @@
 The content (tables, charts, the pack's notes) comes from dashboard/partner_pack.py,
 which ``python -m pipelines review-pack`` uses too; this page draws it."""
 
+import sqlite3
+from datetime import date
 from functools import partial
 
 import streamlit as st
@@ -21,6 +23,7 @@ from dashboard.partner_pack import (
 from dashboard.plain import APP_TEXT_LIMIT, md_text, shortened
 from dashboard.queries import comments, contributions, flows, long_table, reported
 from dashboard.view import baseline_label
+from pipelines.reviews.store import ReviewStore
 
 
 def one_decimal(columns) -> dict:
@@ -33,6 +36,16 @@ def one_decimal(columns) -> dict:
 
 def numbers_right(columns) -> dict:
     return {c: st.column_config.Column(alignment="right") for c in columns}
+
+
+def last_review_on(vendor: str, by: date) -> date | None:
+    """The day of the last review meeting with ``vendor`` held by ``by``; None without
+    one, or when the store cannot be read (the Review meetings section says why)."""
+    try:
+        held = [m.held_on for m in ReviewStore().meetings(vendor) if m.held_on <= by]
+    except (OSError, sqlite3.Error):
+        return None
+    return held[0] if held else None
 
 
 ctx = context.current()
@@ -70,6 +83,7 @@ request = ReviewRequest(
     channels=filters.channels,
     reasons=filters.reasons,
     vendor_scope=filters.vendor_scope,
+    last_review_on=last_review_on(vendor, filters.end),
 )
 st.caption(
     f"{request.period_text} · compared with {md_text(baseline_name)} · "
@@ -125,7 +139,7 @@ st.dataframe(
     column_config=numbers_right(review.change.table.numeric_columns()),
 )
 st.caption(
-    f"Previous period: {review.change.previous_text}. “Weekly”: for how many consecutive "
+    f"{review.change.note} “Weekly”: for how many consecutive "
     "weeks up to the selected one the gap has been significant, and whether it is "
     "narrowing or widening (docs/METRIC_LAYER.md). Gaps are against "
     f"{md_text(baseline_name)} in each period."

@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 
 from pipelines.export.cli import _date
 from pipelines.metrics import load_targets
 from pipelines.metrics.contract_config import load_contracts
+from pipelines.reviews.store import ReviewStore
 from pipelines.settings import config_dir, load_metric_settings, reviews_path, warehouse_path
 from pipelines.warehouse import connect_read_only
 
@@ -95,6 +97,15 @@ def _refuse(message: str) -> int:
     return 2
 
 
+def last_review_on(store_path: Path, vendor: str, by: date) -> date | None:
+    """The day of the last review meeting with ``vendor`` held by ``by`` (the page's
+    rule); None without a store or a meeting."""
+    if not store_path.exists():
+        return None
+    held = [m.held_on for m in ReviewStore(store_path).meetings(vendor) if m.held_on <= by]
+    return held[0] if held else None
+
+
 def write_pack(con, args: argparse.Namespace, settings, targets, directory: Path) -> list[Path]:
     """The pack's two files in ``args.out``; none when the vendor has no data."""
     partner_pack, lookups, reason_labels, baseline_label, review_meetings = _dashboard_modules()
@@ -106,6 +117,7 @@ def write_pack(con, args: argparse.Namespace, settings, targets, directory: Path
         args.end,
         baseline_name=baseline_label(partner_pack.IN_HOUSE_BASELINE, dims),
         vendor_scope=scope,
+        last_review_on=last_review_on(reviews_path(args.warehouse), args.vendor, args.end),
     )
     names = reason_labels(directory)
     review = partner_pack.build_review(

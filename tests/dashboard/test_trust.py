@@ -9,9 +9,11 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
+from dashboard.formatting import format_value
 from dashboard.plain import WORD_JOINER
 from dashboard.trust import TRUST_METRICS, trust_warnings
 from pipelines.metrics.long_table import CSAT_LIKELY_FLATTERED, OUT_OF_CALIBRATION
+from pipelines.reviews.store import ReviewStore
 from pipelines.settings import MetricSettings
 from tests.dashboard.conftest import metric_layer
 
@@ -180,3 +182,47 @@ def test_the_partner_review_names_reported_figures_the_warehouse_does_not_bear_o
     discrepant = reported[reported["Status"] == "✖ discrepant"]
     assert f"{len(discrepant)} of the {len(reported)} figures" in sentence
     assert set(discrepant["Metric"]) == {"CSAT %", "Service level %"}
+
+
+def test_the_partner_review_compares_the_period_with_the_last_review(
+    app, sample_warehouse, tmp_path, monkeypatch
+):
+    store_path = tmp_path / "reviews.sqlite"
+    monkeypatch.setenv("CC_REVIEWS", str(store_path))
+    ReviewStore(store_path).record_meeting("Claremont Contact", date(2026, 10, 5), who="test")
+    at = app("partner_review", vendor="Claremont Contact")
+    change = next(d.value for d in at.dataframe if "Since last review" in d.value.columns)
+    change = change.set_index("Metric")
+    # the 13 weeks shown (91 days) against the 91 days before the review of Mon 5 Oct:
+    # Mon 6 Jul - Sun 4 Oct 2026
+    then = metric_layer(
+        sample_warehouse,
+        grain="range",
+        group_by="vendor",
+        start=date(2026, 7, 6),
+        end=date(2026, 10, 4),
+        metrics=("csat_pct", "aht_s"),
+    ).set_index(["centre_id", "metric"])
+    now = metric_layer(
+        sample_warehouse,
+        grain="range",
+        group_by="vendor",
+        start=SPAN_START,
+        end=LATEST_WEEK + timedelta(days=6),
+        metrics=("csat_pct",),
+    ).set_index(["centre_id", "metric"])
+    csat_then = then.loc[("Claremont Contact", "csat_pct"), "value"]
+    csat_now = now.loc[("Claremont Contact", "csat_pct"), "value"]
+    assert change.loc["CSAT %", "At last review"] == f"{csat_then:.1f}%"
+    assert change.loc["CSAT %", "Since last review"] == f"{csat_now - csat_then:+.1f} pts"
+    aht_then = then.loc[("Claremont Contact", "aht_s"), "value"]
+    assert change.loc["AHT", "At last review"] == format_value(aht_then, "seconds")
+    notes = " ".join(c.value for c in at.caption)
+    assert "At the last review: 06 Jul 2026 – 04 Oct 2026" in notes
+
+
+def test_without_a_recorded_review_there_is_no_last_review_column(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("CC_REVIEWS", str(tmp_path / "empty.sqlite"))
+    at = app("partner_review", vendor="Claremont Contact")
+    change = next(d.value for d in at.dataframe if "Previous period" in d.value.columns)
+    assert "At last review" not in change.columns
