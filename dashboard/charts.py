@@ -490,3 +490,40 @@ def calibration_gap_chart(periods: pd.DataFrame, tolerance: float, grain: str) -
         ],
     )
     return alt.layer(band, zero, bars, points).properties(width=WIDE, height=260)
+
+
+def staff_and_satisfaction(points: pd.DataFrame, colours: dict[str, str]) -> alt.LayerChart:
+    """The share of answered contacts handled by new hires (x) against CSAT (y), one
+    bubble per group sized by contacts; attrition and median tenure in the tooltip. Good
+    is top-left: experienced agents, satisfied customers."""
+    points = points.assign(
+        new_hire_text=points["new_hire_contact_pct"].map(lambda v: format_value(v, "pct")),
+        csat_text=points["csat_pct"].map(lambda v: format_value(v, "pct")),
+        attrition_text=points["attrition_pct"].map(lambda v: format_value(v, "pct")),
+        tenure_text=points["tenure_median_days"].map(
+            lambda v: f"{format_value(v, 'count')} days" if pd.notna(v) else "–"
+        ),
+    )
+    scatter = (
+        alt.Chart(points)
+        .mark_circle(opacity=0.75, stroke="white", strokeWidth=0.5)
+        .encode(
+            x=alt.X(
+                "new_hire_contact_pct:Q",
+                title="Contacts handled by new hires (%)",
+                scale=alt.Scale(zero=True),
+            ),
+            y=alt.Y("csat_pct:Q", title="CSAT (% satisfied)", scale=alt.Scale(zero=False)),
+            size=alt.Size("contacts:Q", title="Contacts", scale=alt.Scale(range=[30, 1500])),
+            color=_colour(colours),
+            tooltip=[
+                alt.Tooltip("centre_name:N", title="Centre"),
+                alt.Tooltip("new_hire_text:N", title="New-hire contacts"),
+                alt.Tooltip("csat_text:N", title="CSAT"),
+                alt.Tooltip("attrition_text:N", title="Attrition (annualised)"),
+                alt.Tooltip("tenure_text:N", title="Median tenure"),
+                alt.Tooltip("contacts:Q", format=","),
+            ],
+        )
+    )
+    return alt.layer(scatter).properties(height=340)

@@ -15,6 +15,7 @@ from dashboard.charts import (
     interval_dots,
     metric_title,
     quadrant,
+    staff_and_satisfaction,
     volume_and_quality,
 )
 from dashboard.filters import linked_choice, linked_flag, reason_label, show_ignored
@@ -175,8 +176,8 @@ st.caption(
     "Dots are values over the whole period; bars their confidence intervals. Durations are m:ss."
 )
 for tab, family in zip(
-    st.tabs(["Customer", "Quality", "Operations"]),
-    ["customer", "quality", "operations"],
+    st.tabs(["Customer", "People", "Quality", "Operations"]),
+    ["customer", "people", "quality", "operations"],
     strict=True,
 ):
     family_rows = whole_period[
@@ -319,6 +320,21 @@ else:
     st.caption(
         "Top-left is fast and satisfying; dashed lines are the averages of the "
         "bubbles. Handle time is m:ss."
+    )
+
+st.header("Staff before customers")
+PEOPLE_COLUMNS = ["new_hire_contact_pct", "csat_pct", "attrition_pct", "tenure_median_days"]
+staff = wide(whole_period, [*PEOPLE_COLUMNS, "contacts"], ["centre_id", "centre_name"])
+staff = staff.reindex(columns=["centre_id", "centre_name", *PEOPLE_COLUMNS, "contacts"])
+staff = staff.dropna(subset=["new_hire_contact_pct", "csat_pct"])
+if staff.empty:
+    st.info("No group has both a roster (new-hire contacts) and CSAT in this selection.")
+else:
+    st.altair_chart(staff_and_satisfaction(staff, colours), width="stretch")
+    st.caption(
+        "New hires are agents in their first "
+        f"{ctx.settings.new_hire_days} days. Top-left: experienced agents, satisfied "
+        "customers. Attrition is annualised; tenure is the median on the period's last day."
     )
 
 st.header("Does quality hold at peak?")

@@ -182,7 +182,15 @@ def test_data_page_lists_loads_rejects_and_definitions(app, sample_warehouse):
     _as_of, freshness, ledger, rejected, definitions = (d.value for d in at.dataframe)
     assert len(ledger) == loads
     assert len(rejected) == rejects > 0
-    assert set(freshness["kind"]) == {"contacts", "surveys", "qa", "reported"}
+    # every centre sends a roster and staff surveys; two vendors their own figures
+    assert set(freshness["kind"]) == {
+        "contacts",
+        "surveys",
+        "qa",
+        "reported",
+        "roster",
+        "staff_surveys",
+    }
     assert list(definitions["metric"]) == list(CATALOGUE)
 
     at.multiselect(key="rejects_centre").set_value(["manila"]).run()
