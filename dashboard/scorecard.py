@@ -18,7 +18,12 @@ from dashboard.formatting import format_gap, format_value
 from dashboard.plain import html_text
 from dashboard.trust import FLAG_LABELS
 
-FAMILY_TITLES = {"customer": "Customer", "quality": "Quality", "operations": "Operations"}
+FAMILY_TITLES = {
+    "customer": "Customer",
+    "people": "People",
+    "quality": "Quality",
+    "operations": "Operations",
+}
 STATUS_MARKS = {
     "met": ("✔", "target met"),
     "near": ("≈", "near target"),

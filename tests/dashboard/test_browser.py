@@ -118,6 +118,7 @@ def test_every_page_renders_in_chromium(app_url: str, browser_page) -> None:
     assert "Raw v. mix-adjusted CSAT" in compare
     assert "Productivity v. satisfaction" in compare
     assert "QA: its own scores v. the client's" in compare
+    assert "Staff before customers" in compare
     assert "CSAT is likely flattered" in compare
 
     review = _open(

@@ -226,3 +226,8 @@ def test_without_a_recorded_review_there_is_no_last_review_column(app, tmp_path,
     at = app("partner_review", vendor="Claremont Contact")
     change = next(d.value for d in at.dataframe if "Previous period" in d.value.columns)
     assert "At last review" not in change.columns
+
+
+def test_the_scorecard_titles_the_people_metrics(app):
+    html = next(m.value for m in app().markdown if 'class="scorecard"' in m.value)
+    assert ">People</td></tr>" in html and ">people</td></tr>" not in html
