@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import sys
+import types
 from datetime import date
 
 import pytest
@@ -23,8 +25,15 @@ def _run(target, argument_sets) -> list:
         SPAWN.Process(target=target, args=(*arguments, barrier, results))
         for arguments in argument_sets
     ]
-    for process in processes:
-        process.start()
+    # A spawned child re-runs the parent's __main__ module; after an AppTest in the same
+    # pytest process that is dashboard/app.py. A bare __main__ makes it run nothing.
+    real_main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        for process in processes:
+            process.start()
+    finally:
+        sys.modules["__main__"] = real_main
     try:
         collected = [results.get(timeout=120) for _ in processes]
     except queue.Empty:
