@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+import duckdb
+import pandas as pd
 
 from pipelines.export.contracts import write_contracts
 from pipelines.export.reconciliation import write_reconciliation
@@ -142,24 +146,42 @@ def run(args: argparse.Namespace) -> int:
             qa_evaluator_org=args.qa_evaluator_org,
             metrics=tuple(args.metrics),
         )
+    except (ValueError, FileNotFoundError) as error:
+        print(f"export: {error}", file=sys.stderr)
+        return 2
+    return _export(
+        args,
+        lambda con: metric_table(con, query, settings, targets),
+        write_exports,
+        "no data in the warehouse for this selection",
+    )
+
+
+def _export(
+    args: argparse.Namespace,
+    compute: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame],
+    write: Callable[..., list[Path]],
+    nothing: str,
+) -> int:
+    """Computes a table on the warehouse opened read-only and writes it in the chosen
+    formats: exit 2 on a user error, 1 when there is nothing to write (``nothing`` says
+    why), else 0 with the written paths printed."""
+    try:
         con = connect_read_only(args.warehouse or warehouse_path())
     except (ValueError, FileNotFoundError) as error:
         print(f"export: {error}", file=sys.stderr)
         return 2
     try:
-        long = metric_table(con, query, settings, targets)
+        table = compute(con)
     except ValueError as error:
         print(f"export: {error}", file=sys.stderr)
         return 2
     finally:
         con.close()
-    if long.empty:
-        print(
-            "export: no data in the warehouse for this selection; nothing written", file=sys.stderr
-        )
+    if table.empty:
+        print(f"export: {nothing}; nothing written", file=sys.stderr)
         return 1
-    written = write_exports(long, args.out, tuple(args.formats), show_progress=not args.quiet)
-    for path in written:
+    for path in write(table, args.out, tuple(args.formats), show_progress=not args.quiet):
         print(path)
     return 0
 
@@ -183,30 +205,19 @@ def run_reconciliation(args: argparse.Namespace) -> int:
         validate_metric_ids(args.metrics)
         if args.start and args.end and args.start > args.end:
             raise ValueError(f"--start {args.start} is after --end {args.end}")
-        con = connect_read_only(args.warehouse or warehouse_path())
     except (ValueError, FileNotFoundError) as error:
         print(f"export: {error}", file=sys.stderr)
         return 2
-    try:
+
+    def figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         table = reconciliation(
             con, settings, targets, centre_ids=args.centres, start=args.start, end=args.end
         )
-    except ValueError as error:
-        print(f"export: {error}", file=sys.stderr)
-        return 2
-    finally:
-        con.close()
-    if args.metrics:
-        table = table[table["metric"].isin(args.metrics)].reset_index(drop=True)
-    if table.empty:
-        print("export: no reported figures for this selection; nothing written", file=sys.stderr)
-        return 1
-    written = write_reconciliation(
-        table, args.out, tuple(args.formats), show_progress=not args.quiet
-    )
-    for path in written:
-        print(path)
-    return 0
+        if args.metrics:
+            table = table[table["metric"].isin(args.metrics)].reset_index(drop=True)
+        return table
+
+    return _export(args, figures, write_reconciliation, "no reported figures for this selection")
 
 
 def _given(args: argparse.Namespace, options: dict[str, str]) -> list[str]:
@@ -236,30 +247,14 @@ def run_contracts(args: argparse.Namespace) -> int:
             raise ValueError(f"{directory / 'contracts.yaml'}: no contracts to export")
         if args.start and args.end and args.start > args.end:
             raise ValueError(f"--start {args.start} is after --end {args.end}")
-        con = connect_read_only(args.warehouse or warehouse_path())
     except (ValueError, FileNotFoundError) as error:
         print(f"export: {error}", file=sys.stderr)
         return 2
-    try:
-        terms = contract_terms(
-            con,
-            contracts,
-            settings,
-            vendors=args.vendors or None,
-            start=args.start,
-            end=args.end,
-        )
-    except ValueError as error:
-        print(f"export: {error}", file=sys.stderr)
-        return 2
-    finally:
-        con.close()
-    if terms.empty:
-        print(
-            "export: no data in the warehouse for the contracts; nothing written", file=sys.stderr
-        )
-        return 1
-    written = write_contracts(terms, args.out, tuple(args.formats), show_progress=not args.quiet)
-    for path in written:
-        print(path)
-    return 0
+    return _export(
+        args,
+        lambda con: contract_terms(
+            con, contracts, settings, vendors=args.vendors or None, start=args.start, end=args.end
+        ),
+        write_contracts,
+        "no data in the warehouse for the contracts",
+    )
